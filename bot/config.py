@@ -1,0 +1,63 @@
+"""Settings read from the environment into one frozen object (tests build it from a dict)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_DATA_DIR = Path("var")
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    files_dir: Path
+    org_slug: str
+    org_name: str
+    org_phone: str = ""
+    org_website: str = ""
+    org_address: str = ""
+    host: str = "127.0.0.1"
+    port: int = 8080
+    max_upload_bytes: int = 20 * 1024 * 1024
+    telegram_bot_token: str = ""
+    telegram_webhook_url: str = ""
+    telegram_webhook_secret: str = ""
+    telegram_api_base_url: str = ""
+    line_channel_secret: str = ""
+    line_channel_access_token: str = ""
+    line_api_host: str = ""
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        data_dir = Path(env.get("COMPLAINTBOT_DATA_DIR", str(DEFAULT_DATA_DIR)))
+
+        def get(name: str, default: str = "") -> str:
+            return env.get(name, default).strip()
+
+        return cls(
+            database_url=get(
+                "COMPLAINTBOT_DATABASE_URL", f"sqlite:///{data_dir / 'complaintbot.db'}"
+            ),
+            files_dir=Path(get("COMPLAINTBOT_FILES_DIR", str(data_dir / "files"))),
+            org_slug=get("COMPLAINTBOT_ORG_SLUG", "khaothong"),
+            org_name=get("COMPLAINTBOT_ORG_NAME", "องค์การบริหารส่วนตำบลเขาทอง"),
+            org_phone=get("COMPLAINTBOT_ORG_PHONE", "075-664584"),
+            org_website=get("COMPLAINTBOT_ORG_WEBSITE", "http://www.khaothong.go.th"),
+            org_address=get(
+                "COMPLAINTBOT_ORG_ADDRESS", "สำนักปลัด อำเภอเมืองกระบี่ จังหวัดกระบี่"
+            ),
+            host=get("COMPLAINTBOT_HOST", "127.0.0.1"),
+            port=int(get("COMPLAINTBOT_PORT", "8080")),
+            max_upload_bytes=int(get("COMPLAINTBOT_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024))),
+            telegram_bot_token=get("TELEGRAM_BOT_TOKEN"),
+            telegram_webhook_url=get("TELEGRAM_WEBHOOK_URL"),
+            telegram_webhook_secret=get("TELEGRAM_WEBHOOK_SECRET"),
+            telegram_api_base_url=get("TELEGRAM_API_BASE_URL"),
+            line_channel_secret=get("LINE_CHANNEL_SECRET"),
+            line_channel_access_token=get("LINE_CHANNEL_ACCESS_TOKEN"),
+            line_api_host=get("LINE_API_HOST"),
+        )

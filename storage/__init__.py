@@ -1,0 +1,1 @@
+"""Persistence: SQLModel tables, repositories that never commit, migrations, file store."""
