@@ -47,9 +47,7 @@ class Settings:
             org_name=get("COMPLAINTBOT_ORG_NAME", "องค์การบริหารส่วนตำบลเขาทอง"),
             org_phone=get("COMPLAINTBOT_ORG_PHONE", "075-664584"),
             org_website=get("COMPLAINTBOT_ORG_WEBSITE", "http://www.khaothong.go.th"),
-            org_address=get(
-                "COMPLAINTBOT_ORG_ADDRESS", "สำนักปลัด อำเภอเมืองกระบี่ จังหวัดกระบี่"
-            ),
+            org_address=get("COMPLAINTBOT_ORG_ADDRESS", "สำนักปลัด อำเภอเมืองกระบี่ จังหวัดกระบี่"),
             host=get("COMPLAINTBOT_HOST", "127.0.0.1"),
             port=int(get("COMPLAINTBOT_PORT", "8080")),
             max_upload_bytes=int(get("COMPLAINTBOT_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024))),

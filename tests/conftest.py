@@ -1,0 +1,87 @@
+"""Fixtures shared by the whole suite: every database test runs on SQLite and PostgreSQL.
+
+PostgreSQL tests each get a fresh schema on the server named by
+COMPLAINTBOT_TEST_POSTGRES_URL (default: the local server, database `test`). Where no server
+answers, those tests are skipped with a notice, except under CI=true, where that fails.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from storage.db import make_engine, migrate
+
+POSTGRES_URL = os.environ.get(
+    "COMPLAINTBOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+_pg_state: dict[str, str | None] = {}
+
+
+def _postgres_problem() -> str | None:
+    """None when the server answers, else why not (checked once per run)."""
+    if "problem" not in _pg_state:
+        try:
+            probe = make_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
+            with probe.connect() as conn:
+                conn.execute(sa.text("select 1"))
+            probe.dispose()
+            _pg_state["problem"] = None
+        except Exception as exc:  # any failure to connect means "no server here"
+            _pg_state["problem"] = f"{type(exc).__name__}: {exc}".splitlines()[0]
+    return _pg_state["problem"]
+
+
+def pytest_report_header(config) -> str:
+    problem = _postgres_problem()
+    if problem is None:
+        return f"PostgreSQL: {POSTGRES_URL}"
+    return f"PostgreSQL: NOT AVAILABLE ({problem}); PostgreSQL tests will be skipped"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url_and_engine(request, tmp_path: Path) -> Iterator[tuple[str, Engine]]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'complaintbot.db'}"
+        engine = make_engine(url)
+        migrate(engine)
+        yield url, engine
+        engine.dispose()
+        return
+    problem = _postgres_problem()
+    if problem is not None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL is required under CI=true but is not reachable: {problem}")
+        pytest.skip(f"PostgreSQL not reachable ({problem})")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(POSTGRES_URL)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'create schema "{schema}"'))
+    url = POSTGRES_URL + ("&" if "?" in POSTGRES_URL else "?") + f"options=-csearch_path%3D{schema}"
+    engine = make_engine(url)
+    try:
+        migrate(engine)
+        yield url, engine
+    finally:
+        engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'drop schema "{schema}" cascade'))
+        admin.dispose()
+
+
+@pytest.fixture
+def db_url(db_url_and_engine) -> str:
+    """A migrated, empty database (SQLite file or a PostgreSQL schema) as a URL."""
+    return db_url_and_engine[0]
+
+
+@pytest.fixture
+def engine(db_url_and_engine) -> Engine:
+    """A migrated, empty database engine; the test runs once per backend."""
+    return db_url_and_engine[1]
