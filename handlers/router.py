@@ -35,6 +35,8 @@ def route(ctx: Ctx) -> Turn:
         return _leave(ctx, Reply(common.welcome(ctx.org.name)), menu.main_menu())
     if not event.is_private:
         return _unchanged(ctx, Reply(common.GROUP_CHAT))
+    ctx = _resolve_typed_choice(ctx)
+    event = ctx.event
     word = (event.text or "").strip().lower()
     if event.choice == menu.MENU or word in common.WORDS_MENU:
         greeting = common.welcome(ctx.org.name) if word == "/start" else common.MAIN_MENU
@@ -55,17 +57,11 @@ def route(ctx: Ctx) -> Turn:
 
 def _in_step(ctx: Ctx, flow: Flow, step: Step) -> Turn:
     prompt = step.prompt(ctx)
-    text = ctx.event.text
-    if text is not None and ctx.event.choice is None:
-        # A bare small number picks a button even in a text step: no answer is ever just "1".
-        picked = _picked_choice(text, prompt)
-        if picked is not None:
-            ctx = _with_event(ctx, replace(ctx.event, text=None, choice=picked.code))
-        elif is_only_code(text) and flow is not tracking.FLOW:
-            found = find_code(text)
-            if found is not None:  # a code pasted mid-flow: answer it, keep the draft
-                return _unchanged(ctx, tracking.answer(ctx, found), prompt)
     event = ctx.event
+    if event.text and is_only_code(event.text) and flow is not tracking.FLOW:
+        found = find_code(event.text)
+        if found is not None:  # a code pasted mid-flow: answer it, keep the draft
+            return _unchanged(ctx, tracking.answer(ctx, found), prompt)
     if event.choice is not None:
         if event.choice not in {c.code for c in prompt.choices}:
             stale = common.STALE_MENU_IN_FLOW if event.choice in STARTS else common.STALE_BUTTON
@@ -83,12 +79,8 @@ def _in_step(ctx: Ctx, flow: Flow, step: Step) -> Turn:
 def _idle(ctx: Ctx) -> Turn:
     """At the main menu: start a service, answer a code, or show the menu."""
     event = ctx.event
-    choice = event.choice
-    if choice is None and event.text:
-        picked = _picked_choice(event.text, menu.main_menu())
-        choice = picked.code if picked else None
-    if choice is not None:
-        return _start(ctx, choice)
+    if event.choice is not None:
+        return _start(ctx, event.choice)
     _drop_files(ctx)
     if event.text:
         found = find_code(event.text)
@@ -109,6 +101,20 @@ def _start(ctx: Ctx, choice: str) -> Turn:
     if choice == menu.PLAN:
         return finish(Reply(common.PLAN_PLACEHOLDER), menu.main_menu())
     return finish(Reply(common.STALE_BUTTON), menu.main_menu())
+
+
+def _resolve_typed_choice(ctx: Ctx) -> Ctx:
+    """Typing a button's number or label is the same as pressing it.
+
+    A bare small number picks a button even in a text step: no real answer is just "1".
+    """
+    event = ctx.event
+    if event.text is None or event.choice is not None:
+        return ctx
+    picked = _picked_choice(event.text, _current_prompt(ctx)[0])
+    if picked is None:
+        return ctx
+    return _with_event(ctx, replace(event, text=None, choice=picked.code))
 
 
 def _picked_choice(text: str, prompt: Reply) -> Choice | None:

@@ -67,8 +67,9 @@ def claim_event(session: Session, org_id: int, channel: str, event_id: str) -> b
         _insert(session)(ProcessedEvent)
         .values(org_id=org_id, key=key, processed_at=utcnow())
         .on_conflict_do_nothing()
+        .returning(ProcessedEvent.key)
     )
-    return session.execute(stmt).rowcount == 1
+    return session.execute(stmt).scalar_one_or_none() is not None
 
 
 def prune_events(session: Session, older_than) -> int:

@@ -40,19 +40,21 @@ class ConsoleChannel:
         stdout: TextIO,
         *,
         chat_id: str = "console",
+        user_id: str | None = None,
         interactive: bool | None = None,
     ) -> None:
         self.core = core
         self.stdin = stdin
         self.stdout = stdout
         self.chat_id = chat_id
+        self.user_id = user_id or chat_id
         self.interactive = stdin.isatty() if interactive is None else interactive
 
     def _event(self, **fields) -> Event:
         return Event(
             channel=Channel.CONSOLE,
             chat_id=self.chat_id,
-            user_id=self.chat_id,
+            user_id=self.user_id,
             event_id=uuid.uuid4().hex,
             **fields,
         )
