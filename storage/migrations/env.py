@@ -5,7 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-import storage.models  # noqa: F401  (registers the tables)
+import storage.models
+import storage.plan_models  # noqa: F401
 
 config = context.config
 target_metadata = SQLModel.metadata
