@@ -102,3 +102,4 @@ KIND_TOKENS = frozenset({"โครงการ", "มาตรการ", "ก�
 KIND_SPLIT = re.compile(r"(โครงการ|มาตรการ|กิจกรรม)")
 # Asking to file something, not about the plan: left to the complaint and tip flows.
 INTAKE_CUES = re.compile(r"^(?:อยาก|ขอ|จะ|ต้องการ)?(?:แจ้ง|ร้องเรียน|ร้องทุกข์|ฟ้อง|ร้อง)")
+PLAN_WORDS = re.compile(r"แผน|โครงการ|มาตรการ|กิจกรรม")
