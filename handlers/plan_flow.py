@@ -106,25 +106,30 @@ def plan_index(views: list[plan_repo.ItemView]) -> PlanIndex:
 # --- replies ------------------------------------------------------------------------------
 
 
-def summary_reply(ctx: Ctx, plan: Plan, fiscal_year: int, round_: int) -> Reply:
-    s = plan_repo.summary(ctx.session, plan, fiscal_year, round_)
+def summary_text(summary: plan_repo.PlanSummary) -> str:
+    """The summary as the reports print it; also what `complaintbot plan summary` shows."""
+    plan = summary.plan
     dimensions = [
         (d, _dimension_name(plan, d), t.total, t.counts[PlanStatus.DONE])
-        for d, t in s.by_dimension.items()
+        for d, t in summary.by_dimension.items()
     ]
-    text = msg.summary_text(
+    overall = summary.overall
+    return msg.summary_text(
         title=plan.title,
-        fiscal_year=fiscal_year,
-        round_=round_,
-        total=s.overall.total,
-        counts={status.value: n for status, n in s.overall.counts.items()},
-        budget=s.overall.budget,
-        spent=s.overall.spent,
-        spent_percent=plan_repo.spent_percent(s.overall.spent, s.overall.budget),
-        as_of=s.as_of,
+        fiscal_year=summary.fiscal_year,
+        round_=summary.round,
+        total=overall.total,
+        counts={status.value: n for status, n in overall.counts.items()},
+        budget=overall.budget,
+        spent=overall.spent,
+        spent_percent=plan_repo.spent_percent(overall.spent, overall.budget),
+        as_of=summary.as_of,
         dimensions=dimensions,
     )
-    return Reply(text)
+
+
+def summary_reply(ctx: Ctx, plan: Plan, fiscal_year: int, round_: int) -> Reply:
+    return Reply(summary_text(plan_repo.summary(ctx.session, plan, fiscal_year, round_)))
 
 
 def card_reply(ctx: Ctx, plan: Plan, item: PlanItem, *buttons: Choice) -> Reply:
