@@ -53,7 +53,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     tpl.set_defaults(func=_template)
 
     put = sub.add_parser("set", help="record a new progress report for one item")
-    put.add_argument("item", type=int, help="the item's number (ลำดับ)")
+    put.add_argument("item", type=int, help="the item's number in the plan")
     _org(put)
     put.add_argument("--fiscal-year", type=int, required=True)
     put.add_argument("--round", type=int, choices=ROUNDS, required=True)

@@ -103,3 +103,59 @@ KIND_SPLIT = re.compile(r"(โครงการ|มาตรการ|กิจ
 # Asking to file something, not about the plan: left to the complaint and tip flows.
 INTAKE_CUES = re.compile(r"^(?:อยาก|ขอ|จะ|ต้องการ)?(?:แจ้ง|ร้องเรียน|ร้องทุกข์|ฟ้อง|ร้อง)")
 PLAN_WORDS = re.compile(r"แผน|โครงการ|มาตรการ|กิจกรรม")
+
+
+# --- e-PlanNACC files: the words the importer reads ---------------------------------------
+# Compared after removing all spaces and turning Thai digits into Arabic ones.
+
+TEMPLATE_HEADERS = (
+    "ลำดับ", "รายการโครงการ", "มิติ", "งบประมาณ", "เบิกจ่าย", "สถานะ", "หมายเหตุ",
+    "ผลการดำเนินการ", "หน่วยงานรับผิดชอบ",
+)  # fmt: skip
+STATUS_WORDS = {
+    "pending": "รอรายงาน",
+    "in_progress": "อยู่ระหว่างดำเนินการ",
+    "done": "ดำเนินการแล้วเสร็จ",
+    "cannot": "ไม่สามารถดำเนินการได้",
+}
+# (a fragment of the cell, the status code), checked in this order.
+STATUS_FORMS = (
+    ("ไม่สามารถ", "cannot"),
+    ("ยังไม่ได้ดำเนินการ", "pending"),
+    ("ยังไม่ดำเนินการ", "pending"),
+    ("รอการรายงาน", "pending"),
+    ("รอรายงาน", "pending"),
+    ("ยังไม่รายงาน", "pending"),
+    ("อยู่ระหว่าง", "in_progress"),
+    ("กำลังดำเนินการ", "in_progress"),
+    ("แล้วเสร็จ", "done"),
+    ("เสร็จสิ้น", "done"),
+    ("ดำเนินการแล้ว", "done"),
+    ("เสร็จ", "done"),
+    ("pending", "pending"),
+    ("in_progress", "in_progress"),
+    ("inprogress", "in_progress"),
+    ("done", "done"),
+    ("cannot", "cannot"),
+)
+NO_AMOUNT = frozenset({"", "-", "–", "—", "ไม่ใช้งบประมาณ", "ไม่ใช้งบ"})
+BAHT_SUFFIX = "บาท"
+TOTAL_ROW_PREFIX = "รวม"
+NUMBER_HEADERS_EXACT = frozenset({"ที่", "no", "no.", "#"})
+HEADER_PREFIXES = (
+    (("ลำดับ",), "number"),
+    (("มิติ", "มิต", "มติ"), "dimension"),
+    (("สถานะ",), "status"),
+    (("หมายเหตุ",), "note"),
+    (("ผลการดำเนิน", "ผลการปฏิบัติ"), "result"),
+    (("หน่วยงาน", "ผู้รับผิดชอบ"), "unit"),
+)
+HEADER_FRAGMENTS = (
+    (("เบิกจ่าย", "ใช้จ่าย"), "spent"),
+    (("งบประมาณ",), "budget"),
+    (("รายการ", "โครงการ", "ชื่อ"), "title"),
+)
+STATUS_HEADER_PREFIX = "สถานะ"
+RESULT_HEADER_FRAGMENT = "ผลการ"
+# The kind an item's title starts with.
+KIND_PREFIXES = (("โครงการ", "project"), ("กิจกรรม", "activity"), ("มาตรการ", "measure"))

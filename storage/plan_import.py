@@ -6,8 +6,8 @@ one of four status columns, blank lines, and the header repeated at each page br
 strict about everything else: every bad row is reported with its line number and reason,
 and nothing is written unless the whole file is good.
 
-The Thai words below are the vocabulary of the files being read, not text shown to users;
-the reasons for rejecting a row are codes that `messages.plan` turns into Thai.
+The words of the files (headers, status words) are in `messages.plan_vocab`; the reasons
+for rejecting a row are codes that `messages.plan` turns into Thai.
 """
 
 from __future__ import annotations
@@ -24,10 +24,10 @@ from pathlib import Path
 
 from sqlmodel import Session
 
+from messages import plan_vocab as vocab
+from messages.format import arabic_digits
 from storage import plan_repo
 from storage.plan_models import ROUNDS, PlanStatus
-
-THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 
 class Column(StrEnum):
@@ -95,59 +95,29 @@ class ImportResult:
     reports_added: int
 
 
-# Headers and status words as the e-PlanNACC export and hand-made copies spell them,
-# compared after removing all spaces.
-TEMPLATE_HEADERS = (
-    "ลำดับ", "รายการโครงการ", "มิติ", "งบประมาณ", "เบิกจ่าย", "สถานะ", "หมายเหตุ",
-    "ผลการดำเนินการ", "หน่วยงานรับผิดชอบ",
-)  # fmt: skip
-STATUS_WORDS = {
-    PlanStatus.PENDING: "รอรายงาน",
-    PlanStatus.IN_PROGRESS: "อยู่ระหว่างดำเนินการ",
-    PlanStatus.DONE: "ดำเนินการแล้วเสร็จ",
-    PlanStatus.CANNOT: "ไม่สามารถดำเนินการได้",
-}
-_STATUS_FORMS: tuple[tuple[str, PlanStatus], ...] = (
-    ("ไม่สามารถ", PlanStatus.CANNOT),
-    ("ยังไม่ได้ดำเนินการ", PlanStatus.PENDING),
-    ("ยังไม่ดำเนินการ", PlanStatus.PENDING),
-    ("รอการรายงาน", PlanStatus.PENDING),
-    ("รอรายงาน", PlanStatus.PENDING),
-    ("ยังไม่รายงาน", PlanStatus.PENDING),
-    ("อยู่ระหว่าง", PlanStatus.IN_PROGRESS),
-    ("กำลังดำเนินการ", PlanStatus.IN_PROGRESS),
-    ("แล้วเสร็จ", PlanStatus.DONE),
-    ("เสร็จสิ้น", PlanStatus.DONE),
-    ("ดำเนินการแล้ว", PlanStatus.DONE),
-    ("เสร็จ", PlanStatus.DONE),
-    ("pending", PlanStatus.PENDING),
-    ("in_progress", PlanStatus.IN_PROGRESS),
-    ("inprogress", PlanStatus.IN_PROGRESS),
-    ("done", PlanStatus.DONE),
-    ("cannot", PlanStatus.CANNOT),
-)
-_NO_AMOUNT = {"", "-", "–", "—", "ไม่ใช้งบประมาณ", "ไม่ใช้งบ"}
+TEMPLATE_HEADERS = vocab.TEMPLATE_HEADERS
+STATUS_WORDS = {PlanStatus(code): word for code, word in vocab.STATUS_WORDS.items()}
 _UNTICKED = re.compile(r"^<input(?![^>]*checked)[^>]*>$", re.I)
 
 
 def _squash(text: str) -> str:
-    return re.sub(r"\s+", "", str(text or "")).translate(THAI_DIGITS).lower()
+    return arabic_digits(re.sub(r"\s+", "", str(text or ""))).lower()
 
 
 def parse_status(text: str) -> PlanStatus | None:
     word = _squash(text)
     if not word:
         return None
-    for form, status in _STATUS_FORMS:
+    for form, code in vocab.STATUS_FORMS:
         if form in word:
-            return status
+            return PlanStatus(code)
     return None
 
 
 def parse_amount(text: str) -> Decimal | None:
     """`1,234.50`, `๑๐๐,๐๐๐`, `100000 บาท`, `-` (none) → Decimal; None when unreadable."""
-    word = _squash(text).removesuffix("บาท").replace(",", "")
-    if word in _NO_AMOUNT:
+    word = _squash(text).removesuffix(vocab.BAHT_SUFFIX).replace(",", "")
+    if word in vocab.NO_AMOUNT:
         return Decimal("0.00")
     try:
         value = Decimal(word)
@@ -182,27 +152,20 @@ def _header_column(cell: str) -> Column | PlanStatus | None:
     if not word:
         return None
     status = parse_status(word)
-    if status is not None and not word.startswith("สถานะ") and "ผลการ" not in word:
+    if (
+        status is not None
+        and not word.startswith(vocab.STATUS_HEADER_PREFIX)
+        and vocab.RESULT_HEADER_FRAGMENT not in word
+    ):
         return status
-    if word in {"ที่", "no", "no.", "#"}:
+    if word in vocab.NUMBER_HEADERS_EXACT:
         return Column.NUMBER
-    checks = (
-        (("ลำดับ",), Column.NUMBER),
-        (("มิติ", "มิต", "มติ"), Column.DIMENSION),
-        (("สถานะ",), Column.STATUS),
-        (("หมายเหตุ",), Column.NOTE),
-        (("ผลการดำเนิน", "ผลการปฏิบัติ"), Column.RESULT),
-        (("หน่วยงาน", "ผู้รับผิดชอบ"), Column.UNIT),
-    )
-    for prefixes, column in checks:
+    for prefixes, column in vocab.HEADER_PREFIXES:
         if word.startswith(prefixes):
-            return column
-    if "เบิกจ่าย" in word or "ใช้จ่าย" in word:
-        return Column.SPENT
-    if "งบประมาณ" in word:
-        return Column.BUDGET
-    if "รายการ" in word or "โครงการ" in word or "ชื่อ" in word:
-        return Column.TITLE
+            return Column(column)
+    for fragments, column in vocab.HEADER_FRAGMENTS:
+        if any(f in word for f in fragments):
+            return Column(column)
     return None
 
 
@@ -283,7 +246,7 @@ def _is_decoration(cells: list[str], layout: _Layout) -> bool:
     first = (
         cells[layout.columns[Column.NUMBER]] if layout.columns[Column.NUMBER] < len(cells) else ""
     )
-    if _squash(first).startswith("รวม"):
+    if _squash(first).startswith(vocab.TOTAL_ROW_PREFIX):
         return True
     filled = [c for c in cells if c]
     return len(filled) == 1 and _parse_int(first) is None

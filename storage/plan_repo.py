@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlmodel import Session, col, select
 
+from messages import plan_vocab as vocab
 from storage.plan_models import (
     ItemKind,
     Plan,
@@ -72,13 +73,9 @@ class PlanSummary:
 def kind_of(title: str) -> ItemKind:
     """The kind an e-PlanNACC title starts with (โครงการ/กิจกรรม/มาตรการ)."""
     head = title.strip().lstrip("“\"'").strip()
-    for word, kind in (
-        ("โครงการ", ItemKind.PROJECT),
-        ("กิจกรรม", ItemKind.ACTIVITY),
-        ("มาตรการ", ItemKind.MEASURE),
-    ):
+    for word, kind in vocab.KIND_PREFIXES:
         if head.startswith(word):
-            return kind
+            return ItemKind(kind)
     return ItemKind.OTHER
 
 
