@@ -23,7 +23,7 @@ from storage import plan_repo
 from storage.plan_models import Plan, PlanItem, PlanStatus
 
 NAME = "plan"
-PAGE_SIZE = 10
+PAGE_SIZE = 9  # with next, previous, มิติ and menu: 13 buttons, LINE's quick-reply limit
 
 ASK = "plan:ask"
 HOME = "plan:home"
@@ -68,7 +68,8 @@ def current_period(ctx: Ctx, plan: Plan) -> tuple[int, int]:
         return reported
     today = local_date(ctx.now())
     year = min(max(fiscal_year_be(today), plan.year_from), plan.year_to)
-    return year, 12
+    first_half = today.month >= 10 or today.month <= 3  # October–March: the 6-month round
+    return year, 6 if first_half and year == fiscal_year_be(today) else 12
 
 
 def _fresh_data(ctx: Ctx, plan: Plan) -> dict:
@@ -77,7 +78,9 @@ def _fresh_data(ctx: Ctx, plan: Plan) -> dict:
 
 
 def _dimension_name(plan: Plan, dimension: int) -> str:
-    return str((plan.dimension_names or {}).get(str(dimension), ""))
+    """The plan's own name for a มิติ; the current national framework's when it has none."""
+    named = (plan.dimension_names or {}).get(str(dimension))
+    return str(named or msg.DEFAULT_DIMENSION_NAMES.get(dimension, ""))
 
 
 # --- search index, cached per plan content ---------------------------------------------

@@ -58,7 +58,7 @@ async def test_browsing_a_dimension_page_by_page_to_an_item_card(plan_chat):
     chat = await plan_chat("satengnok")
     await chat.press(common.MENU_PLAN)
     out = await chat.press("มิติ 1 (15 รายการ)")
-    assert "15 รายการ (หน้า 1/2)" in out
+    assert "15 รายการ (หน้า 1/2)" in out and "] 51. " in out and "] 55. " not in out
     assert "] 2. ส่งเสริมองค์ความ…" in out
     assert "60." not in out
     out = await chat.press(msg.BUTTON_NEXT)
@@ -187,6 +187,7 @@ def test_every_button_fits_every_channel(engine, tmp_path):
                     probe = ctx_with(ctx, {**data, "dim": dimension, "page": page})
                     prompts.append(plan_flow.prompt_dimension(probe))
             for reply in prompts:
+                assert len(reply.choices) <= 13  # LINE quick replies
                 for choice in reply.choices:
                     assert len(choice.label) <= 20, choice.label
                     assert choice.code.isascii() and len(choice.code.encode()) <= 64
