@@ -306,6 +306,8 @@ def read_lines(path: Path) -> list[tuple[int, list[str]]]:
 
 
 def _decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text"
+        return data.decode("utf-16")
     for encoding in ("utf-8-sig", "cp874"):  # cp874: Thai Windows, as old Excel saves CSV
         try:
             return data.decode(encoding)
@@ -315,12 +317,18 @@ def _decode(data: bytes) -> str:
 
 
 def csv_lines(text: str) -> list[tuple[int, list[str]]]:
-    sample = text[:4096]
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, ",\t;")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+    """Cells per line, with the separator (comma, tab, semicolon) that reveals the header."""
+    best: list[tuple[int, list[str]]] = []
+    for delimiter in sorted(",\t;", key=lambda d: -text[:4096].count(d)):
+        lines = _split(text, delimiter)
+        if any(_header_layout(cells) for _, cells in lines[:50]):
+            return lines
+        best = best or lines
+    return best
+
+
+def _split(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     out = []
     start = 1
     for cells in reader:

@@ -263,3 +263,18 @@ def test_the_template_filled_in_imports(engine, tmp_path):
             session, path, org_id(session), fiscal_year=2566, round=12, as_of=AS_OF
         )
         assert views(session)[1].result == "ประกาศแล้ว"
+
+
+@pytest.mark.parametrize(("delimiter", "encoding"), [("\t", "utf-16"), (";", "cp874")])
+def test_tab_and_semicolon_files_in_windows_encodings(engine, tmp_path, delimiter, encoding):
+    rows = [
+        ["ลำดับ", "รายการโครงการ", "มิติ", "งบประมาณ", "เบิกจ่าย", "สถานะ"],
+        ["1", "โครงการอบรมพัฒนาบุคลากร", "1", "50,000.00", "37,005.00", "ดำเนินการแล้วเสร็จ"],
+    ]
+    path = tmp_path / "plan.txt"
+    path.write_bytes("\n".join(delimiter.join(r) for r in rows).encode(encoding))
+    with Session(engine) as session, session.begin():
+        plan_import.import_file(
+            session, path, org_id(session), fiscal_year=2566, round=12, as_of=AS_OF
+        )
+        assert views(session)[1].spent == Decimal("37005.00")
