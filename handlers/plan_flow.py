@@ -72,6 +72,13 @@ def current_period(ctx: Ctx, plan: Plan) -> tuple[int, int]:
     return year, 6 if first_half and year == fiscal_year_be(today) else 12
 
 
+def _period(ctx: Ctx, plan: Plan) -> tuple[int, int]:
+    """The period this conversation is looking at (the current one if it has none)."""
+    if "fy" in ctx.data and "round" in ctx.data:
+        return int(ctx.data["fy"]), int(ctx.data["round"])
+    return current_period(ctx, plan)
+
+
 def _fresh_data(ctx: Ctx, plan: Plan) -> dict:
     fiscal_year, round_ = current_period(ctx, plan)
     return {"plan": plan.id, "fy": fiscal_year, "round": round_}
@@ -136,7 +143,7 @@ def summary_reply(ctx: Ctx, plan: Plan, fiscal_year: int, round_: int) -> Reply:
 
 
 def card_reply(ctx: Ctx, plan: Plan, item: PlanItem, *buttons: Choice) -> Reply:
-    fiscal_year, round_ = ctx.data["fy"], ctx.data["round"]
+    fiscal_year, round_ = _period(ctx, plan)
     view = plan_repo.item_view(ctx.session, item, fiscal_year, round_)
     text = msg.item_card(
         number=view.number,
@@ -278,7 +285,7 @@ def _common(ctx: Ctx) -> Turn | None:
     if choice == SUMMARY:
         plan = _plan(ctx)
         assert plan is not None
-        reply = summary_reply(ctx, plan, ctx.data["fy"], ctx.data["round"])
+        reply = summary_reply(ctx, plan, *_period(ctx, plan))
         return ask(ctx, S.HOME, FLOW, reply, data=_base(ctx.data))
     if choice == ASK:
         return ask(ctx, S.QUESTION, FLOW, data=_base(ctx.data))
@@ -305,6 +312,8 @@ def _with_data(ctx: Ctx, data: dict) -> Ctx:
 
 def _answer(ctx: Ctx, plan: Plan, text: str, data: dict, *, always: bool) -> Turn | None:
     """Turn a search result into the next step; None when it is not about the plan."""
+    if "fy" not in data or "round" not in data or data.get("plan") != plan.id:
+        data = {**data, **_fresh_data(ctx, plan)}
     probe = _with_data(ctx, data)
     views = plan_repo.item_views(ctx.session, plan, data["fy"], data["round"])
     result: SearchResult = plan_index(views).search(text)
