@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
@@ -119,9 +119,7 @@ class PlanIndex:
         gram_df: Counter[str] = Counter()
         for doc in docs:
             text = _strip_noise(normalise(doc.title))
-            loan = re.findall(
-                r"[a-z][a-z ]+[a-z]", normalise(doc.extra).replace("nogift", " nogift ")
-            )
+            loan = re.findall(r"[a-z][a-z ]+[a-z]", normalise(doc.extra))
             entry = _Entry(doc, set(tokens(text)) | set(tokens(" ".join(loan))), trigrams(text))
             index.entries.append(entry)
             index.by_number[doc.number] = doc.id
@@ -137,7 +135,7 @@ class PlanIndex:
         return self._rank(text, limit)
 
     def _rank(self, text: str, limit: int) -> list[tuple[int, float]]:
-        q_words = [w for w in dict.fromkeys(tokens(text))]
+        q_words = list(dict.fromkeys(tokens(text)))
         q_grams = trigrams(text)
         if not q_words and not q_grams:
             return []
@@ -196,7 +194,3 @@ WEAK = 0.35  # below: nothing matches
 STRONG = 0.55  # above: an item even if the question also sounds like a summary question
 SURE = 0.8  # above: one item, even if others are close
 CLOSE = 0.85  # within this fraction of the best: offered as a choice
-
-
-def docs_from(rows: Sequence[tuple[int, int, int, str]]) -> list[Doc]:
-    return [Doc(*row) for row in rows]

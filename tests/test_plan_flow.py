@@ -49,6 +49,7 @@ async def test_the_plan_opens_with_the_summary_its_report_prints(plan_chat):
     assert "- รอรายงาน 0 รายการ" in out
     assert "เบิกจ่าย 4,840.00 บาท (ร้อยละ 4.84)" in out
     assert "ข้อมูล ณ วันที่ 12 มกราคม 2567" in out
+    assert "- มิติที่ 2 การบริหารราชการด้วยความโปร่งใส: 7 รายการ เสร็จแล้ว 7" in out
     assert "มิติที่ 4 การยกระดับกลไกการตรวจสอบ" in out
     for label in ("มิติ 1 (2 รายการ)", "มิติ 2 (7 รายการ)", "มิติ 4 (5 รายการ)", msg.BUTTON_ASK):
         assert f"] {label}" in out
