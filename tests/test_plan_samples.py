@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
+from pathlib import Path
 
+import pytest
 from sqlmodel import Session
 
-from storage import orgs, plan_repo
+from storage import orgs, plan_import, plan_repo
 from storage.plan_models import PlanStatus
-from storage.plan_samples import load_sample_plans
+from storage.plan_samples import SAMPLE_DIR, load_sample_plans
 
 
 def summary_of(session: Session, slug: str) -> plan_repo.PlanSummary:
@@ -81,3 +84,23 @@ def test_loading_the_samples_twice_changes_nothing(engine):
         assert len(plan_repo.items(session, s.plan)) == 65
         org = orgs.by_slug(session, "khaothong")
         assert org is not None and org.phone == "075-664584"
+
+
+SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
+SEED_OF = {"khokphutsa": "000_", "satengnok": "003_", "khaothong": "002_"}
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="the seed documents are not beside the repo")
+@pytest.mark.parametrize("slug", sorted(SEED_OF))
+def test_every_sample_title_and_amount_is_in_its_document(slug):
+    """Transcribed, not invented: titles and amounts appear verbatim in the seed."""
+    document = next(SEEDS.glob(f"{SEED_OF[slug]}*.txt")).read_text(encoding="utf-8")
+    squashed = re.sub(r"\s+", "", document)
+    rows = plan_import.parse_rows(
+        plan_import.read_lines(SAMPLE_DIR / f"{slug}.csv"), need_status=False
+    )
+    for row in rows:
+        assert re.sub(r"\s+", "", row.title) in squashed, row.title
+        for amount in (row.budget, row.spent):
+            if amount:
+                assert f"{amount:,.2f}" in document, (row.number, amount)
