@@ -16,7 +16,7 @@ import json
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -329,3 +329,28 @@ def _ok(result: Any) -> JSONResponse:
 
 def _error(code: int, description: str) -> JSONResponse:
     return JSONResponse({"ok": False, "error_code": code, "description": description}, code)
+
+
+def free_socket() -> socket.socket:
+    """A socket bound to a free 127.0.0.1 port, to know a server's URL before it starts."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    return sock
+
+
+@contextlib.asynccontextmanager
+async def serving(app: Any, sock: socket.socket | None = None) -> AsyncIterator[str]:
+    """Run an ASGI app (the bot's web server) on 127.0.0.1 in the current event loop."""
+    sock = sock or free_socket()
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    while not server.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task

@@ -328,6 +328,11 @@ def _log_failure(exc: BaseException) -> None:
     log.error("telegram update failed: %s\n%s", type(exc).__name__, frames)
 
 
+def _quiet(name: str, level: int) -> None:
+    logger = logging.getLogger(name)
+    logger.setLevel(max(logger.level, level))
+
+
 def make_channel(settings: Settings, core: Core) -> TelegramChannel | None:
     """The Telegram channel when TELEGRAM_BOT_TOKEN is set, else None."""
     if not settings.telegram_bot_token:
@@ -337,6 +342,6 @@ def make_channel(settings: Settings, core: Core) -> TelegramChannel | None:
             "TELEGRAM_WEBHOOK_URL needs TELEGRAM_WEBHOOK_SECRET: 1-256 characters of "
             "A-Z, a-z, 0-9, _ and -, so that only Telegram can post updates to the bot"
         )
-    # httpx logs every request URL at INFO, and Bot API URLs contain the bot token.
-    logging.getLogger("httpx").setLevel(max(logging.getLogger("httpx").level, logging.WARNING))
+    _quiet("httpx", logging.WARNING)  # logs every URL at INFO; Bot API URLs hold the token
+    _quiet("telegram", logging.INFO)  # PTB logs whole updates, text included, at DEBUG
     return TelegramChannel(settings, core)
