@@ -72,9 +72,6 @@ class Flow:
     steps: Mapping[str, Step]
     # Called when the flow ends without finishing (cancel, menu): drop what the draft holds.
     discard: Callable[[Ctx], None] | None = None
-    # A private flow's conversation row is deleted when it ends, so nothing keyed by the
-    # chat outlives the draft (the corruption tip flow).
-    private: bool = False
 
 
 def ask(ctx: Ctx, step: str, flow: Flow, *before: Reply, data: dict | None = None) -> Turn:
@@ -87,3 +84,18 @@ def ask(ctx: Ctx, step: str, flow: Flow, *before: Reply, data: dict | None = Non
 def finish(*replies: Reply) -> Turn:
     """End the flow: back to the main menu with no draft."""
     return Turn(list(replies), None, None, {})
+
+
+def retry(ctx: Ctx, flow: Flow, problem: str) -> Turn:
+    """Say what was wrong and ask the same question again; the draft stays as it was."""
+    assert ctx.step is not None
+    return Turn([Reply(problem), flow.steps[ctx.step].prompt(ctx)], flow.name, ctx.step, ctx.data)
+
+
+def stay(ctx: Ctx, flow: Flow, notes: list[str], data: dict) -> Turn:
+    """Acknowledge input without moving on; the step's buttons go on the last message."""
+    assert ctx.step is not None
+    probe = Ctx(ctx.event, ctx.session, ctx.org, ctx.deps, flow.name, ctx.step, data)
+    buttons = flow.steps[ctx.step].prompt(probe).choices
+    replies = [Reply(n) for n in notes[:-1]] + [Reply(notes[-1], buttons)]
+    return Turn(replies, flow.name, ctx.step, data)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from messages import common
+
 # The bot's command menu (setMyCommands); Telegram shows these next to the text box.
 COMMANDS = (
     ("start", "เริ่มต้นใช้งาน / เมนูหลัก"),
@@ -11,7 +13,15 @@ COMMANDS = (
     ("help", "วิธีใช้งาน"),
 )
 
-APOLOGY = "ขออภัย ระบบขัดข้องชั่วคราว ข้อความล่าสุดของคุณยังไม่ถูกบันทึก กรุณาลองส่งอีกครั้งในภายหลัง"
+# Before the turn ran (a download failed, ...): nothing was saved, so ask to send it again.
+APOLOGY = common.INTERNAL_ERROR
+# After the turn was committed, when its answer could not be sent in full.
+REPLY_FAILED = (
+    'ขออภัย ระบบส่งคำตอบไม่ครบ แต่ข้อมูลที่คุณส่งล่าสุดได้รับการบันทึกแล้ว พิมพ์ "ช่วยเหลือ" เพื่อดูคำถามล่าสุดอีกครั้ง'
+)
+
+# The core's answers to a button from an old message: that menu just loses its buttons.
+STALE_ANSWERS = (common.STALE_BUTTON, common.STALE_MENU_IN_FLOW)
 
 
 def file_too_big(limit_bytes: int) -> str:
@@ -27,8 +37,3 @@ def file_too_big(limit_bytes: int) -> str:
 def chosen(text: str, label: str) -> str:
     """An answered menu, edited to show what was pressed instead of its buttons."""
     return f"{text}\n\n✅ {label}"
-
-
-# The core's answers to a button from an old message (filled in from messages.common once the
-# core's texts land): the pressed menu then just loses its buttons, with no "✅" echo.
-STALE_ANSWERS: tuple[str, ...] = ()

@@ -85,3 +85,31 @@ def db_url(db_url_and_engine) -> str:
 def engine(db_url_and_engine) -> Engine:
     """A migrated, empty database engine; the test runs once per backend."""
     return db_url_and_engine[1]
+
+
+@pytest.fixture
+def make_core(db_url: str, tmp_path: Path):
+    """Build the application core on the test database, as `complaintbot` would.
+
+    Call it again to simulate a restart: a new core shares only the database and files.
+    """
+    from bot.app import build_core
+    from bot.config import Settings
+
+    cores = []
+
+    def make(env: dict[str, str] | None = None, **kwargs):
+        settings = Settings.from_env(
+            {
+                "COMPLAINTBOT_DATABASE_URL": db_url,
+                "COMPLAINTBOT_DATA_DIR": str(tmp_path / "data"),
+                **(env or {}),
+            }
+        )
+        core = build_core(settings, **kwargs)
+        cores.append(core)
+        return core
+
+    yield make
+    for core in cores:
+        core.db.dispose()

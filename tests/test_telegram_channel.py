@@ -14,8 +14,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-import telegram_updates as tg
-from fake_telegram import TOKEN, FakeTelegram, free_socket, serving
 from starlette.applications import Starlette
 
 from bot.channels.telegram import WEBHOOK_PATH, TelegramChannel, make_channel
@@ -23,6 +21,8 @@ from bot.config import Settings
 from handlers.types import AttachmentKind, Choice, Event, Reply
 from messages import telegram as msg
 from storage.files import FileStore
+from tests import telegram_updates as tg
+from tests.fake_telegram import TOKEN, FakeTelegram, free_socket, serving
 
 CHAT = 111_222_333
 OTHER_CHAT = 444_555_666

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import telegram_updates as tg
 from telegram import Update
 
-from bot.channels.telegram_events import TRACK_CHOICE, chat_key, parse
+from bot.channels.telegram_events import chat_key, parse
+from handlers import menu
 from handlers.types import AttachmentKind, Channel, EventKind, Location
+from tests import telegram_updates as tg
 
 BOT_ID = 123456789
 BOT_NAME = "khaothong_test_bot"
@@ -42,7 +43,7 @@ def test_track_with_a_code_passes_the_code_as_text_and_without_one_opens_trackin
     assert with_code.text == "1234-5678-9012-3456"
     assert with_code.choice is None
     bare = read(tg.text(CHAT, "/track")).event
-    assert bare.choice == TRACK_CHOICE
+    assert bare.choice == menu.TRACK
     assert bare.text is None
 
 

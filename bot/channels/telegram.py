@@ -211,7 +211,7 @@ class TelegramChannel:
             chat = update.effective_chat
             if chat is not None:
                 try:
-                    await bot.send_message(chat.id, msg.APOLOGY)
+                    await bot.send_message(chat.id, msg.REPLY_FAILED if handled else msg.APOLOGY)
                 except Exception:
                     log.warning("telegram apology could not be sent either")
 

@@ -14,11 +14,11 @@ from pathlib import PurePosixPath
 
 from telegram import CallbackQuery, Chat, Message, Update
 
+from handlers import menu
 from handlers.types import AttachmentKind, Channel, Event, EventKind, Location
 
 # Commands passed on as the words the core understands everywhere.
 _PLAIN_COMMANDS = {"start", "menu", "cancel", "help"}
-TRACK_CHOICE = "menu:track"  # handlers.menu.TRACK once the menu lands on main
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,7 @@ def _command(base: Event, text: str) -> Event:
     name = head[1:].split("@", 1)[0].lower()
     args = args.strip()
     if name == "track":
-        return _with(base, text=args) if args else _with(base, choice=TRACK_CHOICE)
+        return _with(base, text=args) if args else _with(base, choice=menu.TRACK)
     if name in _PLAIN_COMMANDS:
         return _with(base, text=f"/{name}")  # drops /start's deep-link payload
     return _with(base, text=text)

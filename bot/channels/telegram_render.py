@@ -16,9 +16,10 @@ from handlers.types import Choice, Reply
 MAX_TEXT = 4096  # Telegram's limit per message, counted in UTF-16 code units
 _LOOKBACK = 300  # how far before the limit a Thai word boundary is searched for
 
+# Thai vowels written before their consonant (เ แ โ ใ ไ): a part never ends with one.
+_LEADING = "\u0e40\u0e41\u0e42\u0e43\u0e44"
 # A tracking code as shown (1234-5678-9012-3456) or typed without separators; Thai digits too.
-_LEADING = "เแโใไ"  # Thai vowels written before their consonant: never end a part with one
-_CODE = re.compile(r"[0-9๐-๙]{4}(?:[\- ]?[0-9๐-๙]{4}){3}")
+_CODE = re.compile(r"[0-9\u0e50-\u0e59]{4}(?:[\- ]?[0-9\u0e50-\u0e59]{4}){3}")
 
 
 @dataclass(frozen=True)

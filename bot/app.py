@@ -1,0 +1,52 @@
+"""Wiring: settings in, a ready core out. Nothing here runs at import time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from bot.config import Settings
+from handlers.engine import ConversationEngine
+from handlers.flow import Deps
+from storage import orgs
+from storage.db import make_engine, migrate
+from storage.files import FileStore
+from storage.timeutil import utcnow
+
+
+class UnknownOrganisation(LookupError):
+    pass
+
+
+@dataclass
+class Core:
+    settings: Settings
+    db: Engine
+    files: FileStore
+    org_id: int
+    engine: ConversationEngine
+
+
+def build_core(settings: Settings, *, org_slug: str | None = None) -> Core:
+    """Open the database (migrating it), make sure the default organisation exists, and
+    build the conversation engine for `org_slug` (default: the configured organisation)."""
+    db = make_engine(settings.database_url)
+    migrate(db)
+    with Session(db) as session, session.begin():
+        default = orgs.ensure(
+            session,
+            slug=settings.org_slug,
+            name=settings.org_name,
+            phone=settings.org_phone,
+            website=settings.org_website,
+            address=settings.org_address,
+        )
+        org = default if org_slug in (None, settings.org_slug) else orgs.by_slug(session, org_slug)
+        if org is None:
+            raise UnknownOrganisation(org_slug)
+        org_id = org.id
+    files = FileStore(settings.files_dir)
+    engine = ConversationEngine(db, org_id, Deps(files=files, clock=utcnow))
+    return Core(settings=settings, db=db, files=files, org_id=org_id, engine=engine)

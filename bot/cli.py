@@ -1,0 +1,144 @@
+"""`complaintbot`: the command line (console chat, the server, staff tools)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from sqlmodel import Session
+
+from bot.app import UnknownOrganisation, build_core
+from bot.config import Settings
+from handlers.cases import Status, UnknownCode, change_status
+from handlers.codes import CodeProblem, find_code, pretty
+from messages import cli as msg
+from messages import console as console_msg
+from messages.tracking import STATUS_LABELS
+from storage.db import make_engine, migrate
+from storage.timeutil import utcnow
+
+# Command groups that live beside their feature; registered when present.
+EXTRA_COMMANDS = ("bot.plan_cli", "bot.line_cli")
+
+
+def _chat(args: argparse.Namespace) -> int:
+    from bot.channels.console import ConsoleChannel
+
+    if args.as_staff:
+        print(console_msg.STAFF_NOT_YET, file=sys.stderr)
+        return 2
+    settings = Settings.from_env()
+    try:
+        core = build_core(settings, org_slug=args.org)
+    except UnknownOrganisation:
+        print(console_msg.UNKNOWN_ORG.format(slug=args.org), file=sys.stderr)
+        return 2
+    channel = ConsoleChannel(core, sys.stdin, sys.stdout, chat_id=args.chat)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(channel.run())
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from bot.serve import serve
+
+    settings = Settings.from_env()
+    overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
+    if overrides:
+        from dataclasses import replace
+
+        settings = replace(settings, **overrides)
+    return serve(settings, build_core(settings))
+
+
+def _case_status(args: argparse.Namespace) -> int:
+    found = find_code(args.code)
+    if found is None or found.problem is not CodeProblem.OK:
+        print(msg.BAD_CODE.format(code=args.code), file=sys.stderr)
+        return 2
+    settings = Settings.from_env()
+    core = build_core(settings, org_slug=args.org)
+    with Session(core.db) as session, session.begin():
+        try:
+            change_status(
+                session,
+                org_id=core.org_id,
+                code=found.digits,
+                status=Status(args.status),
+                actor=args.actor,
+                now=utcnow(),
+                public_note=args.note,
+                internal_note=args.internal_note,
+            )
+        except UnknownCode:
+            print(msg.UNKNOWN_CODE.format(code=pretty(found.digits)), file=sys.stderr)
+            return 1
+    print(msg.STATUS_CHANGED.format(status=STATUS_LABELS[args.status], code=pretty(found.digits)))
+    return 0
+
+
+def _db_upgrade(_args: argparse.Namespace) -> int:
+    migrate(make_engine(Settings.from_env().database_url))
+    print(msg.MIGRATED)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="complaintbot",
+        description="Complaints, corruption tips and plan status for Thai local governments.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    chat = sub.add_parser("chat", help="talk to the bot in this terminal (the console channel)")
+    chat.add_argument("--org", default=None, help="organisation slug (default: configured one)")
+    chat.add_argument("--chat", default="console", help="chat id to use (default: console)")
+    chat.add_argument("--as-staff", action="store_true", help="reserved for the staff mode")
+    chat.set_defaults(func=_chat)
+
+    serve = sub.add_parser("serve", help="run the Telegram and LINE channels that are configured")
+    serve.add_argument("--host", default=None, help="bind address (default COMPLAINTBOT_HOST)")
+    serve.add_argument("--port", type=int, default=None, help="port (default COMPLAINTBOT_PORT)")
+    serve.set_defaults(func=_serve)
+
+    case = sub.add_parser("case", help="staff tools for complaints and tips")
+    case_sub = case.add_subparsers(dest="case_command", required=True)
+    status = case_sub.add_parser("status", help="record a status change of a case by its code")
+    status.add_argument("code")
+    status.add_argument("status", choices=[s.value for s in Status])
+    status.add_argument("--note", default="", help="public note, shown to the code holder")
+    status.add_argument("--internal-note", default="", help="internal note, staff only")
+    status.add_argument("--actor", default="staff", help="who made the change")
+    status.add_argument("--org", default=None)
+    status.set_defaults(func=_case_status)
+
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_sub.add_parser("upgrade", help="apply pending migrations").set_defaults(func=_db_upgrade)
+
+    for name in EXTRA_COMMANDS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,74 @@
+"""`complaintbot serve`: every configured channel in one ASGI app on one uvicorn server."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Protocol
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.responses import PlainTextResponse
+from starlette.routing import BaseRoute, Route
+
+from bot.app import Core
+from bot.config import Settings
+
+log = logging.getLogger(__name__)
+
+CHANNEL_MODULES = ("bot.channels.telegram", "bot.channels.line")
+
+
+class ChannelRunner(Protocol):
+    routes: list[BaseRoute]
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+def configured_channels(settings: Settings, core: Core) -> list[ChannelRunner]:
+    runners = []
+    for name in CHANNEL_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        runner = module.make_channel(settings, core)
+        if runner is not None:
+            runners.append(runner)
+    return runners
+
+
+async def _health(_request) -> PlainTextResponse:
+    return PlainTextResponse("ok")
+
+
+def build_web_app(runners: list[ChannelRunner]) -> Starlette:
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        for runner in runners:
+            await runner.start()
+        try:
+            yield
+        finally:
+            for runner in reversed(runners):
+                await runner.stop()
+
+    routes: list[BaseRoute] = [Route("/healthz", _health)]
+    for runner in runners:
+        routes += runner.routes
+    return Starlette(routes=routes, lifespan=lifespan)
+
+
+def serve(settings: Settings, core: Core) -> int:
+    runners = configured_channels(settings, core)
+    if not runners:
+        log.warning("no chat channel is configured; serving only /healthz")
+    app = build_web_app(runners)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+    return 0

@@ -1,0 +1,287 @@
+"""The shared lifecycle of complaints and tips: statuses, filing, status changes, lookup.
+
+Both streams follow one lifecycle but stay in their own tables; this module is the only
+place that knows how to reach either by tracking code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+from sqlmodel import Session, select
+
+from handlers.codes import new_code
+from messages.format import local_date
+from storage.models import (
+    Complaint,
+    ComplaintFile,
+    ComplaintStatusChange,
+    Tip,
+    TipFile,
+    TipStatusChange,
+)
+from storage.timeutil import as_utc
+
+RESOLUTION_DAYS = 15  # the plans: resolve within 15 days or tell the complainant why not
+SYSTEM_ACTOR = "system"
+
+
+class Status(StrEnum):
+    RECEIVED = "received"  # รับเรื่องแล้ว
+    IN_PROGRESS = "in_progress"  # อยู่ระหว่างดำเนินการ
+    COMPLETED = "completed"  # ดำเนินการแล้วเสร็จ
+    REFERRED = "referred"  # ส่งต่อหน่วยงานอื่น
+    CLOSED = "closed"  # ยุติเรื่อง/ไม่รับพิจารณา
+
+
+class Stream(StrEnum):
+    COMPLAINT = "complaint"
+    TIP = "tip"
+
+
+class ComplaintCategory(StrEnum):
+    ROAD = "road"
+    WATER = "water"
+    WASTE = "waste"
+    NUISANCE = "nuisance"
+    SERVICE = "service"
+    OTHER = "other"
+
+
+class TipCategory(StrEnum):
+    BRIBE = "bribe"
+    PROCUREMENT = "procurement"
+    ABUSE = "abuse"
+    ASSETS = "assets"
+    PERSONNEL = "personnel"
+    OTHER = "other"
+
+
+def due_on(received_at: datetime) -> date:
+    return local_date(received_at) + timedelta(days=RESOLUTION_DAYS)
+
+
+def _unused_code(session: Session) -> str:
+    """A code used by neither stream (a clash is astronomically rare; check anyway)."""
+    while True:
+        code = new_code()
+        taken = session.exec(select(Complaint.id).where(Complaint.code == code)).first()
+        taken = taken or session.exec(select(Tip.id).where(Tip.code == code)).first()
+        if not taken:
+            return code
+
+
+@dataclass(frozen=True)
+class EvidenceDraft:
+    kind: str
+    key: str
+    mime: str
+    size: int
+    name: str = ""
+
+
+def file_complaint(
+    session: Session,
+    *,
+    org_id: int,
+    now: datetime,
+    category: str,
+    description: str,
+    channel: str,
+    chat_id: str,
+    user_id: str,
+    evidence: list[EvidenceDraft],
+    location: tuple[float, float, str] | None,
+    name: str,
+    phone: str,
+) -> Complaint:
+    complaint = Complaint(
+        org_id=org_id,
+        code=_unused_code(session),
+        category=category,
+        description=description,
+        latitude=location[0] if location else None,
+        longitude=location[1] if location else None,
+        location_title=location[2] if location else "",
+        complainant_name=name,
+        complainant_phone=phone,
+        channel=channel,
+        chat_id=chat_id,
+        user_id=user_id,
+        status=Status.RECEIVED,
+        received_at=now,
+        due_on=due_on(now),
+        updated_at=now,
+    )
+    session.add(complaint)
+    session.flush()
+    for item in evidence:
+        session.add(
+            ComplaintFile(
+                org_id=org_id,
+                complaint_id=complaint.id,
+                kind=item.kind,
+                key=item.key,
+                mime=item.mime,
+                size=item.size,
+                name=item.name,
+            )
+        )
+    session.add(
+        ComplaintStatusChange(
+            org_id=org_id,
+            complaint_id=complaint.id,
+            status=Status.RECEIVED,
+            at=now,
+            actor=SYSTEM_ACTOR,
+        )
+    )
+    return complaint
+
+
+def file_tip(
+    session: Session,
+    *,
+    org_id: int,
+    now: datetime,
+    category: str,
+    conduct: str,
+    accused: str,
+    when_where: str,
+    evidence: list[EvidenceDraft],
+    informant_name: str,
+    informant_contact: str,
+) -> Tip:
+    """File a tip. Takes no channel, chat or user: there is nowhere to put them."""
+    tip = Tip(
+        org_id=org_id,
+        code=_unused_code(session),
+        category=category,
+        conduct=conduct,
+        accused=accused,
+        when_where=when_where,
+        informant_name=informant_name,
+        informant_contact=informant_contact,
+        status=Status.RECEIVED,
+        received_at=now,
+        due_on=due_on(now),
+        updated_at=now,
+    )
+    session.add(tip)
+    session.flush()
+    for item in evidence:
+        session.add(
+            TipFile(
+                org_id=org_id, tip_id=tip.id, kind=item.kind, key=item.key,
+                mime=item.mime, size=item.size,
+            )
+        )  # fmt: skip
+    session.add(
+        TipStatusChange(
+            org_id=org_id, tip_id=tip.id, status=Status.RECEIVED, at=now, actor=SYSTEM_ACTOR
+        )
+    )
+    return tip
+
+
+@dataclass(frozen=True)
+class PublicChange:
+    at: datetime
+    status: Status
+    public_note: str
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """What the holder of a code may see: no internal notes, no names, no chat."""
+
+    stream: Stream
+    code: str
+    category: str
+    status: Status
+    received_at: datetime
+    due_on: date
+    history: tuple[PublicChange, ...]
+
+
+def find_case(session: Session, org_id: int, code: str) -> CaseView | None:
+    complaint = session.exec(
+        select(Complaint).where(Complaint.org_id == org_id, Complaint.code == code)
+    ).first()
+    if complaint is not None:
+        changes = session.exec(
+            select(ComplaintStatusChange)
+            .where(ComplaintStatusChange.complaint_id == complaint.id)
+            .order_by(ComplaintStatusChange.at, ComplaintStatusChange.id)
+        ).all()
+        return _view(Stream.COMPLAINT, complaint, changes)
+    tip = session.exec(select(Tip).where(Tip.org_id == org_id, Tip.code == code)).first()
+    if tip is not None:
+        changes = session.exec(
+            select(TipStatusChange)
+            .where(TipStatusChange.tip_id == tip.id)
+            .order_by(TipStatusChange.at, TipStatusChange.id)
+        ).all()
+        return _view(Stream.TIP, tip, changes)
+    return None
+
+
+def _view(
+    stream: Stream,
+    case: Complaint | Tip,
+    changes: list[ComplaintStatusChange] | list[TipStatusChange],
+) -> CaseView:
+    return CaseView(
+        stream=stream,
+        code=case.code,
+        category=case.category,
+        status=Status(case.status),
+        received_at=as_utc(case.received_at),
+        due_on=case.due_on,
+        history=tuple(PublicChange(as_utc(c.at), Status(c.status), c.public_note) for c in changes),
+    )
+
+
+class UnknownCode(LookupError):
+    pass
+
+
+def change_status(
+    session: Session,
+    *,
+    org_id: int,
+    code: str,
+    status: Status,
+    actor: str,
+    now: datetime,
+    public_note: str = "",
+    internal_note: str = "",
+) -> Stream:
+    """Record a status change by a staff member; the history keeps every change."""
+    complaint = session.exec(
+        select(Complaint).where(Complaint.org_id == org_id, Complaint.code == code)
+    ).first()
+    if complaint is not None:
+        complaint.status, complaint.updated_at = status, now
+        session.add(complaint)
+        session.add(
+            ComplaintStatusChange(
+                org_id=org_id, complaint_id=complaint.id, status=status, at=now,
+                actor=actor, public_note=public_note, internal_note=internal_note,
+            )
+        )  # fmt: skip
+        return Stream.COMPLAINT
+    tip = session.exec(select(Tip).where(Tip.org_id == org_id, Tip.code == code)).first()
+    if tip is None:
+        raise UnknownCode(code)
+    tip.status, tip.updated_at = status, now
+    session.add(tip)
+    session.add(
+        TipStatusChange(
+            org_id=org_id, tip_id=tip.id, status=status, at=now,
+            actor=actor, public_note=public_note, internal_note=internal_note,
+        )
+    )  # fmt: skip
+    return Stream.TIP

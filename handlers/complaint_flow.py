@@ -1,0 +1,174 @@
+"""General complaint (ร้องเรียน/ร้องทุกข์): category, description, evidence, contact, confirm."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from handlers import evidence, inputs, menu
+from handlers.cases import ComplaintCategory, file_complaint
+from handlers.codes import pretty
+from handlers.flow import Ctx, Expect, Flow, Step, ask, finish, retry, stay
+from handlers.types import Choice, Reply, Turn
+from messages import common
+from messages import complaint as msg
+
+NAME = "complaint"
+MIN_DESCRIPTION = 10
+
+
+class S(StrEnum):
+    CATEGORY = "category"
+    DESCRIPTION = "description"
+    EVIDENCE = "evidence"
+    CONTACT = "contact"
+    NAME = "name"
+    PHONE = "phone"
+    CONFIRM = "confirm"
+
+
+CAT = "c:cat:"
+EV_DONE, EV_SKIP = "c:ev:done", "c:ev:skip"
+CONTACT_YES, CONTACT_NO = "c:ct:yes", "c:ct:no"
+CONFIRM = "c:confirm"
+
+
+def start(ctx: Ctx) -> Turn:
+    """Open the flow with an empty draft."""
+    return ask(ctx, S.CATEGORY, FLOW, data={})
+
+
+def prompt_category(ctx: Ctx) -> Reply:
+    choices = [Choice(msg.CATEGORY_LABELS[c], CAT + c) for c in ComplaintCategory]
+    return Reply(msg.ASK_CATEGORY, menu.with_cancel(*choices))
+
+
+def on_category(ctx: Ctx) -> Turn:
+    """Keep the category and ask for the story."""
+    category = ctx.event.choice.removeprefix(CAT)
+    return ask(ctx, S.DESCRIPTION, FLOW, data={**ctx.data, "category": category})
+
+
+def prompt_description(ctx: Ctx) -> Reply:
+    return Reply(msg.ASK_DESCRIPTION, menu.with_cancel())
+
+
+def on_description(ctx: Ctx) -> Turn:
+    """Accept a description with real words in it, of a sensible length."""
+    checked = inputs.free_text(ctx.event.text, minimum=MIN_DESCRIPTION)
+    if checked.problem:
+        return retry(ctx, FLOW, checked.problem)
+    return ask(ctx, S.EVIDENCE, FLOW, data={**ctx.data, "description": checked.value})
+
+
+def prompt_evidence(ctx: Ctx) -> Reply:
+    has_any = ctx.data.get("evidence") or ctx.data.get("location")
+    first = Choice(common.BUTTON_DONE, EV_DONE) if has_any else Choice(common.BUTTON_SKIP, EV_SKIP)
+    return Reply(msg.ASK_EVIDENCE, menu.with_cancel(first))
+
+
+def on_evidence(ctx: Ctx) -> Turn:
+    """Collect photos and a location until the citizen says done (or skips)."""
+    event = ctx.event
+    if event.choice in (EV_DONE, EV_SKIP):
+        return ask(ctx, S.CONTACT, FLOW)
+    data, replies = ctx.data, []
+    if event.attachments:
+        data, kept, refused = evidence.add_attachments(ctx, data)
+        count = len(data["evidence"])
+        if kept:
+            replies.append(msg.EVIDENCE_FILE_SAVED.format(count=count, limit=evidence.MAX_FILES))
+        if refused:
+            replies.append(msg.EVIDENCE_FULL.format(limit=evidence.MAX_FILES))
+    if event.location:
+        loc = event.location
+        data = {**data, "location": [loc.latitude, loc.longitude, loc.title[:255]]}
+        replies.append(msg.LOCATION_SAVED)
+    if not replies:
+        replies.append(msg.EVIDENCE_NEED_MEDIA)
+    return stay(ctx, FLOW, replies, data)
+
+
+def prompt_contact(ctx: Ctx) -> Reply:
+    return Reply(
+        msg.ASK_CONTACT,
+        menu.with_cancel(
+            Choice(msg.BUTTON_GIVE_CONTACT, CONTACT_YES), Choice(msg.BUTTON_NO_CONTACT, CONTACT_NO)
+        ),
+    )
+
+
+def on_contact(ctx: Ctx) -> Turn:
+    """Contact details are optional; ask for them only if offered."""
+    if ctx.event.choice == CONTACT_YES:
+        return ask(ctx, S.NAME, FLOW)
+    return ask(ctx, S.CONFIRM, FLOW, data={**ctx.data, "name": "", "phone": ""})
+
+
+def prompt_name(ctx: Ctx) -> Reply:
+    return Reply(msg.ASK_NAME, menu.with_cancel())
+
+
+def on_name(ctx: Ctx) -> Turn:
+    checked = inputs.person_name(ctx.event.text, msg.NAME_INVALID)
+    if checked.problem:
+        return retry(ctx, FLOW, checked.problem)
+    return ask(ctx, S.PHONE, FLOW, data={**ctx.data, "name": checked.value})
+
+
+def prompt_phone(ctx: Ctx) -> Reply:
+    return Reply(msg.ASK_PHONE, menu.with_cancel())
+
+
+def on_phone(ctx: Ctx) -> Turn:
+    checked = inputs.thai_phone(ctx.event.text, msg.PHONE_INVALID)
+    if checked.problem:
+        return retry(ctx, FLOW, checked.problem)
+    return ask(ctx, S.CONFIRM, FLOW, data={**ctx.data, "phone": checked.value})
+
+
+def prompt_confirm(ctx: Ctx) -> Reply:
+    d = ctx.data
+    files = d.get("evidence", [])
+    photos = sum(1 for f in files if f["kind"] == "photo")
+    text = msg.summary(
+        d["category"], d["description"], photos, len(files) - photos, bool(d.get("location")),
+        d.get("name", ""), d.get("phone", ""),
+    )  # fmt: skip
+    return Reply(text, menu.with_cancel(Choice(common.BUTTON_CONFIRM, CONFIRM)))
+
+
+def on_confirm(ctx: Ctx) -> Turn:
+    """File the complaint and hand out its tracking code."""
+    d, event = ctx.data, ctx.event
+    location = d.get("location")
+    complaint = file_complaint(
+        ctx.session,
+        org_id=ctx.org.id,
+        now=ctx.now(),
+        category=d["category"],
+        description=d["description"],
+        channel=event.channel.value,
+        chat_id=event.chat_id,
+        user_id=event.user_id,
+        evidence=evidence.drafts(d),
+        location=(location[0], location[1], location[2]) if location else None,
+        name=d.get("name", ""),
+        phone=d.get("phone", ""),
+    )
+    return finish(Reply(msg.filed(pretty(complaint.code), complaint.due_on)), menu.main_menu())
+
+
+FLOW = Flow(
+    name=NAME,
+    start=start,
+    steps={
+        S.CATEGORY: Step(on_category, prompt_category),
+        S.DESCRIPTION: Step(on_description, prompt_description, Expect.TEXT),
+        S.EVIDENCE: Step(on_evidence, prompt_evidence, Expect.MEDIA),
+        S.CONTACT: Step(on_contact, prompt_contact),
+        S.NAME: Step(on_name, prompt_name, Expect.TEXT),
+        S.PHONE: Step(on_phone, prompt_phone, Expect.TEXT),
+        S.CONFIRM: Step(on_confirm, prompt_confirm),
+    },
+    discard=evidence.discard_files,
+)

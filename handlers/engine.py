@@ -1,0 +1,102 @@
+"""The conversation engine: one committed turn per incoming event, for every channel.
+
+A turn locks the chat's conversation, skips an event id it has already processed, loads the
+state, runs the router, saves, and commits once. Only then are the replies returned for the
+adapter to deliver, so what a user is told always describes something committed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from handlers.flow import Ctx, Deps
+from handlers.router import FLOWS, route
+from handlers.types import Event, Reply, Turn
+from messages import common
+from storage import conversations
+from storage.models import Organisation
+from storage.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+
+
+class ConversationEngine:
+    def __init__(
+        self,
+        db: Engine,
+        org_id: int,
+        deps: Deps,
+        router: Callable[[Ctx], Turn] = route,
+    ) -> None:
+        self.db = db
+        self.org_id = org_id
+        self.deps = deps
+        self._route = router
+        # One lock per chat with a count of turns waiting on it, dropped when none are.
+        self._locks: dict[tuple[str, str], tuple[asyncio.Lock, list[int]]] = {}
+
+    async def handle(self, event: Event) -> list[Reply]:
+        """Run one turn and return the replies to deliver ([] for a redelivered event).
+
+        Turns of one chat run in order; turns of different chats run side by side.
+        """
+        key = (event.channel.value, event.chat_id)
+        lock, users = self._locks.setdefault(key, (asyncio.Lock(), [0]))
+        users[0] += 1
+        try:
+            async with lock:
+                return await asyncio.to_thread(self.handle_sync, event)
+        finally:
+            users[0] -= 1
+            if users[0] == 0:
+                del self._locks[key]
+
+    def handle_sync(self, event: Event) -> list[Reply]:
+        try:
+            return self._turn(event)
+        except Exception:
+            # Never log the event itself: it may be a tip, and carries chat and user ids.
+            log.exception("turn failed (channel=%s kind=%s)", event.channel, event.kind)
+            return [Reply(common.INTERNAL_ERROR)]
+
+    def _turn(self, event: Event) -> list[Reply]:
+        with Session(self.db) as session, session.begin():
+            if not conversations.claim_event(
+                session, self.org_id, event.channel.value, event.event_id
+            ):
+                return []
+            convo = conversations.lock(session, self.org_id, event.channel.value, event.chat_id)
+            org = session.get(Organisation, self.org_id)
+            ctx = Ctx(
+                event, session, org, self.deps, convo.flow, convo.step, dict(convo.data or {})
+            )
+            turn = self._route(ctx)
+            if turn.flow is None:
+                conversations.forget(session, convo)
+            else:
+                convo.flow, convo.step, convo.data = turn.flow, turn.step, dict(turn.data)
+                convo.version += 1
+                convo.updated_at = utcnow()
+                session.add(convo)
+            return turn.replies
+
+    def resume(self, channel: str, chat_id: str, event: Event) -> list[Reply]:
+        """The current question again, for a chat coming back after a restart."""
+        with Session(self.db) as session:
+            convo = conversations.peek(session, self.org_id, channel, chat_id)
+            flow = FLOWS.get(convo.flow or "") if convo else None
+            step = flow.steps.get(convo.step or "") if flow and convo else None
+            if step is None or convo is None:
+                return []
+            org = session.get(Organisation, self.org_id)
+            ctx = Ctx(event, session, org, self.deps, convo.flow, convo.step, dict(convo.data))
+            return [Reply(common.RESUMED), step.prompt(ctx)]
+
+
+def default_deps(files) -> Deps:
+    return Deps(files=files, clock=utcnow)

@@ -1,0 +1,160 @@
+"""One turn of conversation: global words first, then the current step of the current flow.
+
+The router does the generic checks so that steps stay short: a typed number picks the
+prompt's button, a button from an old message is answered as stale, the wrong kind of input
+gets the step's question again, and the draft is untouched by all of these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from handlers import complaint_flow, menu, tip_flow, tracking
+from handlers.codes import find_code, is_only_code
+from handlers.flow import Ctx, Expect, Flow, Step, finish
+from handlers.types import Choice, Event, EventKind, Reply, Turn
+from messages import common
+from messages.contact import contact_and_process
+from messages.format import arabic_digits
+
+FLOWS: dict[str, Flow] = {
+    flow.name: flow for flow in (complaint_flow.FLOW, tip_flow.FLOW, tracking.FLOW)
+}
+STARTS = {
+    menu.COMPLAINT: complaint_flow.FLOW,
+    menu.TIP: tip_flow.FLOW,
+    menu.TRACK: tracking.FLOW,
+}
+
+
+def route(ctx: Ctx) -> Turn:
+    event = ctx.event
+    if event.kind is EventKind.UNFOLLOW:
+        return _leave(ctx)
+    if event.kind is EventKind.FOLLOW:
+        return _leave(ctx, Reply(common.welcome(ctx.org.name)), menu.main_menu())
+    if not event.is_private:
+        return _unchanged(ctx, Reply(common.GROUP_CHAT))
+    ctx = _resolve_typed_choice(ctx)
+    event = ctx.event
+    word = (event.text or "").strip().lower()
+    if event.choice == menu.MENU or word in common.WORDS_MENU:
+        greeting = common.welcome(ctx.org.name) if word == "/start" else common.MAIN_MENU
+        return _leave(ctx, menu.main_menu(greeting))
+    if event.choice == menu.CANCEL or word in common.WORDS_CANCEL:
+        note = common.CANCELLED if ctx.flow else common.NOTHING_TO_CANCEL
+        return _leave(ctx, Reply(note), menu.main_menu())
+    if word in common.WORDS_HELP:
+        return _unchanged(ctx, Reply(common.HELP), *_current_prompt(ctx))
+    if event.kind is EventKind.UNSUPPORTED:
+        return _unchanged(ctx, Reply(common.UNSUPPORTED_MESSAGE), *_current_prompt(ctx))
+    flow = FLOWS.get(ctx.flow or "")
+    step = flow.steps.get(ctx.step or "") if flow else None
+    if flow is None or step is None:
+        return _idle(ctx)
+    return _in_step(ctx, flow, step)
+
+
+def _in_step(ctx: Ctx, flow: Flow, step: Step) -> Turn:
+    prompt = step.prompt(ctx)
+    event = ctx.event
+    if event.text and is_only_code(event.text) and flow is not tracking.FLOW:
+        found = find_code(event.text)
+        if found is not None:  # a code pasted mid-flow: answer it, keep the draft
+            return _unchanged(ctx, tracking.answer(ctx, found), prompt)
+    if event.choice is not None:
+        if event.choice not in {c.code for c in prompt.choices}:
+            stale = common.STALE_MENU_IN_FLOW if event.choice in STARTS else common.STALE_BUTTON
+            return _unchanged(ctx, Reply(stale), prompt)
+        return step.handle(ctx)
+    if step.expect == Expect.MEDIA:
+        return step.handle(ctx)
+    if step.expect == Expect.TEXT and event.text is not None:
+        _drop_files(ctx)  # a caption was sent with a photo: the text is what this step wants
+        return step.handle(ctx)
+    problem = common.NEED_TEXT if step.expect == Expect.TEXT else common.NEED_CHOICE
+    return _unchanged(ctx, Reply(problem), prompt)
+
+
+def _idle(ctx: Ctx) -> Turn:
+    """At the main menu: start a service, answer a code, or show the menu."""
+    event = ctx.event
+    if event.choice is not None:
+        return _start(ctx, event.choice)
+    _drop_files(ctx)
+    if event.text:
+        found = find_code(event.text)
+        if found is not None:
+            return finish(tracking.answer(ctx, found))
+        return finish(Reply(common.DIDNT_UNDERSTAND), menu.main_menu())
+    return finish(Reply(common.NEED_CHOICE), menu.main_menu())
+
+
+def _start(ctx: Ctx, choice: str) -> Turn:
+    flow = STARTS.get(choice)
+    if flow is not None:
+        return flow.start(ctx)
+    if choice == menu.CONTACT:
+        org = ctx.org
+        text = contact_and_process(org.name, org.phone, org.website, org.address)
+        return finish(Reply(text), menu.main_menu())
+    if choice == menu.PLAN:
+        return finish(Reply(common.PLAN_PLACEHOLDER), menu.main_menu())
+    return finish(Reply(common.STALE_BUTTON), menu.main_menu())
+
+
+def _resolve_typed_choice(ctx: Ctx) -> Ctx:
+    """Typing a button's number or label is the same as pressing it.
+
+    A bare small number picks a button even in a text step: no real answer is just "1".
+    """
+    event = ctx.event
+    if event.text is None or event.choice is not None:
+        return ctx
+    picked = _picked_choice(event.text, _current_prompt(ctx)[0])
+    if picked is None:
+        return ctx
+    return _with_event(ctx, replace(event, text=None, choice=picked.code))
+
+
+def _picked_choice(text: str, prompt: Reply) -> Choice | None:
+    """An exact button label picks that button; so does `2` (or `๒`) for the second."""
+    stripped = text.strip()
+    for choice in prompt.choices:
+        if stripped == choice.label:
+            return choice
+    word = arabic_digits(stripped).rstrip(".)")
+    if word.isdigit() and 1 <= int(word) <= len(prompt.choices):
+        return prompt.choices[int(word) - 1]
+    return None
+
+
+def _with_event(ctx: Ctx, event: Event) -> Ctx:
+    return Ctx(event, ctx.session, ctx.org, ctx.deps, ctx.flow, ctx.step, ctx.data)
+
+
+def _current_prompt(ctx: Ctx) -> list[Reply]:
+    flow = FLOWS.get(ctx.flow or "")
+    step = flow.steps.get(ctx.step or "") if flow else None
+    return [step.prompt(ctx)] if step else [menu.main_menu()]
+
+
+def _unchanged(ctx: Ctx, *replies: Reply) -> Turn:
+    """Answer without touching the conversation's flow, step or draft."""
+    _drop_files(ctx)
+    return Turn(list(replies), ctx.flow, ctx.step, ctx.data)
+
+
+def _leave(ctx: Ctx, *replies: Reply) -> Turn:
+    """Abandon the current flow, if any, deleting what its draft collected."""
+    flow = FLOWS.get(ctx.flow or "")
+    if flow is not None and flow.discard is not None:
+        flow.discard(ctx)
+    _drop_files(ctx)
+    return finish(*replies)
+
+
+def _drop_files(ctx: Ctx) -> None:
+    """Files the adapter saved for this event that no step took: delete them now."""
+    for attachment in ctx.event.attachments:
+        ctx.deps.files.delete(attachment.key)

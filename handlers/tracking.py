@@ -1,0 +1,73 @@
+"""Answering a tracking code, typed in the tracking flow or anywhere else."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from handlers import menu
+from handlers.cases import CaseView, find_case
+from handlers.codes import CodeProblem, FoundCode, find_code, masked
+from handlers.flow import Ctx, Expect, Flow, Step, ask, finish, retry
+from handlers.types import HistoryEntry, Reply, StatusCard, Turn
+from messages import tracking as msg
+from messages.format import thai_date, thai_datetime
+
+NAME = "track"
+
+
+class S(StrEnum):
+    CODE = "code"
+
+
+def status_reply(view: CaseView) -> Reply:
+    """The public face of a case: status, dates and public notes, with a masked code."""
+    history = tuple(
+        HistoryEntry(thai_datetime(c.at), msg.STATUS_LABELS[c.status], c.public_note)
+        for c in view.history
+    )
+    card = StatusCard(
+        masked_code=masked(view.code),
+        stream_label=msg.STREAM_LABELS[view.stream],
+        status=view.status.value,
+        status_label=msg.STATUS_LABELS[view.status],
+        received_text=thai_date(view.received_at),
+        due_text=thai_date(view.due_on),
+        history=history,
+    )
+    text = msg.status_text(
+        card.masked_code, view.stream, view.status, card.received_text, card.due_text,
+        [(h.at_text, h.status_label, h.note) for h in history],
+    )  # fmt: skip
+    return Reply(text, (menu.MENU_CHOICE,), card=card)
+
+
+def answer(ctx: Ctx, found: FoundCode) -> Reply:
+    """One reply for a code: its status, or why it cannot be answered. Nothing else."""
+    if found.problem is CodeProblem.TYPO:
+        return Reply(msg.TYPO)
+    if found.problem is CodeProblem.LENGTH:
+        return Reply(msg.WRONG_LENGTH.format(count=len(found.digits)))
+    view = find_case(ctx.session, ctx.org.id, found.digits)
+    return status_reply(view) if view else Reply(msg.NOT_FOUND)
+
+
+def start(ctx: Ctx) -> Turn:
+    return ask(ctx, S.CODE, FLOW, data={})
+
+
+def prompt_code(ctx: Ctx) -> Reply:
+    return Reply(msg.ASK_CODE, menu.with_cancel())
+
+
+def on_code(ctx: Ctx) -> Turn:
+    """A found case ends the flow; a typo or unknown code lets the citizen try again."""
+    found = find_code(ctx.event.text or "")
+    if found is None:
+        return retry(ctx, FLOW, msg.NOT_A_CODE)
+    reply = answer(ctx, found)
+    if reply.card is None:
+        return retry(ctx, FLOW, reply.text)
+    return finish(reply)
+
+
+FLOW = Flow(name=NAME, start=start, steps={S.CODE: Step(on_code, prompt_code, Expect.TEXT)})

@@ -1,0 +1,16 @@
+"""Text of the console channel (the terminal adapter for trying the bot)."""
+
+from __future__ import annotations
+
+YOU = "คุณ"
+BOT = "บอต"
+PROMPT = "คุณ> "
+FILE_NOT_FOUND = "ไม่พบไฟล์: {path}"
+FILE_TOO_LARGE = "ไฟล์ใหญ่เกินไป (ไม่เกิน {limit} MB)"
+LOCATION_FORMAT = "รูปแบบตำแหน่ง: /location ละติจูด,ลองจิจูด เช่น /location 8.0863,98.9063"
+HINT = (
+    "(ช่องทางทดลองในเทอร์มินัล: พิมพ์ตัวเลขเพื่อกดปุ่ม, /photo ไฟล์ /file ไฟล์ เพื่อแนบ, "
+    "/location ละติจูด,ลองจิจูด เพื่อแชร์ตำแหน่ง, Ctrl-D เพื่อออก)"
+)
+STAFF_NOT_YET = "โหมดเจ้าหน้าที่ (--as-staff) ยังไม่เปิดให้ใช้ในรุ่นนี้"
+UNKNOWN_ORG = 'ไม่พบองค์กร "{slug}"'

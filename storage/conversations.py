@@ -1,0 +1,78 @@
+"""Conversation state and processed events. Repositories here never commit."""
+
+from __future__ import annotations
+
+import hashlib
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, delete, select
+
+from storage.models import Conversation, ProcessedEvent
+from storage.timeutil import utcnow
+
+
+def _insert(session: Session):
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+def lock(session: Session, org_id: int, channel: str, chat_id: str) -> Conversation:
+    """The chat's conversation row, created if missing and locked for this transaction.
+
+    On PostgreSQL the row lock makes a second worker wait for this turn to finish; SQLite
+    transactions here begin IMMEDIATE, which serialises writers the same way.
+    """
+    stmt = (
+        _insert(session)(Conversation)
+        .values(org_id=org_id, channel=channel, chat_id=chat_id, data={}, version=0,
+                updated_at=utcnow())
+        .on_conflict_do_nothing()
+    )  # fmt: skip
+    session.execute(stmt)
+    return session.exec(
+        select(Conversation)
+        .where(
+            Conversation.org_id == org_id,
+            Conversation.channel == channel,
+            Conversation.chat_id == chat_id,
+        )
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def peek(session: Session, org_id: int, channel: str, chat_id: str) -> Conversation | None:
+    return session.get(Conversation, (org_id, channel, chat_id))
+
+
+def forget(session: Session, conversation: Conversation) -> None:
+    """Delete the row: a chat back at the main menu keeps nothing."""
+    session.exec(
+        delete(Conversation).where(
+            Conversation.org_id == conversation.org_id,
+            Conversation.channel == conversation.channel,
+            Conversation.chat_id == conversation.chat_id,
+        )
+    )
+
+
+def event_key(channel: str, event_id: str) -> str:
+    return hashlib.sha256(f"{channel}\0{event_id}".encode()).hexdigest()
+
+
+def claim_event(session: Session, org_id: int, channel: str, event_id: str) -> bool:
+    """Record the event as processed; False if it already was (a redelivery)."""
+    key = event_key(channel, event_id)
+    stmt = (
+        _insert(session)(ProcessedEvent)
+        .values(org_id=org_id, key=key, processed_at=utcnow())
+        .on_conflict_do_nothing()
+        .returning(ProcessedEvent.key)
+    )
+    return session.execute(stmt).scalar_one_or_none() is not None
+
+
+def prune_events(session: Session, older_than) -> int:
+    """Drop old dedupe records (platforms redeliver within hours, not weeks)."""
+    result = session.exec(delete(ProcessedEvent).where(ProcessedEvent.processed_at < older_than))
+    return result.rowcount
