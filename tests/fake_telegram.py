@@ -68,6 +68,7 @@ class FakeTelegram:
         self._message_ids = itertools.count(1)
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
+        self._deliveries: asyncio.Lock | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -151,6 +152,11 @@ class FakeTelegram:
 
     def sent_texts(self, chat_id: int | None = None) -> list[str]:
         return [p["text"] for p in self.sent(chat_id)]
+
+    def messages(self, chat_id: int) -> list[dict]:
+        """Messages the bot sent to `chat_id` as they are now (edits applied), oldest first."""
+        with self._lock:
+            return [dict(m) for (chat, _), m in self._messages.items() if chat == chat_id]
 
     def pending_updates(self) -> int:
         with self._lock:
@@ -292,7 +298,9 @@ class FakeTelegram:
             return dict(message)
 
     async def _post_webhook(self, webhook: dict, update: dict) -> None:
-        async with httpx.AsyncClient(timeout=30) as client:
+        # One delivery at a time, in push order (the lock is created on the server's loop).
+        self._deliveries = self._deliveries or asyncio.Lock()
+        async with self._deliveries, httpx.AsyncClient(timeout=30) as client:
             response = await client.post(
                 webhook["url"],
                 json=update,
