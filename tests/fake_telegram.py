@@ -298,14 +298,18 @@ class FakeTelegram:
             return dict(message)
 
     async def _post_webhook(self, webhook: dict, update: dict) -> None:
-        # One delivery at a time, in push order (the lock is created on the server's loop).
-        self._deliveries = self._deliveries or asyncio.Lock()
+        """POST like Telegram: one delivery at a time, in order, retried while unreachable."""
+        self._deliveries = self._deliveries or asyncio.Lock()  # made on the server's loop
+        headers = {"X-Telegram-Bot-Api-Secret-Token": webhook["secret"]}
         async with self._deliveries, httpx.AsyncClient(timeout=30) as client:
-            response = await client.post(
-                webhook["url"],
-                json=update,
-                headers={"X-Telegram-Bot-Api-Secret-Token": webhook["secret"]},
-            )
+            for _ in range(100):
+                try:
+                    response = await client.post(webhook["url"], json=update, headers=headers)
+                    break
+                except httpx.TransportError:
+                    await asyncio.sleep(0.1)  # the bot's web server is not listening yet
+            else:
+                return
         with self._lock:
             self.webhook_statuses.append(response.status_code)
 

@@ -109,6 +109,7 @@ def test_a_group_message_mentioning_or_replying_to_the_bot_is_answered():
 
 def test_group_chatter_not_addressed_to_the_bot_and_join_notices_are_ignored():
     assert read(tg.group_text("ใครไปตลาดบ้าง")) is None
+    assert read(tg.group_text("/start@some_other_bot")) is None
     assert read(tg.join_notice()) is None
 
 

@@ -20,7 +20,7 @@ import traceback
 from dataclasses import replace
 from datetime import timedelta
 from functools import partial
-from typing import Protocol
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from starlette.requests import Request
@@ -36,24 +36,18 @@ from bot.config import Settings
 from handlers.types import Attachment, Event, Reply
 from messages import telegram as msg
 
+if TYPE_CHECKING:
+    from bot.app import Core
+
 log = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 BOT_API_DOWNLOAD_LIMIT = 20 * 1024 * 1024  # getFile refuses bigger files on the public Bot API
+DOWNLOAD_TIMEOUT = 120  # seconds; PTB's default of 5 is too short for 20 MB on a slow line
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 MAX_PARALLEL_TURNS = 32  # chats processed at once; more wait (bounded by the DB pool anyway)
 _SECRET_FORMAT = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what setWebhook accepts
-
-
-class Core(Protocol):
-    """What the channel needs from `bot.app.Core`."""
-
-    @property
-    def engine(self): ...  # handlers.engine.ConversationEngine
-
-    @property
-    def files(self): ...  # storage.files.FileStore
 
 
 class FileTooBig(Exception):
@@ -236,7 +230,7 @@ class TelegramChannel:
                     raise
                 if remote.file_size is not None and remote.file_size > self.download_limit:
                     raise FileTooBig
-                data = bytes(await remote.download_as_bytearray())
+                data = bytes(await remote.download_as_bytearray(read_timeout=DOWNLOAD_TIMEOUT))
                 if len(data) > self.download_limit:
                     raise FileTooBig
                 key = await asyncio.to_thread(self.core.files.save, data, suffix=ref.suffix)

@@ -95,8 +95,10 @@ def _from_group(
     """
     text = message.text or message.caption or ""
     replied_to = message.reply_to_message
+    command, _, _ = text.partition(" ")
+    target = command.partition("@")[2].lower()
     addressed = (
-        text.startswith("/")
+        (text.startswith("/") and target in ("", bot_username.lower()))
         or (bool(bot_username) and f"@{bot_username.lower()}" in text.lower())
         or (
             replied_to is not None
