@@ -161,7 +161,7 @@ async def test_help_and_menu_words_work_anywhere(make_core):
     out = await chat.say("ช่วยเหลือ")
     assert common.HELP in out and complaint.ASK_DESCRIPTION in out
     out = await chat.say("เมนู")
-    assert common.MAIN_MENU in out
+    assert common.CANCELLED in out and common.MAIN_MENU in out
     with Session(core.db) as session:
         assert session.exec(select(Conversation)).all() == []
     out = await chat.say("ยกเลิก")
@@ -179,3 +179,21 @@ async def test_unknown_text_at_the_menu(make_core):
     assert common.PLAN_PLACEHOLDER in out
     out = await chat.say("ติดตามเรื่อง")
     assert tracking.ASK_CODE in out
+
+
+async def test_old_processed_event_ids_are_forgotten(make_core):
+    from datetime import timedelta
+
+    from storage.models import ProcessedEvent
+    from storage.timeutil import utcnow
+
+    core = make_core()
+    await core.engine.handle(Event(Channel.CONSOLE, "c1", "u1", "old", text="เมนู"))
+    with Session(core.db) as session, session.begin():
+        row = session.exec(select(ProcessedEvent)).one()
+        row.processed_at = utcnow() - timedelta(days=8)
+        session.add(row)
+    fresh = make_core()  # a new worker prunes on its first turn
+    await fresh.engine.handle(Event(Channel.CONSOLE, "c1", "u1", "new", text="เมนู"))
+    with Session(core.db) as session:
+        assert len(session.exec(select(ProcessedEvent)).all()) == 1
