@@ -313,3 +313,19 @@ async def test_a_webhook_post_that_is_not_an_update_is_a_bad_request(fake, webho
         )
     assert response.status_code == 400
     assert core.engine.events == []
+
+
+async def test_a_button_is_answered_even_while_the_chat_is_still_busy(fake, polling, core):
+    release = asyncio.Event()
+
+    async def handle(event: Event) -> list[Reply]:
+        await release.wait()
+        return [Reply("ช้าหน่อย")]
+
+    core.engine.handle = handle
+    fake.push(tg.text(CHAT, "เรื่องแรก"))
+    fake.push(tg.callback(CHAT, "menu:track"))
+    await fake.wait_for(lambda: fake.calls_to("answerCallbackQuery"))
+    assert fake.sent(CHAT) == []  # the first turn has not finished, the spinner is stopped
+    release.set()
+    await fake.wait_for_messages(CHAT, 2)

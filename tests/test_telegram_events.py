@@ -121,3 +121,19 @@ def test_edited_messages_and_channel_posts_are_ignored():
 def test_updates_of_one_chat_share_a_key_for_ordering():
     assert chat_key(Update.de_json({"update_id": 1, **tg.text(CHAT)}, None)) == str(CHAT)
     assert chat_key(Update.de_json({"update_id": 2, **tg.callback(CHAT, "x")}, None)) == str(CHAT)
+
+
+def test_a_video_is_taken_as_a_file():
+    video = {"file_id": "BAACAgUAAxk", "file_unique_id": "AgADv", "width": 1280, "height": 720,
+             "duration": 12, "mime_type": "video/mp4", "file_size": 3_000_000}  # fmt: skip
+    ref = read({"message": tg.message(CHAT, video=video)}).files[0]
+    assert (ref.kind, ref.mime, ref.suffix) == (AttachmentKind.FILE, "video/mp4", "mp4")
+
+
+def test_a_photo_in_a_group_is_never_downloaded():
+    photo = tg.photo(CHAT, "AgAC-group", size=1000, caption="@khaothong_test_bot ดูรูปนี้")
+    photo["message"]["chat"] = tg.group_chat()
+    incoming = read(photo)
+    assert incoming.event.is_private is False
+    assert incoming.files == ()
+    assert incoming.event.attachments == ()

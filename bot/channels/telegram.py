@@ -4,10 +4,10 @@ PTB is used as a Bot API client and update source only (polling through its `Upd
 our own Starlette route for webhooks); its ConversationHandler and persistence are not,
 because conversation state lives in our database, shared with LINE and across workers.
 
-Every update goes through `TelegramChannel.process`: answer a pressed button at once,
-translate (`telegram_events.parse`), download files into the file store, run one turn of
-`core.engine`, then send the replies (`telegram_render`). Chats run side by side; one
-chat's updates run strictly in arrival order.
+A pressed button is answered as soon as it arrives. Then every update goes through
+`TelegramChannel.process`: translate (`telegram_events.parse`), download files into the
+file store, run one turn of `core.engine`, then send the replies (`telegram_render`).
+Chats run side by side; one chat's updates run strictly in arrival order.
 """
 
 from __future__ import annotations
@@ -84,6 +84,7 @@ class TelegramChannel:
         )
         self.download_limit = min(settings.max_upload_bytes, BOT_API_DOWNLOAD_LIMIT)
         self._tails: dict[str, asyncio.Task] = {}
+        self._answering: set[asyncio.Task] = set()
         self._slots = asyncio.Semaphore(MAX_PARALLEL_TURNS)
         self._running = False
 
@@ -124,8 +125,8 @@ class TelegramChannel:
 
     async def drain(self) -> None:
         """Wait until every submitted update has been processed."""
-        while self._tails:
-            await asyncio.wait(list(self._tails.values()))
+        while self._tails or self._answering:
+            await asyncio.wait([*self._tails.values(), *self._answering])
 
     # -- intake ------------------------------------------------------------------------------
 
@@ -153,6 +154,11 @@ class TelegramChannel:
 
     def submit(self, update: Update) -> asyncio.Task:
         """Queue `update` behind earlier updates of the same chat; other chats do not wait."""
+        if update.callback_query is not None:
+            # Stop the button's spinner now, even if this chat's earlier turns are still running.
+            answering = asyncio.create_task(self._answer(update.callback_query))
+            self._answering.add(answering)
+            answering.add_done_callback(self._answering.discard)
         key = chat_key(update)
         task = asyncio.create_task(self._after(self._tails.get(key), update))
         self._tails[key] = task
@@ -178,8 +184,6 @@ class TelegramChannel:
         event: Event | None = None
         handled = False
         try:
-            if query is not None:
-                await self._answer(query)
             try:
                 event = await self.to_event(update)
             except FileTooBig:
