@@ -61,6 +61,7 @@ class FakeTelegram:
         self.calls: list[Call] = []
         self.webhook: dict[str, Any] | None = None
         self.webhook_statuses: list[int] = []
+        self.blocked: set[int] = set()  # chats whose user blocked the bot
         self._queue: list[dict] = []
         self._files: dict[str, StoredFile] = {}
         self._messages: dict[tuple[int, int], dict] = {}
@@ -213,6 +214,8 @@ class FakeTelegram:
             await asyncio.sleep(0.02)
 
     async def _m_sendMessage(self, params: dict, files: dict) -> Response:
+        if params["chat_id"] in self.blocked:
+            return _error(403, "Forbidden: bot was blocked by the user")
         message = self._new_message(params, text=params["text"])
         return _ok(message)
 

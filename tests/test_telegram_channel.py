@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 from starlette.applications import Starlette
+from telegram.error import InvalidToken
 
 from bot.channels.telegram import WEBHOOK_PATH, TelegramChannel, make_channel
 from bot.config import Settings
@@ -329,3 +330,23 @@ async def test_a_button_is_answered_even_while_the_chat_is_still_busy(fake, poll
     assert fake.sent(CHAT) == []  # the first turn has not finished, the spinner is stopped
     release.set()
     await fake.wait_for_messages(CHAT, 2)
+
+
+async def test_a_wrong_token_stops_the_start_with_telegrams_refusal(fake, core, tmp_path):
+    settings = settings_for(fake, tmp_path)
+    settings = Settings(**{**settings.__dict__, "telegram_bot_token": "42:not-the-token"})
+    channel = make_channel(settings, core)
+    with pytest.raises(InvalidToken):
+        await channel.start()
+    await channel.stop()  # harmless after a failed start
+
+
+async def test_a_citizen_who_blocked_the_bot_is_not_sent_an_apology(fake, polling, core, caplog):
+    fake.blocked.add(CHAT)
+    with caplog.at_level(logging.INFO, logger="bot.channels.telegram"):
+        fake.push(tg.text(CHAT, "ยังอยู่ไหม"))
+        await fake.wait_for(lambda: fake.calls_to("sendMessage"))
+        await polling.drain()
+    assert len(fake.calls_to("sendMessage")) == 1  # the reply, refused; no apology after it
+    assert "no longer reachable" in caplog.text
+    assert len(core.engine.events) == 1

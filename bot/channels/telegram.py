@@ -27,7 +27,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 from telegram import BotCommand, CallbackQuery, Message, Update
-from telegram.error import BadRequest, RetryAfter, TelegramError
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.channels.telegram_events import Incoming, chat_key, parse
@@ -92,21 +92,25 @@ class TelegramChannel:
 
     async def start(self) -> None:
         """Log in, publish the command menu, then start polling or register the webhook."""
-        await self.app.initialize()
-        bot = self.app.bot
-        await bot.set_my_commands([BotCommand(name, text) for name, text in msg.COMMANDS])
-        if self.webhook:
-            await bot.set_webhook(
-                self.settings.telegram_webhook_url,
-                secret_token=self.settings.telegram_webhook_secret,
-                allowed_updates=ALLOWED_UPDATES,
-            )
+        await self.app.initialize()  # getMe: a wrong token fails here, loudly
+        try:
             await self.app.start()
-        else:
-            await self.app.start()
-            # start_polling deletes any webhook first: Telegram allows only one of the two.
-            await self.app.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
-        self._running = True
+            self._running = True  # from here a webhook post is processed, not refused
+            bot = self.app.bot
+            await bot.set_my_commands([BotCommand(name, text) for name, text in msg.COMMANDS])
+            if self.webhook:
+                await bot.set_webhook(
+                    self.settings.telegram_webhook_url,
+                    secret_token=self.settings.telegram_webhook_secret,
+                    allowed_updates=ALLOWED_UPDATES,
+                )
+            else:
+                # start_polling deletes any webhook first: Telegram allows only one of the two.
+                await self.app.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+        except BaseException:
+            self._running = True  # so that stop() below undoes whatever was started
+            await self.stop()
+            raise
 
     async def stop(self) -> None:
         """Stop taking updates, finish the turns already started, then log out cleanly.
@@ -202,6 +206,11 @@ class TelegramChannel:
             if query is not None:
                 await self._close_menu(query, replies)
             await self.deliver(event.chat_id, replies)
+        except Forbidden:
+            # The citizen blocked the bot (or left the group): nobody to answer.
+            log.info("telegram chat no longer reachable; replies dropped")
+            if event is not None and not handled:
+                self._delete_files(event)
         except Exception as exc:
             _log_failure(exc)
             if event is not None and not handled:
