@@ -124,3 +124,17 @@ def channel_post(words: str = "ประกาศเทศบาล") -> dict:
 
 def join_notice(chat_id: int = -1_001_234_567_890) -> dict:
     return {"message": message(chat=group_chat(chat_id), new_chat_members=[user(999)])}
+
+
+def blocked(chat_id: int = 111_222_333) -> dict:
+    """The citizen pressed "Stop and block bot": the bot's membership in the chat changes."""
+    bot = {"id": 123456789, "is_bot": True, "first_name": "เขาทอง"}
+    return {
+        "my_chat_member": {
+            "chat": private_chat(chat_id),
+            "from": user(chat_id),
+            "date": int(time.time()),
+            "old_chat_member": {"user": bot, "status": "member"},
+            "new_chat_member": {"user": bot, "status": "kicked", "until_date": 0},
+        }
+    }

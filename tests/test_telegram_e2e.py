@@ -255,3 +255,25 @@ async def test_in_a_group_the_bot_only_asks_to_be_messaged_privately(fake, polli
     assert "reply_markup" not in fake.sent(group)[0]
     with Session(core.db) as session:
         assert session.exec(select(Conversation)).all() == []
+
+
+async def test_blocking_the_bot_mid_tip_deletes_the_draft(fake, polling_bot):
+    core, channel = polling_bot
+    informant = TelegramChat(fake, channel, INFORMANT)
+    await informant.say("/start")
+    await informant.press(common.MENU_TIP)
+    await informant.press(tip_msg.BUTTON_UNDERSTOOD)
+    await informant.press(tip_msg.CATEGORY_LABELS[TipCategory.BRIBE])
+    await informant.say(CONDUCT)
+    with Session(core.db) as session:
+        assert session.exec(select(Conversation)).one().flow == "tip"
+    fake.push(tg.blocked(INFORMANT))
+    await fake.wait_for(lambda: fake.pending_updates() == 0)
+    await fake.wait_for(lambda: _no_conversation(core))
+    await channel.drain()
+    assert fake.calls_to("sendMessage")[-1].params["text"] != common.INTERNAL_ERROR
+
+
+def _no_conversation(core) -> bool:
+    with Session(core.db) as session:
+        return session.exec(select(Conversation)).all() == []

@@ -137,3 +137,9 @@ def test_a_photo_in_a_group_is_never_downloaded():
     assert incoming.event.is_private is False
     assert incoming.files == ()
     assert incoming.event.attachments == ()
+
+
+def test_blocking_the_bot_in_a_private_chat_is_an_unfollow():
+    event = read(tg.blocked(CHAT)).event
+    assert event.kind is EventKind.UNFOLLOW
+    assert event.chat_id == str(CHAT)

@@ -2,8 +2,9 @@
 
 `parse` decides what an update means; files it names are downloaded afterwards by the
 channel (`telegram.py`), so this stays a pure function that tests feed documented JSON.
-Only new messages and button presses matter: edits, channel posts, membership changes and
-the like are ignored, since a complaint is a conversation and not a post to be revised.
+Only new messages, button presses and a citizen blocking the bot matter: edits, channel
+posts, group membership changes and the like are ignored, since a complaint is a
+conversation and not a post to be revised.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import mimetypes
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 
-from telegram import CallbackQuery, Chat, Message, Update
+from telegram import CallbackQuery, Chat, ChatMember, ChatMemberUpdated, Message, Update
 
 from handlers import menu
 from handlers.types import AttachmentKind, Channel, Event, EventKind, Location
@@ -46,6 +47,8 @@ def parse(update: Update, bot_id: int | str, bot_username: str = "") -> Incoming
     event_id = f"{bot_id}:{update.update_id}"
     if update.callback_query is not None:
         return _from_callback(update.callback_query, event_id)
+    if update.my_chat_member is not None:
+        return _from_membership(update.my_chat_member, event_id)
     message = update.message  # edited_message, channel_post, ... are not read on purpose
     if message is None:
         return None
@@ -82,6 +85,21 @@ def _from_callback(query: CallbackQuery, event_id: str) -> Incoming | None:
             event_id=event_id,
             choice=query.data,
             is_private=chat.type == Chat.PRIVATE,
+        )
+    )
+
+
+def _from_membership(change: ChatMemberUpdated, event_id: str) -> Incoming | None:
+    """A citizen blocking the bot: the core drops any half-written draft (a tip, perhaps)."""
+    if change.chat.type != Chat.PRIVATE or change.new_chat_member.status != ChatMember.BANNED:
+        return None
+    return Incoming(
+        Event(
+            channel=Channel.TELEGRAM,
+            chat_id=str(change.chat.id),
+            user_id=str(change.from_user.id),
+            event_id=event_id,
+            kind=EventKind.UNFOLLOW,
         )
     )
 
