@@ -350,3 +350,17 @@ async def test_a_citizen_who_blocked_the_bot_is_not_sent_an_apology(fake, pollin
     assert len(fake.calls_to("sendMessage")) == 1  # the reply, refused; no apology after it
     assert "no longer reachable" in caplog.text
     assert len(core.engine.events) == 1
+
+
+async def test_a_reply_with_an_image_and_a_file_sends_them_from_the_file_store(fake, polling, core):
+    chart = core.files.save(b"\x89PNG chart", suffix="png")
+    sheet = core.files.save(b"PK report", suffix="xlsx")
+    core.engine.answer = [Reply("สถิติปีนี้", image_key=chart, file_key=sheet)]
+    fake.push(tg.text(CHAT, "สถิติ"))
+    await fake.wait_for_messages(CHAT, 1)
+    [photo] = fake.calls_to("sendPhoto")
+    [document] = fake.calls_to("sendDocument")
+    assert b"\x89PNG chart" in photo.files.values()
+    assert b"PK report" in document.files.values()
+    methods = [c.method for c in fake.calls if c.method.startswith("send")]
+    assert methods == ["sendPhoto", "sendDocument", "sendMessage"]
