@@ -63,7 +63,7 @@ def file_base_url(api_base_url: str) -> str:
 def build_application(settings: Settings, *, polling: bool) -> Application:
     builder = Application.builder().token(settings.telegram_bot_token)
     if settings.telegram_api_base_url:
-        base = settings.telegram_api_base_url
+        base = settings.telegram_api_base_url.rstrip("/")  # PTB appends the token directly
         builder = builder.base_url(base).base_file_url(file_base_url(base))
     if not polling:
         builder = builder.updater(None)  # updates arrive on our webhook route instead

@@ -44,6 +44,8 @@ class Incoming:
 
 def parse(update: Update, bot_id: int | str, bot_username: str = "") -> Incoming | None:
     """The event an update carries, or None for updates the bot should not answer."""
+    # Update ids are counted per bot: with the bot's id, a new token or bot cannot collide
+    # with ids the engine has already marked as processed.
     event_id = f"{bot_id}:{update.update_id}"
     if update.callback_query is not None:
         return _from_callback(update.callback_query, event_id)
