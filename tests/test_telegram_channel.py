@@ -364,3 +364,15 @@ async def test_a_reply_with_an_image_and_a_file_sends_them_from_the_file_store(f
     assert b"PK report" in document.files.values()
     methods = [c.method for c in fake.calls if c.method.startswith("send")]
     assert methods == ["sendPhoto", "sendDocument", "sendMessage"]
+
+
+async def test_a_long_reply_arrives_in_parts_with_the_buttons_under_the_last(fake, polling, core):
+    long_text = "\n".join(f"รายการที่ {i}: รหัส 1234-5678-9012-3456 ดำเนินการแล้ว" for i in range(400))
+    core.engine.answer = [Reply(long_text, (Choice("เมนูหลัก", "menu"),))]
+    fake.push(tg.text(CHAT, "ขอดูทั้งหมด"))
+    await fake.wait_for(lambda: any("reply_markup" in m for m in fake.sent(CHAT)))
+    parts = fake.sent(CHAT)
+    assert len(parts) > 1
+    assert all(len(p["text"]) <= 4096 for p in parts)
+    assert ["reply_markup" in p for p in parts] == [False] * (len(parts) - 1) + [True]
+    assert "\n".join(p["text"] for p in parts) == long_text
