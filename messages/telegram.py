@@ -22,6 +22,8 @@ REPLY_FAILED = (
 
 # The core's answers to a button from an old message: that menu just loses its buttons.
 STALE_ANSWERS = (common.STALE_BUTTON, common.STALE_MENU_IN_FLOW)
+# The core's answer when a turn failed: the pressed menu keeps its buttons, to press again.
+RETRY_ANSWERS = (common.INTERNAL_ERROR,)
 
 
 def file_too_big(limit_bytes: int) -> str:

@@ -20,6 +20,7 @@ from telegram.error import InvalidToken
 from bot.channels.telegram import WEBHOOK_PATH, TelegramChannel, make_channel
 from bot.config import Settings
 from handlers.types import AttachmentKind, Choice, Event, Reply
+from messages import common
 from messages import telegram as msg
 from storage.files import FileStore
 from tests import telegram_updates as tg
@@ -376,3 +377,14 @@ async def test_a_long_reply_arrives_in_parts_with_the_buttons_under_the_last(fak
     assert all(len(p["text"]) <= 4096 for p in parts)
     assert ["reply_markup" in p for p in parts] == [False] * (len(parts) - 1) + [True]
     assert "\n".join(p["text"] for p in parts) == long_text
+
+
+async def test_a_menu_keeps_its_buttons_when_the_turn_failed(fake, polling, core):
+    core.engine.answer = [Reply(common.INTERNAL_ERROR)]
+    fake.push(tg.callback(CHAT, "menu:track", {
+        "message_id": 1, "date": 0, "chat": tg.private_chat(CHAT), "text": "เลือกบริการ:",
+        "reply_markup": {"inline_keyboard": [[{"text": "ติดตามเรื่อง",
+                                               "callback_data": "menu:track"}]]}}))  # fmt: skip
+    [sent] = await fake.wait_for_messages(CHAT, 1)
+    assert sent["text"] == common.INTERNAL_ERROR
+    assert fake.calls_to("editMessageText") == fake.calls_to("editMessageReplyMarkup") == []

@@ -296,10 +296,13 @@ class TelegramChannel:
         """Take the buttons off the message that was pressed, so old menus do not linger.
 
         An accepted press is echoed under the question ("✅ label") to keep the chat readable;
-        a stale one (the core answers with its stale-button note) just loses its buttons.
+        a stale one (the core answers with its stale-button note) just loses its buttons; after
+        a failed turn the buttons stay, so that the citizen can press again.
         """
         message = query.message
         if not isinstance(message, Message) or message.reply_markup is None:
+            return
+        if replies[0].text in msg.RETRY_ANSWERS:
             return
         label = _button_label(message, query.data)
         new_text = msg.chosen(message.text, label) if message.text and label else None
