@@ -1,0 +1,144 @@
+"""A citizen on LINE, end to end: signed webhooks over HTTP in, Messaging API calls out.
+
+The bot runs on uvicorn with the real line-bot-sdk client, talking to `FakeLine`; each test
+runs on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlmodel import Session, select
+
+from bot.channels.line_flex import STATUS_COLOURS
+from handlers import complaint_flow, menu, tip_flow
+from messages import common, tracking
+from messages import complaint as complaint_msg
+from messages import tip as tip_msg
+from storage.models import Complaint, ComplaintFile, Tip, TipFile
+from tests.line_harness import ORG_NAME, LineBot, buttons, running_line_bot, texts, tracking_code
+
+JPEG = b"\xff\xd8\xff\xe0" + b"photo of a broken road" * 50
+PDF = b"%PDF-1.4\n" + b"receipt" * 100
+
+
+@pytest.fixture
+async def line(db_url, tmp_path) -> AsyncIterator[LineBot]:
+    async with running_line_bot(db_url, tmp_path) as bot:
+        yield bot
+
+
+MAIN_MENU_CODES = [c.code for c in menu.MAIN_CHOICES]
+
+
+async def test_follow_greets_with_the_welcome_and_the_main_menu(line: LineBot):
+    sent = await line.user().follow()
+
+    assert texts(sent) == [common.welcome(ORG_NAME), common.MAIN_MENU]
+    assert list(buttons(sent)) == MAIN_MENU_CODES
+    assert buttons(sent)[menu.TIP] == common.MENU_TIP
+
+
+async def test_main_menu_buttons_are_postbacks_that_show_their_label(line: LineBot):
+    sent = await line.user().follow()
+
+    items = sent[-1]["quickReply"]["items"]
+    assert all(i["action"]["type"] == "postback" for i in items)
+    assert all(i["action"]["displayText"] == i["action"]["label"] for i in items)
+    assert all(len(i["action"]["label"]) <= 20 for i in items)
+
+
+async def test_complaint_with_a_photo_and_a_location_is_filed_and_tracked(line: LineBot):
+    citizen = line.user()
+    await citizen.follow()
+    sent = await citizen.press(menu.COMPLAINT)
+    assert texts(sent) == [complaint_msg.ASK_CATEGORY]
+    await citizen.press(complaint_flow.CAT + "road")
+    sent = await citizen.say("ถนนหน้าวัดเขาทองเป็นหลุมลึก รถจักรยานยนต์ล้มหลายคัน")
+    assert texts(sent)[-1] == complaint_msg.ASK_EVIDENCE
+
+    sent = await citizen.send_image(JPEG)
+    assert complaint_msg.EVIDENCE_FILE_SAVED.format(count=1, limit=5) in texts(sent)
+    assert complaint_flow.EV_DONE in buttons(sent)
+    sent = await citizen.send_location("วัดเขาทอง", "ตำบลเขาทอง อำเภอเมืองกระบี่", 8.1234, 98.9876)
+    assert complaint_msg.LOCATION_SAVED in texts(sent)
+    await citizen.press(complaint_flow.EV_DONE)
+    await citizen.press(complaint_flow.CONTACT_NO)
+    sent = await citizen.press(complaint_flow.CONFIRM)
+    code = tracking_code(sent)
+    assert list(buttons(sent)) == MAIN_MENU_CODES
+
+    with Session(line.core.db) as session:
+        complaint = session.exec(select(Complaint)).one()
+        assert (complaint.latitude, complaint.longitude) == (8.1234, 98.9876)
+        assert complaint.location_title == "วัดเขาทอง"
+        assert complaint.channel == "line"
+        photo = session.exec(select(ComplaintFile)).one()
+    assert photo.kind == "photo"
+    assert photo.mime == "image/jpeg"
+    assert line.core.files.read(photo.key) == JPEG  # fetched through the blob endpoint
+    assert any(c.path.endswith("/content") for c in line.fake.calls)
+
+    card = await citizen.say(code)
+    assert len(card) == 1
+    assert card[0]["type"] == "flex"
+    body = str(card[0]["contents"])
+    assert "••••-••••-••••-" + code[-4:] in body
+    assert code not in body  # the card shows the code masked
+    assert tracking.STREAM_LABELS["complaint"] in body
+    assert tracking.STATUS_LABELS["received"] in body
+    assert STATUS_COLOURS["received"] in body
+    assert card[0]["altText"].startswith("สถานะเรื่อง ••••-••••-••••-" + code[-4:])
+    assert tracking.STATUS_LABELS["received"] in card[0]["altText"]
+    assert buttons(card) == {menu.MENU: common.BUTTON_MENU}
+
+
+async def test_tip_with_a_file_is_filed_anonymously_and_tracked(line: LineBot):
+    informant = line.user()
+    sent = await informant.press(menu.TIP)
+    assert texts(sent) == [tip_msg.NOTICE]
+    await informant.press(tip_flow.UNDERSTOOD)
+    await informant.press(tip_flow.CAT + "procurement")
+    await informant.say("มีการแบ่งซื้อแบ่งจ้างโครงการซ่อมถนนเพื่อเลี่ยงการประกวดราคา")
+    await informant.press(tip_flow.SKIP)
+    await informant.press(tip_flow.SKIP)
+    sent = await informant.send_file("ใบเสนอราคา.pdf", PDF, "application/pdf")
+    assert tip_msg.EVIDENCE_FILE_SAVED.format(count=1, limit=5) in texts(sent)
+    await informant.press(tip_flow.EV_DONE)
+    await informant.press(tip_flow.ANONYMOUS)
+    sent = await informant.press(tip_flow.CONFIRM)
+    code = tracking_code(sent)
+
+    with Session(line.core.db) as session:
+        tip = session.exec(select(Tip)).one()
+        evidence = session.exec(select(TipFile)).one()
+    assert tip.informant_name == "" and tip.informant_contact == ""
+    assert evidence.kind == "file" and evidence.mime == "application/pdf"
+    assert evidence.key.endswith(".pdf")
+    assert line.core.files.read(evidence.key) == PDF
+
+    card = await line.user().say(code)  # anyone holding the code can look it up
+    assert card[0]["type"] == "flex"
+    assert tracking.STREAM_LABELS["tip"] in str(card[0]["contents"])
+    assert card[0]["altText"].startswith("สถานะเรื่อง ••••-••••-••••-" + code[-4:])
+
+
+async def test_a_sticker_is_answered_politely(line: LineBot):
+    citizen = line.user()
+    sent = await citizen.send_sticker()
+    assert texts(sent)[0] == common.UNSUPPORTED_MESSAGE
+
+
+async def test_a_group_gets_the_message_privately_reply(line: LineBot):
+    from tests.fake_line import event, group_source, message_id, webhook_body
+
+    token = line.fake.issue_reply_token()
+    message = {"type": "text", "id": message_id(), "quoteToken": "q", "text": "ร้องเรียน"}
+    source = group_source("C" + "1" * 32, "U" + "2" * 32)
+    response = await line.post(
+        webhook_body(event("message", source, reply_token=token, message=message))
+    )
+
+    assert response.status_code == 200
+    assert texts(line.fake.replies(token)) == [common.GROUP_CHAT]
