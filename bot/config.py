@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from messages import sample_org
+
 DEFAULT_DATA_DIR = Path("var")
 
 
@@ -43,11 +45,11 @@ class Settings:
                 "COMPLAINTBOT_DATABASE_URL", f"sqlite:///{data_dir / 'complaintbot.db'}"
             ),
             files_dir=Path(get("COMPLAINTBOT_FILES_DIR", str(data_dir / "files"))),
-            org_slug=get("COMPLAINTBOT_ORG_SLUG", "khaothong"),
-            org_name=get("COMPLAINTBOT_ORG_NAME", "องค์การบริหารส่วนตำบลเขาทอง"),
-            org_phone=get("COMPLAINTBOT_ORG_PHONE", "075-664584"),
-            org_website=get("COMPLAINTBOT_ORG_WEBSITE", "http://www.khaothong.go.th"),
-            org_address=get("COMPLAINTBOT_ORG_ADDRESS", "สำนักปลัด อำเภอเมืองกระบี่ จังหวัดกระบี่"),
+            org_slug=get("COMPLAINTBOT_ORG_SLUG", sample_org.SLUG),
+            org_name=get("COMPLAINTBOT_ORG_NAME", sample_org.NAME),
+            org_phone=get("COMPLAINTBOT_ORG_PHONE", sample_org.PHONE),
+            org_website=get("COMPLAINTBOT_ORG_WEBSITE", sample_org.WEBSITE),
+            org_address=get("COMPLAINTBOT_ORG_ADDRESS", sample_org.ADDRESS),
             host=get("COMPLAINTBOT_HOST", "127.0.0.1"),
             port=int(get("COMPLAINTBOT_PORT", "8080")),
             max_upload_bytes=int(get("COMPLAINTBOT_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024))),

@@ -84,7 +84,7 @@ class FoundCode:
 
 
 # Runs of digits (Arabic or Thai) with single spaces or dashes between them.
-_RUN = re.compile(r"[0-9๐-๙](?:[ \-–]?[0-9๐-๙])*")
+_RUN = re.compile(r"[0-9\u0e50-\u0e59](?:[ \-\u2013]?[0-9\u0e50-\u0e59])*")
 _MIN_CODE_LIKE = 12  # shorter runs are phone numbers, amounts, dates: not codes
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
+from datetime import timedelta
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -23,6 +25,9 @@ from storage.models import Organisation
 from storage.timeutil import utcnow
 
 log = logging.getLogger(__name__)
+
+EVENT_MEMORY = timedelta(days=7)  # Telegram and LINE redeliver within hours
+PRUNE_EVERY_SECONDS = 3600.0
 
 
 class ConversationEngine:
@@ -38,6 +43,7 @@ class ConversationEngine:
         self.deps = deps
         self._route = router
         # One lock per chat with a count of turns waiting on it, dropped when none are.
+        self._next_prune = 0.0
         self._locks: dict[tuple[str, str], tuple[asyncio.Lock, list[int]]] = {}
 
     async def handle(self, event: Event) -> list[Reply]:
@@ -58,11 +64,20 @@ class ConversationEngine:
 
     def handle_sync(self, event: Event) -> list[Reply]:
         try:
+            self._prune_now_and_then()
             return self._turn(event)
         except Exception:
             # Never log the event itself: it may be a tip, and carries chat and user ids.
             log.exception("turn failed (channel=%s kind=%s)", event.channel, event.kind)
             return [Reply(common.INTERNAL_ERROR)]
+
+    def _prune_now_and_then(self) -> None:
+        """Forget processed-event ids older than any platform's redelivery window."""
+        if time.monotonic() < self._next_prune:
+            return
+        self._next_prune = time.monotonic() + PRUNE_EVERY_SECONDS
+        with Session(self.db) as session, session.begin():
+            conversations.prune_events(session, utcnow() - EVENT_MEMORY)
 
     def _turn(self, event: Event) -> list[Reply]:
         with Session(self.db) as session, session.begin():

@@ -6,10 +6,10 @@ from messages.contact import NACC_CHANNELS
 from messages.format import thai_date_long
 
 CATEGORY_LABELS = {
-    "bribe": "สินบน/เรียกรับผลประโยชน์",
+    "bribe": "รับสินบน/ผลประโยชน์",
     "procurement": "จัดซื้อจัดจ้าง",
     "abuse": "ใช้อำนาจโดยมิชอบ",
-    "assets": "ใช้ทรัพย์สินของราชการ",
+    "assets": "ใช้ทรัพย์สินราชการ",
     "personnel": "การบริหารงานบุคคล",
     "other": "อื่น ๆ",
 }

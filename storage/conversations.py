@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -72,7 +73,7 @@ def claim_event(session: Session, org_id: int, channel: str, event_id: str) -> b
     return session.execute(stmt).scalar_one_or_none() is not None
 
 
-def prune_events(session: Session, older_than) -> int:
+def prune_events(session: Session, older_than: datetime) -> int:
     """Drop old dedupe records (platforms redeliver within hours, not weeks)."""
     result = session.exec(delete(ProcessedEvent).where(ProcessedEvent.processed_at < older_than))
     return result.rowcount
