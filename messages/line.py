@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from messages import common
-
 # The Flex status card: the card's own labels (values come from the core, already Thai).
 CARD_TITLE = "สถานะเรื่อง"
 CARD_CODE = "รหัสติดตาม"
@@ -32,15 +30,8 @@ def attachment_too_big(limit_bytes: int) -> str:
     )
 
 
-# The rich menu: one panel per main action, same words as the main menu buttons.
+# The rich menu: one panel per main action (labels are the main menu's), each with a hint.
 RICHMENU_CHAT_BAR = "เมนูบริการ"  # at most 14 characters
-RICHMENU_LABELS = {
-    "menu:complaint": common.MENU_COMPLAINT,
-    "menu:tip": common.MENU_TIP,
-    "menu:track": common.MENU_TRACK,
-    "menu:plan": common.MENU_PLAN,
-    "menu:contact": common.MENU_CONTACT,
-}
 RICHMENU_HINTS = {
     "menu:complaint": "แจ้งปัญหา ขอความช่วยเหลือ",
     "menu:tip": "ไม่ต้องเปิดเผยตัวตน",
@@ -48,3 +39,13 @@ RICHMENU_HINTS = {
     "menu:plan": "ผลการดำเนินงาน",
     "menu:contact": "โทร เว็บไซต์ ที่อยู่",
 }
+
+# The `complaintbot line ...` commands (for administrators).
+CLI_NOT_CONFIGURED = "ยังไม่ได้ตั้งค่า LINE_CHANNEL_ACCESS_TOKEN"
+CLI_RICHMENU_DONE = "ตั้งริชเมนู {rich_menu_id} เป็นเมนูหลักของผู้ใช้ทุกคนแล้ว"
+CLI_RICHMENU_FAILED = "ตั้งริชเมนูไม่สำเร็จ: LINE ตอบกลับ {status} {reason}"
+CLI_IMAGE_TOO_BIG = "รูปริชเมนูต้องมีขนาดไม่เกิน 1 MB"
+CLI_NO_THAI_FONT = (
+    "ไม่พบฟอนต์ภาษาไทย ติดตั้งด้วย apt-get install fonts-thai-tlwg หรือระบุ --font และ --font-bold"
+)
+CLI_IMAGE_SAVED = "บันทึกรูปริชเมนูที่ {path} แล้ว"

@@ -142,3 +142,19 @@ async def test_a_group_gets_the_message_privately_reply(line: LineBot):
 
     assert response.status_code == 200
     assert texts(line.fake.replies(token)) == [common.GROUP_CHAT]
+
+
+def test_serve_runs_the_line_channel_only_when_configured(db_url, tmp_path):
+    from bot.app import build_core
+    from bot.channels.line import LineChannel
+    from bot.serve import configured_channels
+    from tests.line_harness import line_settings
+
+    on = line_settings(db_url, tmp_path, "")
+    off = line_settings(db_url, tmp_path, "", line_channel_access_token="")
+    core = build_core(on)
+    try:
+        assert any(isinstance(r, LineChannel) for r in configured_channels(on, core))
+        assert not any(isinstance(r, LineChannel) for r in configured_channels(off, core))
+    finally:
+        core.db.dispose()
