@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import importlib
 import logging
 import sys
 from collections.abc import Sequence
@@ -14,6 +13,7 @@ from sqlmodel import Session
 
 from bot.app import UnknownOrganisation, build_core
 from bot.config import Settings
+from bot.optional import present_modules
 from handlers.cases import Status, UnknownCode, change_status
 from handlers.codes import CodeProblem, find_code, pretty
 from messages import cli as msg
@@ -121,13 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply pending migrations").set_defaults(func=_db_upgrade)
 
-    for name in EXTRA_COMMANDS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
+    for module in present_modules(EXTRA_COMMANDS):
         module.register(sub)
     return parser
 

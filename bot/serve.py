@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import importlib
 import logging
 from collections.abc import AsyncIterator
 from typing import Protocol
@@ -15,6 +14,7 @@ from starlette.routing import BaseRoute, Route
 
 from bot.app import Core
 from bot.config import Settings
+from bot.optional import present_modules
 
 log = logging.getLogger(__name__)
 
@@ -31,13 +31,7 @@ class ChannelRunner(Protocol):
 
 def configured_channels(settings: Settings, core: Core) -> list[ChannelRunner]:
     runners = []
-    for name in CHANNEL_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
+    for module in present_modules(CHANNEL_MODULES):
         runner = module.make_channel(settings, core)
         if runner is not None:
             runners.append(runner)

@@ -206,33 +206,43 @@ class CaseView:
     history: tuple[PublicChange, ...]
 
 
-def find_case(session: Session, org_id: int, code: str) -> CaseView | None:
-    complaint = session.exec(
-        select(Complaint).where(Complaint.org_id == org_id, Complaint.code == code)
-    ).first()
-    if complaint is not None:
-        changes = session.exec(
-            select(ComplaintStatusChange)
-            .where(ComplaintStatusChange.complaint_id == complaint.id)
-            .order_by(ComplaintStatusChange.at, ComplaintStatusChange.id)
-        ).all()
-        return _view(Stream.COMPLAINT, complaint, changes)
-    tip = session.exec(select(Tip).where(Tip.org_id == org_id, Tip.code == code)).first()
-    if tip is not None:
-        changes = session.exec(
-            select(TipStatusChange)
-            .where(TipStatusChange.tip_id == tip.id)
-            .order_by(TipStatusChange.at, TipStatusChange.id)
-        ).all()
-        return _view(Stream.TIP, tip, changes)
+@dataclass(frozen=True)
+class _Tables:
+    """Where one stream keeps its cases and their status history."""
+
+    case: type[Complaint] | type[Tip]
+    change: type[ComplaintStatusChange] | type[TipStatusChange]
+    case_column: str  # the change table's column naming its case
+
+
+_STREAM_TABLES = {
+    Stream.COMPLAINT: _Tables(Complaint, ComplaintStatusChange, "complaint_id"),
+    Stream.TIP: _Tables(Tip, TipStatusChange, "tip_id"),
+}
+
+
+def _find(session: Session, org_id: int, code: str) -> tuple[Stream, Complaint | Tip] | None:
+    for stream, tables in _STREAM_TABLES.items():
+        case = session.exec(
+            select(tables.case).where(tables.case.org_id == org_id, tables.case.code == code)
+        ).first()
+        if case is not None:
+            return stream, case
     return None
 
 
-def _view(
-    stream: Stream,
-    case: Complaint | Tip,
-    changes: list[ComplaintStatusChange] | list[TipStatusChange],
-) -> CaseView:
+def find_case(session: Session, org_id: int, code: str) -> CaseView | None:
+    """The public view of the case with this code, in either stream."""
+    found = _find(session, org_id, code)
+    if found is None:
+        return None
+    stream, case = found
+    change = _STREAM_TABLES[stream].change
+    changes = session.exec(
+        select(change)
+        .where(getattr(change, _STREAM_TABLES[stream].case_column) == case.id)
+        .order_by(change.at, change.id)
+    ).all()
     return CaseView(
         stream=stream,
         code=case.code,
@@ -260,28 +270,17 @@ def change_status(
     internal_note: str = "",
 ) -> Stream:
     """Record a status change by a staff member; the history keeps every change."""
-    complaint = session.exec(
-        select(Complaint).where(Complaint.org_id == org_id, Complaint.code == code)
-    ).first()
-    if complaint is not None:
-        complaint.status, complaint.updated_at = status, now
-        session.add(complaint)
-        session.add(
-            ComplaintStatusChange(
-                org_id=org_id, complaint_id=complaint.id, status=status, at=now,
-                actor=actor, public_note=public_note, internal_note=internal_note,
-            )
-        )  # fmt: skip
-        return Stream.COMPLAINT
-    tip = session.exec(select(Tip).where(Tip.org_id == org_id, Tip.code == code)).first()
-    if tip is None:
+    found = _find(session, org_id, code)
+    if found is None:
         raise UnknownCode(code)
-    tip.status, tip.updated_at = status, now
-    session.add(tip)
+    stream, case = found
+    tables = _STREAM_TABLES[stream]
+    case.status, case.updated_at = status, now
+    session.add(case)
     session.add(
-        TipStatusChange(
-            org_id=org_id, tip_id=tip.id, status=status, at=now,
-            actor=actor, public_note=public_note, internal_note=internal_note,
+        tables.change(
+            org_id=org_id, status=status, at=now, actor=actor, public_note=public_note,
+            internal_note=internal_note, **{tables.case_column: case.id},
         )
     )  # fmt: skip
-    return Stream.TIP
+    return stream

@@ -88,8 +88,12 @@ _RUN = re.compile(r"[0-9\u0e50-\u0e59](?:[ \-\u2013]?[0-9\u0e50-\u0e59])*")
 _MIN_CODE_LIKE = 12  # shorter runs are phone numbers, amounts, dates: not codes
 
 
-def find_code(text: str) -> FoundCode | None:
-    """The tracking code in `text`, if any: typed, pasted, or inside a sentence."""
+def find_code(text: str, *, min_digits: int = _MIN_CODE_LIKE) -> FoundCode | None:
+    """The tracking code in `text`, if any: typed, pasted, or inside a sentence.
+
+    Where a code is expected (the tracking step) pass a small `min_digits`, so that a
+    short number is answered as a code with the wrong length rather than as no code.
+    """
     best: FoundCode | None = None
     for match in _RUN.finditer(text):
         digits = re.sub(r"\D", "", arabic_digits(match.group()))
@@ -99,7 +103,7 @@ def find_code(text: str) -> FoundCode | None:
             if problem is CodeProblem.OK:
                 return found
             best = best or found
-        elif _MIN_CODE_LIKE <= len(digits) <= LENGTH + 3 and len(digits) != 13:
+        elif min_digits <= len(digits) <= LENGTH + 3 and len(digits) != 13:
             # 13 digits is a Thai national ID number, never a mistyped code we should echo.
             best = best or FoundCode(digits, CodeProblem.LENGTH)
     return best

@@ -71,14 +71,9 @@ def on_evidence(ctx: Ctx) -> Turn:
     event = ctx.event
     if event.choice in (EV_DONE, EV_SKIP):
         return ask(ctx, S.CONTACT, FLOW)
-    data, replies = ctx.data, []
-    if event.attachments:
-        data, kept, refused = evidence.add_attachments(ctx, data)
-        count = len(data["evidence"])
-        if kept:
-            replies.append(msg.EVIDENCE_FILE_SAVED.format(count=count, limit=evidence.MAX_FILES))
-        if refused:
-            replies.append(msg.EVIDENCE_FULL.format(limit=evidence.MAX_FILES))
+    data, replies = evidence.take_attachments(
+        ctx, ctx.data, msg.EVIDENCE_FILE_SAVED, msg.EVIDENCE_FULL
+    )
     if event.location:
         loc = event.location
         data = {**data, "location": [loc.latitude, loc.longitude, loc.title[:255]]}

@@ -39,3 +39,17 @@ def discard_files(ctx: Ctx) -> None:
     """Delete the files a draft collected: the draft is being abandoned."""
     for item in ctx.data.get("evidence", []):
         ctx.deps.files.delete(item["key"])
+
+
+def take_attachments(ctx: Ctx, data: dict, saved: str, full: str) -> tuple[dict, list[str]]:
+    """Keep the event's files in the draft; notes say what was kept and what was refused.
+
+    `saved` and `full` are the flow's texts, with `{count}` and `{limit}` placeholders.
+    """
+    if not ctx.event.attachments:
+        return data, []
+    data, kept, refused = add_attachments(ctx, data)
+    notes = [saved.format(count=len(data["evidence"]), limit=MAX_FILES)] if kept else []
+    if refused:
+        notes.append(full.format(limit=MAX_FILES))
+    return data, notes

@@ -40,7 +40,8 @@ def route(ctx: Ctx) -> Turn:
     word = (event.text or "").strip().lower()
     if event.choice == menu.MENU or word in common.WORDS_MENU:
         greeting = common.welcome(ctx.org.name) if word == "/start" else common.MAIN_MENU
-        return _leave(ctx, menu.main_menu(greeting))
+        dropped = [Reply(common.CANCELLED)] if ctx.flow else []  # say so: the draft is gone
+        return _leave(ctx, *dropped, menu.main_menu(greeting))
     if event.choice == menu.CANCEL or word in common.WORDS_CANCEL:
         note = common.CANCELLED if ctx.flow else common.NOTHING_TO_CANCEL
         return _leave(ctx, Reply(note), menu.main_menu())

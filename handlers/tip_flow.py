@@ -117,17 +117,9 @@ def on_evidence(ctx: Ctx) -> Turn:
     event = ctx.event
     if event.choice in (EV_DONE, EV_SKIP):
         return ask(ctx, S.IDENTITY, FLOW)
-    data, notes = ctx.data, []
-    if event.attachments:
-        data, kept, refused = evidence.add_attachments(ctx, data)
-        if kept:
-            notes.append(
-                msg.EVIDENCE_FILE_SAVED.format(
-                    count=len(data["evidence"]), limit=evidence.MAX_FILES
-                )
-            )
-        if refused:
-            notes.append(msg.EVIDENCE_FULL.format(limit=evidence.MAX_FILES))
+    data, notes = evidence.take_attachments(
+        ctx, ctx.data, msg.EVIDENCE_FILE_SAVED, msg.EVIDENCE_FULL
+    )
     if event.location:
         notes.append(msg.LOCATION_NOT_STORED)
     if not notes:

@@ -61,7 +61,7 @@ def prompt_code(ctx: Ctx) -> Reply:
 
 def on_code(ctx: Ctx) -> Turn:
     """A found case ends the flow; a typo or unknown code lets the citizen try again."""
-    found = find_code(ctx.event.text or "")
+    found = find_code(ctx.event.text or "", min_digits=4)
     if found is None:
         return retry(ctx, FLOW, msg.NOT_A_CODE)
     reply = answer(ctx, found)

@@ -32,6 +32,8 @@ async def test_lookup_through_the_tracking_menu(make_core, tmp_path):
     assert tracking.NOT_FOUND in out
     out = await chat.say("ไม่รู้")
     assert tracking.NOT_A_CODE in out
+    out = await chat.say("๑๒๓๔ ๕๖๗๘")
+    assert tracking.WRONG_LENGTH.format(count=8) in out
     out = await chat.say(thai_digits(pretty(code)).replace("-", " "))
     assert tracking.STREAM_LABELS["complaint"] in out
     assert tracking.STATUS_LABELS["received"] in out
