@@ -16,7 +16,7 @@ from handlers import complaint_flow, menu, tip_flow
 from messages import common, tracking
 from messages import complaint as complaint_msg
 from messages import tip as tip_msg
-from storage.models import Complaint, ComplaintFile, Tip, TipFile
+from storage.models import Complaint, ComplaintFile, Conversation, Tip, TipFile
 from tests.line_harness import ORG_NAME, LineBot, buttons, running_line_bot, texts, tracking_code
 
 JPEG = b"\xff\xd8\xff\xe0" + b"photo of a broken road" * 50
@@ -158,3 +158,64 @@ def test_serve_runs_the_line_channel_only_when_configured(db_url, tmp_path):
         assert not any(isinstance(r, LineChannel) for r in configured_channels(off, core))
     finally:
         core.db.dispose()
+
+
+async def test_unfollow_drops_the_draft_and_its_files(line: LineBot):
+    citizen = line.user()
+    await citizen.press(menu.COMPLAINT)
+    await citizen.press(complaint_flow.CAT + "waste")
+    await citizen.say("ขยะไม่มีคนเก็บมาสองสัปดาห์แล้ว ส่งกลิ่นเหม็นมาก")
+    await citizen.send_image(JPEG)
+    assert list(line.core.files.root.rglob("*.jpg"))
+
+    sent = await citizen.send("unfollow")  # LINE sends no reply token with an unfollow
+
+    assert sent == []
+    with Session(line.core.db) as session:
+        assert session.exec(select(Conversation)).all() == []
+    assert not list(line.core.files.root.rglob("*.jpg"))
+
+
+async def test_two_users_in_one_request_are_both_answered(line: LineBot):
+    from tests.fake_line import event, user_source, webhook_body
+
+    tokens = [line.fake.issue_reply_token() for _ in range(2)]
+    users = ["U" + "3" * 32, "U" + "4" * 32]
+    body = webhook_body(
+        *(
+            event("postback", user_source(u), reply_token=t, postback={"data": menu.TRACK})
+            for u, t in zip(users, tokens, strict=True)
+        )
+    )
+
+    assert (await line.post(body)).status_code == 200
+
+    for token in tokens:
+        assert texts(line.fake.replies(token)) == [tracking.ASK_CODE]
+
+
+async def test_the_card_shows_the_public_history_in_the_status_colour(line: LineBot):
+    from handlers.cases import Status, change_status, file_complaint
+    from storage.timeutil import utcnow
+
+    with Session(line.core.db) as session, session.begin():
+        complaint = file_complaint(
+            session, org_id=line.core.org_id, now=utcnow(), category="water",
+            description="ท่อประปาแตกหน้าโรงเรียน", channel="line", chat_id="U1", user_id="U1",
+            evidence=[], location=None, name="", phone="",
+        )  # fmt: skip
+        code = complaint.code
+        change_status(
+            session, org_id=line.core.org_id, code=code, status=Status.IN_PROGRESS,
+            actor="staff", now=utcnow(), public_note="ส่งช่างประปาออกซ่อมแล้ว",
+            internal_note="ผู้รับเหมาเจ้าเดิม",
+        )  # fmt: skip
+
+    [card] = await line.user().say(code)
+
+    header = card["contents"]["header"]
+    assert header["backgroundColor"] == STATUS_COLOURS["in_progress"]
+    body = str(card["contents"]["body"])
+    assert "ส่งช่างประปาออกซ่อมแล้ว" in body
+    assert "ผู้รับเหมาเจ้าเดิม" not in str(card)  # internal notes never leave the office
+    assert tracking.STATUS_LABELS["in_progress"] in card["altText"]

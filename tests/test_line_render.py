@@ -272,9 +272,16 @@ async def test_event_kinds(raw, kind, tmp_path):
     assert (await translate(raw, tmp_path)).event.kind is kind
 
 
-async def test_a_group_message_is_not_private_and_keyed_by_the_group(tmp_path):
+@pytest.mark.parametrize(
+    "source",
+    [
+        group_source("Cgroup", "Uperson"),
+        {"type": "room", "roomId": "Cgroup", "userId": "Uperson"},
+    ],
+)
+async def test_group_and_room_messages_are_not_private_and_keyed_by_the_chat(source, tmp_path):
     message = {"type": "text", "id": "3", "quoteToken": "q", "text": "hi"}
-    raw = event("message", group_source("Cgroup", "Uperson"), reply_token="r", message=message)
+    raw = event("message", source, reply_token="r", message=message)
 
     result = (await translate(raw, tmp_path)).event
 
