@@ -57,6 +57,7 @@ class FakeLine:
     rich_menus: dict[str, dict] = field(default_factory=dict)
     rich_menu_images: dict[str, Content] = field(default_factory=dict)
     default_rich_menu: str | None = None
+    failures: dict[str, list[int]] = field(default_factory=dict)  # path -> statuses to answer
     _tokens: set[str] = field(default_factory=set)
     _retry_keys: set[str] = field(default_factory=set)
 
@@ -66,6 +67,10 @@ class FakeLine:
         token = secrets.token_hex(16)
         self._tokens.add(token)
         return token
+
+    def fail_next(self, path: str, status: int) -> None:
+        """Answer the next call to `path` with `status` (an outage, a rate limit)."""
+        self.failures.setdefault(path, []).append(status)
 
     def expire(self, token: str) -> None:
         self._tokens.discard(token)
@@ -124,6 +129,9 @@ class FakeLine:
     async def _record(self, request: Request) -> Call | Response:
         if request.headers.get("authorization") != f"Bearer {self.access_token}":
             return JSONResponse({"message": "Authentication failed"}, status_code=401)
+        pending = self.failures.get(request.url.path)
+        if pending:
+            return JSONResponse({"message": "Internal server error"}, status_code=pending.pop(0))
         call = Call(request.method, request.url.path, dict(request.headers), await request.body())
         return call
 

@@ -257,6 +257,19 @@ async def test_a_retried_push_is_sent_once(line: LineBot):
     assert len(line.fake.pushes(user)) == 1
 
 
+async def test_a_failed_send_is_logged_without_ids_and_the_chat_goes_on(line: LineBot, caplog):
+    citizen = line.user()
+    line.fake.fail_next("/v2/bot/message/reply", 500)
+
+    lost = await citizen.press(menu.TRACK)
+    answered = await citizen.say("เมนู")
+
+    assert lost == []
+    assert texts(answered)[-1] == common.MAIN_MENU  # the turn before did happen
+    assert "status 500" in caplog.text
+    assert citizen.user_id not in caplog.text
+
+
 # -- uploads -------------------------------------------------------------------------------
 
 

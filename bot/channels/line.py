@@ -185,6 +185,9 @@ class LineChannel:
                 try:
                     async with self._turns:
                         await self._process(item)
+                except ApiException as exc:
+                    # Only the status: LINE's error body may quote what was sent (a tip?).
+                    log.error("LINE: API call failed (%s, status %s)", item.native.type, exc.status)
                 except Exception:
                     # Ids and text are not logged: the event may be a corruption tip.
                     log.exception("LINE: event failed (type=%s)", item.native.type)
