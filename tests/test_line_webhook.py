@@ -12,7 +12,7 @@ from linebot.v3.messaging import TextMessage
 from sqlmodel import Session, func, select
 
 from handlers import complaint_flow, menu
-from messages import common
+from messages import common, tracking
 from messages import complaint as complaint_msg
 from messages import line as line_msg
 from storage.models import Complaint, Conversation, ProcessedEvent
@@ -257,9 +257,32 @@ async def test_a_retried_push_is_sent_once(line: LineBot):
     assert len(line.fake.pushes(user)) == 1
 
 
-async def test_a_failed_send_is_logged_without_ids_and_the_chat_goes_on(line: LineBot, caplog):
+async def test_a_reply_that_fails_on_lines_side_is_pushed_instead(line: LineBot):
     citizen = line.user()
     line.fake.fail_next("/v2/bot/message/reply", 500)
+
+    sent = await citizen.press(menu.TRACK)
+
+    assert texts(sent) == [tracking.ASK_CODE]
+    assert texts(line.fake.pushes(citizen.user_id)) == [tracking.ASK_CODE]
+
+
+async def test_a_push_that_fails_once_is_retried_and_delivered_once(line: LineBot):
+    user = "U" + "6" * 32
+    line.fake.fail_next("/v2/bot/message/push", 503)
+
+    await line.channel.deliver(user, [TextMessage(text="แจ้งความคืบหน้า")], retry_seed="e7")
+
+    assert texts(line.fake.pushes(user)) == ["แจ้งความคืบหน้า"]
+
+
+async def test_a_send_that_keeps_failing_is_logged_without_ids_and_the_chat_goes_on(
+    line: LineBot, caplog
+):
+    citizen = line.user()
+    line.fake.fail_next("/v2/bot/message/reply", 500)
+    for _ in range(3):
+        line.fake.fail_next("/v2/bot/message/push", 500)
 
     lost = await citizen.press(menu.TRACK)
     answered = await citizen.say("เมนู")

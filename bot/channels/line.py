@@ -20,6 +20,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING
 
+import aiohttp
 from linebot.v3.messaging import (
     ApiException,
     AsyncApiClient,
@@ -50,6 +51,10 @@ WEBHOOK_PATH = "/line/webhook"
 MAX_BODY_BYTES = 1024 * 1024
 # LINE accepts a reply token for about a minute; past this age push instead of trying.
 REPLY_TOKEN_SECONDS = 50.0
+# Seconds a reply or push may take (the SDK's default is five minutes).
+API_TIMEOUT = 30
+# Seconds to wait before each retry of a push LINE failed to take (5xx, 429, no answer).
+PUSH_RETRY_PAUSES = (1.0, 4.0)
 # Turns running at once across all chats (each holds a database connection).
 MAX_CONCURRENT_TURNS = 8
 _RETRY_NAMESPACE = uuid.UUID("3b1f0c52-8d7e-4f55-9a53-6f2f3c1d7e01")
@@ -106,12 +111,14 @@ class LineChannel:
         *,
         max_body_bytes: int = MAX_BODY_BYTES,
         reply_token_seconds: float = REPLY_TOKEN_SECONDS,
+        push_retry_pauses: Sequence[float] = PUSH_RETRY_PAUSES,
     ) -> None:
         self.settings = settings
         self._handle = handle
         self.files = files
         self.max_body_bytes = max_body_bytes
         self.reply_token_seconds = reply_token_seconds
+        self.push_retry_pauses = tuple(push_retry_pauses)
         self.routes: list[BaseRoute] = [Route(WEBHOOK_PATH, self.webhook, methods=["POST"])]
         self._client: AsyncApiClient | None = None
         self.api: AsyncMessagingApi | None = None
@@ -239,20 +246,27 @@ class LineChannel:
         retry_seed: str | None = None,
     ) -> None:
         """Send `messages` in calls of at most 5: the first by reply token if it is fresh,
-        and the rest, or all when the token is stale or refused, by push."""
+        and the rest, or all when the token is stale or the reply fails, by push.
+
+        A reply that fails on LINE's side (5xx, no answer) is pushed too: a user who might
+        see a message twice is better off than one who never sees their tracking code.
+        """
         assert self.api is not None, "LineChannel.start() was not called"
         use_token = reply_token if token_age < self.reply_token_seconds else None
         for index, group in enumerate(batches(messages)):
             if index == 0 and use_token:
                 try:
                     await self.api.reply_message(
-                        ReplyMessageRequest(reply_token=use_token, messages=group)
+                        ReplyMessageRequest(reply_token=use_token, messages=group),
+                        _request_timeout=API_TIMEOUT,
                     )
                     continue
                 except ApiException as exc:
-                    if exc.status != 400:  # only a refused token is safe to retry by push
+                    if exc.status != 400 and not _transient(exc):
                         raise
-                    log.info("LINE reply token refused; pushing instead")
+                    log.info("LINE reply failed (status %s); pushing instead", exc.status)
+                except (aiohttp.ClientError, TimeoutError):
+                    log.info("LINE reply got no answer; pushing instead")
             await self._push(to, group, retry_seed, index)
 
     async def push(self, to: str, replies: Sequence[Reply]) -> None:
@@ -262,17 +276,32 @@ class LineChannel:
     async def _push(
         self, to: str, group: list[Message], retry_seed: str | None, index: int
     ) -> None:
+        """Push one batch, retrying LINE-side failures with the same retry key, so LINE
+        delivers it once even if an earlier attempt got through (409 then)."""
         assert self.api is not None
-        # The same event's same batch always gets the same retry key, so LINE drops a
-        # duplicate push (409) if a push is retried after a lost response.
-        key = str(uuid.uuid5(_RETRY_NAMESPACE, f"{retry_seed}:{index}")) if retry_seed else None
-        try:
-            await self.api.push_message(
-                PushMessageRequest(to=to, messages=group), x_line_retry_key=key
-            )
-        except ApiException as exc:
-            if exc.status != 409:  # 409: this retry key was accepted before
-                raise
+        seed = retry_seed or uuid.uuid4().hex
+        key = str(uuid.uuid5(_RETRY_NAMESPACE, f"{seed}:{index}"))
+        request = PushMessageRequest(to=to, messages=group)
+        for attempt, pause in enumerate((*self.push_retry_pauses, None)):
+            try:
+                await self.api.push_message(
+                    request, x_line_retry_key=key, _request_timeout=API_TIMEOUT
+                )
+                return
+            except ApiException as exc:
+                if exc.status == 409:  # this retry key was accepted before: delivered
+                    return
+                if pause is None or not _transient(exc):
+                    raise
+            except (aiohttp.ClientError, TimeoutError):
+                if pause is None:
+                    raise
+            log.info("LINE push failed (attempt %d); retrying", attempt + 1)
+            await asyncio.sleep(pause)
+
+
+def _transient(exc: ApiException) -> bool:
+    return exc.status is not None and (exc.status >= 500 or exc.status == 429)
 
 
 def make_channel(settings: Settings, core: Core) -> LineChannel | None:

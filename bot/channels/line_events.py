@@ -40,6 +40,8 @@ from storage.files import FileStore
 
 log = logging.getLogger(__name__)
 
+DOWNLOAD_TIMEOUT = 120  # seconds for one photo, video or file
+
 _SUFFIXES = {
     "image/jpeg": "jpg",
     "image/png": "png",
@@ -109,7 +111,9 @@ async def fetch_content(
     blob: ContentSource, message_id: str, files: FileStore, limit: int, *, suffix: str = ""
 ) -> tuple[str, int, str]:
     """Download a message's content into the store: (key, size, mime)."""
-    response = await blob.get_message_content_with_http_info(message_id)
+    response = await blob.get_message_content_with_http_info(
+        message_id, _request_timeout=DOWNLOAD_TIMEOUT
+    )
     data = bytes(response.data)
     if len(data) > limit:
         raise TooBig
