@@ -25,7 +25,7 @@ from typing import Any
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 
@@ -46,6 +46,8 @@ class Call:
 class Content:
     data: bytes
     mime: str
+    processing_checks: int = 0  # a video: how many readiness checks answer "processing"
+    hide_length: bool = False  # stream without Content-Length (chunked), as for big files
 
 
 @dataclass
@@ -75,8 +77,8 @@ class FakeLine:
     def expire(self, token: str) -> None:
         self._tokens.discard(token)
 
-    def add_content(self, message_id: str, data: bytes, mime: str) -> None:
-        self.contents[message_id] = Content(data, mime)
+    def add_content(self, message_id: str, data: bytes, mime: str, **how: Any) -> None:
+        self.contents[message_id] = Content(data, mime, **how)
 
     def replies(self, token: str) -> list[dict]:
         """Messages sent with `token` (accepted calls only)."""
@@ -108,6 +110,11 @@ class FakeLine:
                 Route("/v2/bot/message/reply", self._reply, methods=["POST"]),
                 Route("/v2/bot/message/push", self._push, methods=["POST"]),
                 Route("/v2/bot/message/{message_id}/content", self._content, methods=["GET"]),
+                Route(
+                    "/v2/bot/message/{message_id}/content/transcoding",
+                    self._transcoding,
+                    methods=["GET"],
+                ),
                 Route("/v2/bot/richmenu", self._create_rich_menu, methods=["POST"]),
                 Route("/v2/bot/richmenu/list", self._list_rich_menus, methods=["GET"]),
                 Route(
@@ -167,9 +174,29 @@ class FakeLine:
             return call
         self.calls.append(call)
         content = self.contents.get(request.path_params["message_id"])
+        if content is None or content.processing_checks:
+            return JSONResponse({"message": "Not found"}, status_code=404)
+        if content.hide_length:
+
+            async def chunks() -> AsyncIterator[bytes]:
+                for start in range(0, len(content.data), 4096):
+                    yield content.data[start : start + 4096]
+
+            return StreamingResponse(chunks(), media_type=content.mime)
+        return Response(content.data, media_type=content.mime)
+
+    async def _transcoding(self, request: Request) -> Response:
+        call = await self._record(request)
+        if isinstance(call, Response):
+            return call
+        self.calls.append(call)
+        content = self.contents.get(request.path_params["message_id"])
         if content is None:
             return JSONResponse({"message": "Not found"}, status_code=404)
-        return Response(content.data, media_type=content.mime)
+        if content.processing_checks:
+            content.processing_checks -= 1
+            return JSONResponse({"status": "processing"})
+        return JSONResponse({"status": "succeeded"})
 
     async def _create_rich_menu(self, request: Request) -> Response:
         call = await self._record(request)

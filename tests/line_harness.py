@@ -113,6 +113,18 @@ class LineUser:
         }
         return await self.send("message", message=message)
 
+    async def send_video(self, data: bytes, *, processing_checks: int = 0) -> list[dict]:
+        mid = message_id()
+        self.bot.fake.add_content(mid, data, "video/mp4", processing_checks=processing_checks)
+        message = {
+            "type": "video",
+            "id": mid,
+            "quoteToken": _quote(),
+            "duration": 12000,
+            "contentProvider": {"type": "line"},
+        }
+        return await self.send("message", message=message)
+
     async def send_file(self, name: str, data: bytes, mime: str) -> list[dict]:
         mid = message_id()
         self.bot.fake.add_content(mid, data, mime)
@@ -155,7 +167,9 @@ async def running_line_bot(db_url: str, tmp_path: Path, **overrides: Any) -> Asy
         core = build_core(settings)
         channel = make_channel(settings, core)
         assert channel is not None
-        channel.push_retry_pauses = (0.0, 0.0)  # retry at once: tests make no timing claims
+        # Retry and poll at once: the tests make no timing claims.
+        channel.push_retry_pauses = (0.0, 0.0)
+        channel.video_ready_pauses = (0.0, 0.0, 0.0)
         try:
             async with (
                 serving(build_web_app([channel])) as url,

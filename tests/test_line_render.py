@@ -193,7 +193,7 @@ def parse_one(raw: dict):
 
 async def translate(raw: dict, tmp_path):
     return await line_events.translate(
-        parse_one(raw), blob=None, files=FileStore(tmp_path), max_bytes=1
+        parse_one(raw), content=None, files=FileStore(tmp_path), max_bytes=1
     )
 
 
@@ -292,7 +292,7 @@ async def test_a_photo_in_a_group_is_not_downloaded(tmp_path):
     image = {"type": "image", "id": "4", "quoteToken": "q", "contentProvider": {"type": "line"}}
     raw = event("message", group_source("Cgroup", "Uperson"), reply_token="r", message=image)
 
-    result = (await translate(raw, tmp_path)).event  # blob=None: a download would fail
+    result = (await translate(raw, tmp_path)).event  # content=None: a download would fail
 
     assert result.kind is EventKind.UNSUPPORTED and result.attachments == ()
 

@@ -43,6 +43,13 @@ def image_event(user_id: str, content_id: str, token: str) -> dict:
     return event("message", user_source(user_id), reply_token=token, message=image)
 
 
+async def start_evidence_step(citizen) -> None:
+    """Open a complaint and get to the step that takes photos, files and locations."""
+    await citizen.press(menu.COMPLAINT)
+    await citizen.press(complaint_flow.CAT + "road")
+    await citizen.say("ถนนหน้าวัดเขาทองเป็นหลุมลึก รถจักรยานยนต์ล้มหลายคัน")
+
+
 def stored_rows(line: LineBot) -> dict[str, int]:
     with Session(line.core.db) as session:
         return {
@@ -171,9 +178,7 @@ async def test_events_of_one_user_in_one_request_run_in_order(line: LineBot):
 
 async def test_a_redelivered_event_is_processed_once(line: LineBot):
     citizen = line.user()
-    await citizen.press(menu.COMPLAINT)
-    await citizen.press(complaint_flow.CAT + "road")
-    await citizen.say("ถนนหน้าวัดเขาทองเป็นหลุมลึก รถจักรยานยนต์ล้มหลายคัน")
+    await start_evidence_step(citizen)
 
     mid = message_id()
     line.fake.add_content(mid, JPEG, "image/jpeg")
@@ -299,9 +304,7 @@ async def test_a_send_that_keeps_failing_is_logged_without_ids_and_the_chat_goes
 async def test_uploads_over_the_limit_are_refused_in_thai_and_not_kept(db_url, tmp_path):
     async with running_line_bot(db_url, tmp_path, max_upload_bytes=1024) as line:
         citizen = line.user()
-        await citizen.press(menu.COMPLAINT)
-        await citizen.press(complaint_flow.CAT + "road")
-        await citizen.say("ถนนหน้าวัดเขาทองเป็นหลุมลึก รถจักรยานยนต์ล้มหลายคัน")
+        await start_evidence_step(citizen)
 
         big_file = await citizen.send_file("big.pdf", b"%PDF" + b"0" * 4096, "application/pdf")
         big_photo = await citizen.send_image(b"\xff\xd8" + b"0" * 4096)
@@ -310,4 +313,49 @@ async def test_uploads_over_the_limit_are_refused_in_thai_and_not_kept(db_url, t
         assert texts(big_photo) == [line_msg.attachment_too_big(1024)]
         # The file's size is known from the webhook, so it was not even downloaded.
         assert sum(c.path.endswith("/content") for c in line.fake.calls) == 1
+        assert stored_files(line) == []
+
+
+async def test_a_video_is_fetched_once_line_has_prepared_it(line: LineBot):
+    citizen = line.user()
+    await start_evidence_step(citizen)
+    video = b"\x00\x00\x00\x18ftypmp42" + b"frames" * 100
+
+    sent = await citizen.send_video(video, processing_checks=2)
+
+    assert complaint_msg.EVIDENCE_FILE_SAVED.format(count=1, limit=5) in texts(sent)
+    checks = [c for c in line.fake.calls if c.path.endswith("/content/transcoding")]
+    assert len(checks) == 3
+    [key] = stored_files(line)
+    assert key.endswith(".mp4")
+
+
+async def test_a_video_that_is_never_ready_gets_a_please_resend(line: LineBot):
+    citizen = line.user()
+    await start_evidence_step(citizen)
+
+    sent = await citizen.send_video(b"video", processing_checks=100)
+
+    assert texts(sent) == [line_msg.ATTACHMENT_UNAVAILABLE]
+    assert stored_files(line) == []
+
+
+async def test_a_download_is_cut_off_at_the_limit_even_without_a_declared_length(db_url, tmp_path):
+    async with running_line_bot(db_url, tmp_path, max_upload_bytes=10_000) as line:
+        citizen = line.user()
+        await start_evidence_step(citizen)
+        mid = message_id()
+        line.fake.add_content(mid, b"\xff\xd8" + b"0" * 50_000, "image/jpeg", hide_length=True)
+
+        sent = await citizen.send(
+            "message",
+            message={
+                "type": "image",
+                "id": mid,
+                "quoteToken": "q",
+                "contentProvider": {"type": "line"},
+            },
+        )
+
+        assert texts(sent) == [line_msg.attachment_too_big(10_000)]
         assert stored_files(line) == []

@@ -36,6 +36,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from bot.channels.line_content import VIDEO_READY_PAUSES, ContentFetcher
 from bot.channels.line_events import Inbound, chat_of, parse_body, reply_token_of, translate
 from bot.channels.line_render import batches, render
 from handlers.types import Event, Reply
@@ -112,6 +113,7 @@ class LineChannel:
         max_body_bytes: int = MAX_BODY_BYTES,
         reply_token_seconds: float = REPLY_TOKEN_SECONDS,
         push_retry_pauses: Sequence[float] = PUSH_RETRY_PAUSES,
+        video_ready_pauses: Sequence[float] = VIDEO_READY_PAUSES,
     ) -> None:
         self.settings = settings
         self._handle = handle
@@ -119,10 +121,12 @@ class LineChannel:
         self.max_body_bytes = max_body_bytes
         self.reply_token_seconds = reply_token_seconds
         self.push_retry_pauses = tuple(push_retry_pauses)
+        self.video_ready_pauses = tuple(video_ready_pauses)
         self.routes: list[BaseRoute] = [Route(WEBHOOK_PATH, self.webhook, methods=["POST"])]
         self._client: AsyncApiClient | None = None
         self.api: AsyncMessagingApi | None = None
         self.blob: AsyncMessagingApiBlob | None = None
+        self.content: ContentFetcher | None = None
         self._queues: dict[str, deque[Inbound]] = {}
         self._workers: dict[str, asyncio.Task[None]] = {}
         self._turns = asyncio.Semaphore(MAX_CONCURRENT_TURNS)
@@ -134,6 +138,12 @@ class LineChannel:
         self._client = AsyncApiClient(api_configuration(self.settings))
         self.api = AsyncMessagingApi(self._client)
         self.blob = AsyncMessagingApiBlob(self._client)
+        self.content = ContentFetcher(
+            self.settings.line_api_host or None,
+            self.settings.line_channel_access_token,
+            self.blob,
+            ready_pauses=self.video_ready_pauses,
+        )
 
     async def stop(self) -> None:
         """Let queued events finish (briefly), then close the client."""
@@ -143,6 +153,9 @@ class LineChannel:
             log.warning("LINE: stopping with %d chats still queued", len(self._queues))
             for task in self._workers.values():
                 task.cancel()
+        if self.content is not None:
+            await self.content.close()
+            self.content = None
         if self._client is not None:
             await self._client.close()
             self._client = None
@@ -204,9 +217,11 @@ class LineChannel:
             del self._workers[chat_key]
 
     async def _process(self, item: Inbound) -> None:
-        assert self.blob is not None, "LineChannel.start() was not called"
+        assert self.content is not None, "LineChannel.start() was not called"
         native = item.native
-        translation = await translate(native, self.blob, self.files, self.settings.max_upload_bytes)
+        translation = await translate(
+            native, self.content, self.files, self.settings.max_upload_bytes
+        )
         if translation.notice is not None:
             messages: list[Message] = [TextMessage(text=translation.notice)]
         elif translation.event is not None:

@@ -34,13 +34,12 @@ from linebot.v3.webhooks import (
     Event as LineEvent,
 )
 
+from bot.channels.line_content import ContentTooBig
 from handlers.types import Attachment, AttachmentKind, Channel, Event, EventKind, Location
 from messages import line as text
 from storage.files import FileStore
 
 log = logging.getLogger(__name__)
-
-DOWNLOAD_TIMEOUT = 120  # seconds for one photo, video or file
 
 _SUFFIXES = {
     "image/jpeg": "jpg",
@@ -53,9 +52,11 @@ _SUFFIXES = {
 
 
 class ContentSource(Protocol):
-    """What `fetch_content` needs: `AsyncMessagingApiBlob` has it."""
+    """What `translate` needs to fetch content (`line_content.ContentFetcher` has it)."""
 
-    async def get_message_content_with_http_info(self, message_id: str, **kwargs: Any) -> Any: ...
+    async def fetch(
+        self, message_id: str, limit: int, *, video: bool = False
+    ) -> tuple[bytes, str]: ...
 
 
 @dataclass(frozen=True)
@@ -73,10 +74,6 @@ class Translation:
 
     event: Event | None = None
     notice: str | None = None
-
-
-class TooBig(Exception):
-    pass
 
 
 def parse_body(body: bytes) -> list[LineEvent]:
@@ -108,17 +105,16 @@ def reply_token_of(native: LineEvent) -> str | None:
 
 
 async def fetch_content(
-    blob: ContentSource, message_id: str, files: FileStore, limit: int, *, suffix: str = ""
+    content: ContentSource,
+    message_id: str,
+    files: FileStore,
+    limit: int,
+    *,
+    suffix: str = "",
+    video: bool = False,
 ) -> tuple[str, int, str]:
     """Download a message's content into the store: (key, size, mime)."""
-    response = await blob.get_message_content_with_http_info(
-        message_id, _request_timeout=DOWNLOAD_TIMEOUT
-    )
-    data = bytes(response.data)
-    if len(data) > limit:
-        raise TooBig
-    mime = (response.headers or {}).get("Content-Type", "application/octet-stream")
-    mime = mime.split(";")[0].strip() or "application/octet-stream"
+    data, mime = await content.fetch(message_id, limit, video=video)
     key = files.save(data, suffix=suffix or _SUFFIXES.get(mime, ""))
     return key, len(data), mime
 
@@ -128,7 +124,7 @@ def _file_suffix(name: str) -> str:
 
 
 async def translate(
-    native: LineEvent, blob: ContentSource, files: FileStore, max_bytes: int
+    native: LineEvent, content: ContentSource | None, files: FileStore, max_bytes: int
 ) -> Translation:
     """The core event for one LINE event (downloading its content), or a direct notice."""
     chat_id, user_id, private = chat_of(native)
@@ -171,13 +167,13 @@ async def translate(
         if not private:
             # Evidence is never taken from a group; the core answers with "message privately".
             return event(kind=EventKind.UNSUPPORTED)
-        return await _media(message, event, blob, files, max_bytes)
+        return await _media(message, event, content, files, max_bytes)
     if isinstance(message, StickerMessageContent | AudioMessageContent):
         return event(kind=EventKind.UNSUPPORTED)
     return event(kind=EventKind.UNSUPPORTED)
 
 
-async def _media(message, event, blob: ContentSource, files: FileStore, max_bytes: int):
+async def _media(message, event, content: ContentSource | None, files: FileStore, max_bytes: int):
     if isinstance(message, FileMessageContent):
         if message.file_size > max_bytes:
             return Translation(notice=text.attachment_too_big(max_bytes))
@@ -190,9 +186,14 @@ async def _media(message, event, blob: ContentSource, files: FileStore, max_byte
         is_image = isinstance(message, ImageMessageContent)
         kind = AttachmentKind.PHOTO if is_image else AttachmentKind.FILE
         suffix, name = "", ""
+    if content is None:
+        return Translation(notice=text.ATTACHMENT_UNAVAILABLE)
+    video = isinstance(message, VideoMessageContent)
     try:
-        key, size, mime = await fetch_content(blob, message.id, files, max_bytes, suffix=suffix)
-    except TooBig:
+        key, size, mime = await fetch_content(
+            content, message.id, files, max_bytes, suffix=suffix, video=video
+        )
+    except ContentTooBig:
         return Translation(notice=text.attachment_too_big(max_bytes))
     except Exception as exc:  # network or API failure: tell the user, keep the worker alive
         log.warning("LINE content download failed: %s", type(exc).__name__)
