@@ -288,6 +288,18 @@ async def test_group_and_room_messages_are_not_private_and_keyed_by_the_chat(sou
     assert (result.chat_id, result.user_id, result.is_private) == ("Cgroup", "Uperson", False)
 
 
+async def test_being_added_to_a_group_is_answered_as_a_group(tmp_path):
+    raw = event("join", {"type": "group", "groupId": "Cgroup"}, reply_token="r")
+
+    result = (await translate(raw, tmp_path)).event
+
+    assert (result.kind, result.chat_id, result.is_private) == (
+        EventKind.UNSUPPORTED,
+        "Cgroup",
+        False,
+    )
+
+
 async def test_a_photo_in_a_group_is_not_downloaded(tmp_path):
     image = {"type": "image", "id": "4", "quoteToken": "q", "contentProvider": {"type": "line"}}
     raw = event("message", group_source("Cgroup", "Uperson"), reply_token="r", message=image)

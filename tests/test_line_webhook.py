@@ -12,6 +12,7 @@ from linebot.v3.messaging import TextMessage
 from sqlmodel import Session, func, select
 
 from handlers import complaint_flow, menu
+from handlers.types import Reply
 from messages import common, tracking
 from messages import complaint as complaint_msg
 from messages import line as line_msg
@@ -250,6 +251,16 @@ async def test_more_than_five_messages_go_five_by_reply_and_the_rest_by_push(lin
 
     assert [m["text"] for m in line.fake.replies(token)] == [f"ข้อความที่ {n}" for n in range(1, 6)]
     assert [m["text"] for m in line.fake.pushes(user)] == ["ข้อความที่ 6", "ข้อความที่ 7"]
+
+
+async def test_a_notification_is_pushed_with_its_buttons(line: LineBot):
+    user = "U" + "5" * 32
+
+    await line.channel.push(user, [Reply("เรื่องของคุณมีความคืบหน้า", (menu.MENU_CHOICE,))])
+
+    [message] = line.fake.pushes(user)
+    assert message["text"] == "เรื่องของคุณมีความคืบหน้า"
+    assert message["quickReply"]["items"][0]["action"]["data"] == menu.MENU
 
 
 async def test_a_retried_push_is_sent_once(line: LineBot):
