@@ -3,22 +3,34 @@ replies by token while it is fresh and by push otherwise. Both backends, real HT
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import AsyncIterator
 
+import httpx
 import pytest
 from linebot.v3.messaging import TextMessage
 from sqlmodel import Session, func, select
 
+from bot.channels.line import LineChannel
+from bot.serve import build_web_app
 from handlers import complaint_flow, menu
-from handlers.types import Reply
+from handlers.types import Event, Reply
 from messages import common, tracking
 from messages import complaint as complaint_msg
 from messages import line as line_msg
+from storage.files import FileStore
 from storage.models import Complaint, Conversation, ProcessedEvent
-from tests.fake_line import event, message_id, sign, user_source, webhook_body
-from tests.line_harness import SECRET, LineBot, running_line_bot, texts
+from tests.fake_line import FakeLine, event, message_id, serving, sign, user_source, webhook_body
+from tests.line_harness import (
+    ACCESS_TOKEN,
+    SECRET,
+    LineBot,
+    line_settings,
+    running_line_bot,
+    texts,
+)
 
 JPEG = b"\xff\xd8\xff\xe0" + b"pothole" * 40
 
@@ -370,3 +382,50 @@ async def test_a_download_is_cut_off_at_the_limit_even_without_a_declared_length
 
         assert texts(sent) == [line_msg.attachment_too_big(10_000)]
         assert stored_files(line) == []
+
+
+# -- answering at once, order per chat, concurrency across chats ---------------------------
+
+
+async def until(condition) -> None:
+    while not condition():
+        await asyncio.sleep(0.01)
+
+
+async def test_the_webhook_answers_before_the_turns_run_and_chats_do_not_wait_on_each_other(
+    tmp_path,
+):
+    """A stand-in core that holds one user's turn until released shows that the webhook
+    does not wait for turns, that a held chat keeps its order, and that other chats go on."""
+    release = asyncio.Event()
+    handled: list[str] = []
+
+    async def handle(event: Event) -> list[Reply]:
+        if event.text == "held":
+            await release.wait()
+        handled.append(f"{event.chat_id}:{event.text}")
+        return [Reply(f"ตอบ {event.text}")]
+
+    fake = FakeLine(access_token=ACCESS_TOKEN)
+    async with serving(fake.app()) as api_url:
+        settings = line_settings("sqlite://", tmp_path, api_url)
+        channel = LineChannel(settings, handle, FileStore(tmp_path / "files"))
+        async with serving(build_web_app([channel])) as url, httpx.AsyncClient() as http:
+            tokens = [fake.issue_reply_token() for _ in range(3)]
+            body = webhook_body(
+                text_event("Ua", "held", tokens[0]),
+                text_event("Ua", "after", tokens[1]),
+                text_event("Ub", "other", tokens[2]),
+            )
+            headers = {"X-Line-Signature": sign(body, SECRET)}
+
+            response = await http.post(url + "/line/webhook", content=body, headers=headers)
+            assert response.status_code == 200  # while Ua's first turn is still held
+            await asyncio.wait_for(until(lambda: "Ub:other" in handled), timeout=30)
+            assert handled == ["Ub:other"]  # Ub was answered; Ua's second turn waits its turn
+
+            release.set()
+            await channel.join()
+
+    assert handled == ["Ub:other", "Ua:held", "Ua:after"]
+    assert [texts(fake.replies(t)) for t in tokens] == [["ตอบ held"], ["ตอบ after"], ["ตอบ other"]]
