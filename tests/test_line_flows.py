@@ -130,18 +130,30 @@ async def test_a_sticker_is_answered_politely(line: LineBot):
     assert texts(sent)[0] == common.UNSUPPORTED_MESSAGE
 
 
-async def test_a_group_gets_the_message_privately_reply(line: LineBot):
+async def test_in_a_group_the_bot_answers_only_when_addressed_and_only_to_go_private(
+    line: LineBot,
+):
     from tests.fake_line import event, group_source, message_id, webhook_body
 
-    token = line.fake.issue_reply_token()
-    message = {"type": "text", "id": message_id(), "quoteToken": "q", "text": "ร้องเรียน"}
     source = group_source("C" + "1" * 32, "U" + "2" * 32)
-    response = await line.post(
-        webhook_body(event("message", source, reply_token=token, message=message))
+    chatter, mention = line.fake.issue_reply_token(), line.fake.issue_reply_token()
+    text = {"type": "text", "id": message_id(), "quoteToken": "q", "text": "ถนนพังอีกแล้ว"}
+    to_bot = text | {
+        "id": message_id(),
+        "text": "@บอต ร้องเรียน",
+        "mention": {"mentionees": [{"index": 0, "length": 4, "type": "user", "isSelf": True}]},
+    }
+    body = webhook_body(
+        event("message", source, reply_token=chatter, message=text),
+        event("message", source, reply_token=mention, message=to_bot),
     )
 
-    assert response.status_code == 200
-    assert texts(line.fake.replies(token)) == [common.GROUP_CHAT]
+    assert (await line.post(body)).status_code == 200
+
+    assert line.fake.replies(chatter) == []
+    assert texts(line.fake.replies(mention)) == [common.GROUP_CHAT]
+    with Session(line.core.db) as session:
+        assert session.exec(select(Complaint)).all() == []
 
 
 def test_serve_runs_the_line_channel_only_when_configured(db_url, tmp_path):

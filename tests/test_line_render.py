@@ -272,6 +272,12 @@ async def test_event_kinds(raw, kind, tmp_path):
     assert (await translate(raw, tmp_path)).event.kind is kind
 
 
+MENTION_OF_BOT = {"mentionees": [{"index": 0, "length": 4, "type": "user", "isSelf": True}]}
+MENTION_OF_OTHER = {
+    "mentionees": [{"index": 0, "length": 4, "type": "user", "userId": "U9", "isSelf": False}]
+}
+
+
 @pytest.mark.parametrize(
     "source",
     [
@@ -279,13 +285,27 @@ async def test_event_kinds(raw, kind, tmp_path):
         {"type": "room", "roomId": "Cgroup", "userId": "Uperson"},
     ],
 )
-async def test_group_and_room_messages_are_not_private_and_keyed_by_the_chat(source, tmp_path):
-    message = {"type": "text", "id": "3", "quoteToken": "q", "text": "hi"}
-    raw = event("message", source, reply_token="r", message=message)
+async def test_a_group_or_room_message_to_the_bot_is_not_private(source, tmp_path):
+    message = {"type": "text", "id": "3", "quoteToken": "q", "text": "@บอต ร้องเรียน"}
+    raw = event("message", source, reply_token="r", message=message | {"mention": MENTION_OF_BOT})
 
     result = (await translate(raw, tmp_path)).event
 
     assert (result.chat_id, result.user_id, result.is_private) == ("Cgroup", "Uperson", False)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        {"type": "text", "id": "3", "quoteToken": "q", "text": "กินข้าวยัง"},
+        {"type": "text", "id": "3", "quoteToken": "q", "text": "@ต้น", "mention": MENTION_OF_OTHER},
+        {"type": "image", "id": "4", "quoteToken": "q", "contentProvider": {"type": "line"}},
+    ],
+)
+async def test_group_chatter_not_addressed_to_the_bot_is_left_alone(message, tmp_path):
+    raw = event("message", group_source("Cgroup", "Uperson"), reply_token="r", message=message)
+
+    assert await translate(raw, tmp_path) == line_events.Translation()  # nothing fetched either
 
 
 async def test_being_added_to_a_group_is_answered_as_a_group(tmp_path):
@@ -298,15 +318,6 @@ async def test_being_added_to_a_group_is_answered_as_a_group(tmp_path):
         "Cgroup",
         False,
     )
-
-
-async def test_a_photo_in_a_group_is_not_downloaded(tmp_path):
-    image = {"type": "image", "id": "4", "quoteToken": "q", "contentProvider": {"type": "line"}}
-    raw = event("message", group_source("Cgroup", "Uperson"), reply_token="r", message=image)
-
-    result = (await translate(raw, tmp_path)).event  # content=None: a download would fail
-
-    assert result.kind is EventKind.UNSUPPORTED and result.attachments == ()
 
 
 async def test_standby_events_are_left_to_the_active_channel(tmp_path):

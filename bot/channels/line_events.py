@@ -27,6 +27,7 @@ from linebot.v3.webhooks import (
     StickerMessageContent,
     TextMessageContent,
     UnfollowEvent,
+    UserMentionee,
     UserSource,
     VideoMessageContent,
 )
@@ -142,6 +143,9 @@ async def translate(
         )
         return Translation(Event(**(base | fields)))
 
+    if not private and not _addressed_to_bot(native):
+        # Group chatter is not for the bot: answering every message would flood the group.
+        return Translation()
     if isinstance(native, FollowEvent):
         return event(kind=EventKind.FOLLOW)
     if isinstance(native, UnfollowEvent):
@@ -164,13 +168,22 @@ async def translate(
         )
         return event(location=place)
     if isinstance(message, FileMessageContent | ImageMessageContent | VideoMessageContent):
-        if not private:
-            # Evidence is never taken from a group; the core answers with "message privately".
-            return event(kind=EventKind.UNSUPPORTED)
         return await _media(message, event, content, files, max_bytes)
     if isinstance(message, StickerMessageContent | AudioMessageContent):
         return event(kind=EventKind.UNSUPPORTED)
     return event(kind=EventKind.UNSUPPORTED)
+
+
+def _addressed_to_bot(native: LineEvent) -> bool:
+    """In a group or room: the bot was just added, a button of its own was tapped, or a
+    message @mentions it. Those get the core's "please message privately" answer."""
+    if isinstance(native, JoinEvent | PostbackEvent):
+        return True
+    if isinstance(native, MessageEvent) and isinstance(native.message, TextMessageContent):
+        mention = native.message.mention
+        mentionees = mention.mentionees if mention else []
+        return any(isinstance(m, UserMentionee) and m.is_self for m in mentionees)
+    return False
 
 
 async def _media(message, event, content: ContentSource | None, files: FileStore, max_bytes: int):
