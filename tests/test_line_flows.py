@@ -11,13 +11,27 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlmodel import Session, select
 
+from bot.app import build_core
+from bot.channels.line import LineChannel
 from bot.channels.line_flex import STATUS_COLOURS
+from bot.serve import configured_channels
 from handlers import complaint_flow, menu, tip_flow
+from handlers.cases import Status, change_status, file_complaint
 from messages import common, tracking
 from messages import complaint as complaint_msg
 from messages import tip as tip_msg
 from storage.models import Complaint, ComplaintFile, Conversation, Tip, TipFile
-from tests.line_harness import ORG_NAME, LineBot, buttons, running_line_bot, texts, tracking_code
+from storage.timeutil import utcnow
+from tests.fake_line import event, group_source, message_id, user_source, webhook_body
+from tests.line_harness import (
+    ORG_NAME,
+    LineBot,
+    buttons,
+    line_settings,
+    running_line_bot,
+    texts,
+    tracking_code,
+)
 
 JPEG = b"\xff\xd8\xff\xe0" + b"photo of a broken road" * 50
 PDF = b"%PDF-1.4\n" + b"receipt" * 100
@@ -133,8 +147,6 @@ async def test_a_sticker_is_answered_politely(line: LineBot):
 async def test_in_a_group_the_bot_answers_only_when_addressed_and_only_to_go_private(
     line: LineBot,
 ):
-    from tests.fake_line import event, group_source, message_id, webhook_body
-
     source = group_source("C" + "1" * 32, "U" + "2" * 32)
     chatter, mention = line.fake.issue_reply_token(), line.fake.issue_reply_token()
     text = {"type": "text", "id": message_id(), "quoteToken": "q", "text": "ถนนพังอีกแล้ว"}
@@ -157,11 +169,6 @@ async def test_in_a_group_the_bot_answers_only_when_addressed_and_only_to_go_pri
 
 
 def test_serve_runs_the_line_channel_only_when_configured(db_url, tmp_path):
-    from bot.app import build_core
-    from bot.channels.line import LineChannel
-    from bot.serve import configured_channels
-    from tests.line_harness import line_settings
-
     on = line_settings(db_url, tmp_path, "")
     off = line_settings(db_url, tmp_path, "", line_channel_access_token="")
     core = build_core(on)
@@ -189,8 +196,6 @@ async def test_unfollow_drops_the_draft_and_its_files(line: LineBot):
 
 
 async def test_two_users_in_one_request_are_both_answered(line: LineBot):
-    from tests.fake_line import event, user_source, webhook_body
-
     tokens = [line.fake.issue_reply_token() for _ in range(2)]
     users = ["U" + "3" * 32, "U" + "4" * 32]
     body = webhook_body(
@@ -207,9 +212,6 @@ async def test_two_users_in_one_request_are_both_answered(line: LineBot):
 
 
 async def test_the_card_shows_the_public_history_in_the_status_colour(line: LineBot):
-    from handlers.cases import Status, change_status, file_complaint
-    from storage.timeutil import utcnow
-
     with Session(line.core.db) as session, session.begin():
         complaint = file_complaint(
             session, org_id=line.core.org_id, now=utcnow(), category="water",
