@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -33,6 +34,12 @@ def _chat(args: argparse.Namespace) -> int:
         print(console_msg.STAFF_NOT_YET, file=sys.stderr)
         return 2
     settings = Settings.from_env()
+    # The demo database gets the three sample plans; a configured one only when asked.
+    samples = args.samples
+    if samples is None:
+        samples = "COMPLAINTBOT_DATABASE_URL" not in os.environ
+    if samples:
+        _load_samples(settings)
     try:
         core = build_core(settings, org_slug=args.org)
     except UnknownOrganisation:
@@ -42,6 +49,16 @@ def _chat(args: argparse.Namespace) -> int:
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(channel.run())
     return 0
+
+
+def _load_samples(settings: Settings) -> None:
+    from storage.plan_samples import load_sample_plans
+
+    db = make_engine(settings.database_url)
+    migrate(db)
+    with Session(db) as session, session.begin():
+        load_sample_plans(session)
+    db.dispose()
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -99,6 +116,12 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--org", default=None, help="organisation slug (default: configured one)")
     chat.add_argument("--chat", default="console", help="chat id to use (default: console)")
     chat.add_argument("--as-staff", action="store_true", help="reserved for the staff mode")
+    chat.add_argument(
+        "--samples",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="load the sample organisations and plans (default: only on the demo database)",
+    )
     chat.set_defaults(func=_chat)
 
     serve = sub.add_parser("serve", help="run the Telegram and LINE channels that are configured")
@@ -127,10 +150,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
     args = build_parser().parse_args(argv)
+    # The console is for people reading replies: only warnings go to the terminal there.
+    level = logging.WARNING if args.command == "chat" else logging.INFO
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     return args.func(args)
 
 

@@ -336,7 +336,8 @@ def _about_plan(text: str, result: SearchResult) -> bool:
     norm = normalise(text)
     if plan_vocab.INTAKE_CUES.search(norm) and not plan_vocab.PLAN_WORDS.search(norm):
         return False  # "อยากร้องเรียน…", "แจ้งเบาะแส…": the complaint and tip services
-    if result.kind in (AnswerKind.SUMMARY, AnswerKind.DIMENSION):
+    if result.kind in (AnswerKind.SUMMARY, AnswerKind.DIMENSION, AnswerKind.NONE):
+        # A plan question with no matching item is still answered: "not found" + มิติ list.
         return result.about_plan
     if result.kind in (AnswerKind.ITEM, AnswerKind.CHOOSE):
         best = result.ranked[0][1] if result.ranked else 0.0

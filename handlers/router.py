@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from handlers import complaint_flow, menu, tip_flow, tracking
+from handlers import complaint_flow, menu, plan_flow, tip_flow, tracking
 from handlers.codes import find_code, is_only_code
 from handlers.flow import Ctx, Expect, Flow, Step, finish
 from handlers.types import Choice, Event, EventKind, Reply, Turn
@@ -18,12 +18,13 @@ from messages.contact import contact_and_process
 from messages.format import arabic_digits
 
 FLOWS: dict[str, Flow] = {
-    flow.name: flow for flow in (complaint_flow.FLOW, tip_flow.FLOW, tracking.FLOW)
+    flow.name: flow for flow in (complaint_flow.FLOW, tip_flow.FLOW, tracking.FLOW, plan_flow.FLOW)
 }
 STARTS = {
     menu.COMPLAINT: complaint_flow.FLOW,
     menu.TIP: tip_flow.FLOW,
     menu.TRACK: tracking.FLOW,
+    menu.PLAN: plan_flow.FLOW,
 }
 
 
@@ -40,11 +41,13 @@ def route(ctx: Ctx) -> Turn:
     word = (event.text or "").strip().lower()
     if event.choice == menu.MENU or word in common.WORDS_MENU:
         greeting = common.welcome(ctx.org.name) if word == "/start" else common.MAIN_MENU
-        dropped = [Reply(common.CANCELLED)] if ctx.flow else []  # say so: the draft is gone
+        dropped = [Reply(common.CANCELLED)] if _has_draft(ctx) else []  # say the draft is gone
         return _leave(ctx, *dropped, menu.main_menu(greeting))
     if event.choice == menu.CANCEL or word in common.WORDS_CANCEL:
-        note = common.CANCELLED if ctx.flow else common.NOTHING_TO_CANCEL
-        return _leave(ctx, Reply(note), menu.main_menu())
+        if _has_draft(ctx):
+            return _leave(ctx, Reply(common.CANCELLED), menu.main_menu())
+        note = [] if ctx.flow else [Reply(common.NOTHING_TO_CANCEL)]  # browsing: just leave
+        return _leave(ctx, *note, menu.main_menu())
     if word in common.WORDS_HELP:
         return _unchanged(ctx, Reply(common.HELP), *_current_prompt(ctx))
     if event.kind is EventKind.UNSUPPORTED:
@@ -87,6 +90,9 @@ def _idle(ctx: Ctx) -> Turn:
         found = find_code(event.text)
         if found is not None:
             return finish(tracking.answer(ctx, found))
+        about_plan = plan_flow.answer_plan_question(ctx, event.text)
+        if about_plan is not None:
+            return about_plan
         return finish(Reply(common.DIDNT_UNDERSTAND), menu.main_menu())
     return finish(Reply(common.NEED_CHOICE), menu.main_menu())
 
@@ -99,8 +105,6 @@ def _start(ctx: Ctx, choice: str) -> Turn:
         org = ctx.org
         text = contact_and_process(org.name, org.phone, org.website, org.address)
         return finish(Reply(text), menu.main_menu())
-    if choice == menu.PLAN:
-        return finish(Reply(common.PLAN_PLACEHOLDER), menu.main_menu())
     return finish(Reply(common.STALE_BUTTON), menu.main_menu())
 
 
@@ -138,6 +142,12 @@ def _current_prompt(ctx: Ctx) -> list[Reply]:
     flow = FLOWS.get(ctx.flow or "")
     step = flow.steps.get(ctx.step or "") if flow else None
     return [step.prompt(ctx)] if step else [menu.main_menu()]
+
+
+def _has_draft(ctx: Ctx) -> bool:
+    """Whether leaving now throws away something the user wrote (a complaint or tip draft)."""
+    flow = FLOWS.get(ctx.flow or "")
+    return flow is not None and flow.discard is not None
 
 
 def _unchanged(ctx: Ctx, *replies: Reply) -> Turn:

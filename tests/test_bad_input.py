@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import Session, select
 
 from handlers.types import Attachment, AttachmentKind, Channel, Event, EventKind
-from messages import common, complaint, tracking
+from messages import common, complaint, plan, tracking
 from storage.models import Complaint, Conversation
 from tests.transcript import Chat
 
@@ -176,7 +176,7 @@ async def test_unknown_text_at_the_menu(make_core):
     out = await chat.say("๕")
     assert "ช่องทางติดต่อ" in out and "15 วัน" in out
     out = await chat.say("4")
-    assert common.PLAN_PLACEHOLDER in out
+    assert plan.NO_PLAN in out  # this organisation has no plan loaded
     out = await chat.say("ติดตามเรื่อง")
     assert tracking.ASK_CODE in out
 
@@ -197,3 +197,15 @@ async def test_old_processed_event_ids_are_forgotten(make_core):
     await fresh.engine.handle(Event(Channel.CONSOLE, "c1", "u1", "new", text="เมนู"))
     with Session(core.db) as session:
         assert len(session.exec(select(ProcessedEvent)).all()) == 1
+
+
+async def test_leaving_a_flow_without_a_draft_does_not_claim_a_draft_was_dropped(make_core):
+    chat = Chat(make_core())
+    await chat.open()
+    await chat.press(common.MENU_TRACK)
+    out = await chat.say("เมนู")
+    assert common.CANCELLED not in out and common.MAIN_MENU in out
+    await chat.press(common.MENU_TRACK)
+    out = await chat.say("ยกเลิก")
+    assert common.CANCELLED not in out and common.NOTHING_TO_CANCEL not in out
+    assert common.MAIN_MENU in out

@@ -53,3 +53,10 @@ def test_an_unknown_organisation_is_a_clear_error(db_url, tmp_path):
     )  # fmt: skip
     assert done.returncode == 2
     assert "nowhere" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_demo_answers_plan_questions_for_each_sample_organisation(db_url, tmp_path):
+    out = chat(db_url, tmp_path, "4\n", "--samples", "--org", "khokphutsa")
+    assert "4,840.00" in out and "4.84" in out  # the summary printed in its 12-month report
+    out = chat(db_url, tmp_path, "No Gift ทำแล้วหรือยัง\n", "--org", "satengnok")
+    assert "No Gift" in out

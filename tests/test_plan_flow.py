@@ -1,9 +1,5 @@
-"""A citizen asks about the anti-corruption plan on the console channel.
-
-The lead wires the plan flow into the router's menu; until then these tests register it
-the same way (`router.FLOWS`, `router.STARTS`), so the transcripts run through the real
-engine, router and console channel either way.
-"""
+"""A citizen asks about the anti-corruption plan on the console channel, through the real
+engine, router and console adapter."""
 
 from __future__ import annotations
 
@@ -13,7 +9,7 @@ import pytest
 from sqlmodel import Session
 
 from bot.cli import main as cli
-from handlers import menu, plan_flow, router
+from handlers import plan_flow
 from handlers.flow import Ctx, Deps
 from handlers.types import Channel, Event
 from messages import common
@@ -25,9 +21,7 @@ from tests.transcript import Chat
 
 
 @pytest.fixture
-def plan_chat(make_core, engine, monkeypatch):
-    monkeypatch.setitem(router.FLOWS, plan_flow.NAME, plan_flow.FLOW)
-    monkeypatch.setitem(router.STARTS, menu.PLAN, plan_flow.FLOW)
+def plan_chat(make_core, engine):
     with Session(engine) as session, session.begin():
         load_sample_plans(session)
 
@@ -234,3 +228,10 @@ def test_cli_import_reports_bad_lines_and_imports_nothing(db_url, tmp_path, monk
     capsys.readouterr()
     assert cli(["plan", "summary"]) == 0
     assert "เบิกจ่าย 595,655.00 บาท (ร้อยละ 42.89)" in capsys.readouterr().out
+
+
+async def test_a_plan_question_at_the_menu_with_no_matching_item_offers_the_dimensions(plan_chat):
+    chat = await plan_chat("khaothong")
+    out = await chat.say("โครงการปลูกป่าชายเลนใช้เงินไปเท่าไร")
+    assert msg.NOT_FOUND.split("{")[0] in out
+    assert msg.CHOOSE_DIMENSION in out
