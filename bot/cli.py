@@ -154,6 +154,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # The console is for people reading replies: only warnings go to the terminal there.
     level = logging.WARNING if args.command == "chat" else logging.INFO
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.command not in ("serve", "db"):
+        logging.getLogger("alembic").setLevel(logging.WARNING)  # staff tools: results only
     return args.func(args)
 
 
