@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from handlers.flow import Ctx, Deps
 from handlers.router import FLOWS, route
-from handlers.types import Event, Reply, Turn
+from handlers.types import Event, Notice, Reply, Turn
 from messages import common
 from storage import conversations
 from storage.models import Organisation
@@ -69,7 +69,7 @@ class ConversationEngine:
         except Exception:
             # Never log the event itself: it may be a tip, and carries chat and user ids.
             log.exception("turn failed (channel=%s kind=%s)", event.channel, event.kind)
-            return [Reply(common.INTERNAL_ERROR)]
+            return [Reply(common.INTERNAL_ERROR, notice=Notice.FAILED)]
 
     def _prune_now_and_then(self) -> None:
         """Forget processed-event ids older than any platform's redelivery window."""

@@ -12,7 +12,7 @@ from dataclasses import replace
 from handlers import complaint_flow, menu, plan_flow, tip_flow, tracking
 from handlers.codes import find_code, is_only_code
 from handlers.flow import Ctx, Expect, Flow, Step, finish
-from handlers.types import Choice, Event, EventKind, Reply, Turn
+from handlers.types import Choice, Event, EventKind, Notice, Reply, Turn
 from messages import common
 from messages.contact import contact_and_process
 from messages.format import arabic_digits
@@ -69,7 +69,7 @@ def _in_step(ctx: Ctx, flow: Flow, step: Step) -> Turn:
     if event.choice is not None:
         if event.choice not in {c.code for c in prompt.choices}:
             stale = common.STALE_MENU_IN_FLOW if event.choice in STARTS else common.STALE_BUTTON
-            return _unchanged(ctx, Reply(stale), prompt)
+            return _unchanged(ctx, Reply(stale, notice=Notice.STALE), prompt)
         return step.handle(ctx)
     if step.expect == Expect.MEDIA:
         return step.handle(ctx)
@@ -105,7 +105,7 @@ def _start(ctx: Ctx, choice: str) -> Turn:
         org = ctx.org
         text = contact_and_process(org.name, org.phone, org.website, org.address)
         return finish(Reply(text), menu.main_menu())
-    return finish(Reply(common.STALE_BUTTON), menu.main_menu())
+    return finish(Reply(common.STALE_BUTTON, notice=Notice.STALE), menu.main_menu())
 
 
 def _resolve_typed_choice(ctx: Ctx) -> Ctx:

@@ -97,6 +97,13 @@ class StatusCard:
     history: tuple[HistoryEntry, ...] = ()
 
 
+class Notice(StrEnum):
+    """What kind of answer a reply is, where an adapter treats it specially."""
+
+    STALE = "stale"  # the pressed button belongs to an old message
+    FAILED = "failed"  # the turn failed and nothing was saved: the user may press again
+
+
 @dataclass(frozen=True)
 class Reply:
     """One message to show. `text` is always set: it is the plain rendering of the reply."""
@@ -106,6 +113,7 @@ class Reply:
     image_key: str | None = None
     file_key: str | None = None
     card: StatusCard | None = None
+    notice: Notice | None = None
 
 
 @dataclass

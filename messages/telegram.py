@@ -20,11 +20,6 @@ REPLY_FAILED = (
     'ขออภัย ระบบส่งคำตอบไม่ครบ แต่ข้อมูลที่คุณส่งล่าสุดได้รับการบันทึกแล้ว พิมพ์ "ช่วยเหลือ" เพื่อดูคำถามล่าสุดอีกครั้ง'
 )
 
-# The core's answers to a button from an old message: that menu just loses its buttons.
-STALE_ANSWERS = (common.STALE_BUTTON, common.STALE_MENU_IN_FLOW)
-# The core's answer when a turn failed: the pressed menu keeps its buttons, to press again.
-RETRY_ANSWERS = (common.INTERNAL_ERROR,)
-
 
 def file_too_big(limit_bytes: int) -> str:
     """Why a photo or file was not accepted, with the limit in megabytes."""

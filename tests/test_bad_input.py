@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
-from handlers.types import Attachment, AttachmentKind, Channel, Event, EventKind
+from handlers.types import Attachment, AttachmentKind, Channel, Event, EventKind, Notice
 from messages import common, complaint, plan, tracking
 from storage.models import Complaint, Conversation
 from tests.transcript import Chat
@@ -86,6 +86,7 @@ async def test_a_button_from_an_old_menu_is_answered_politely(make_core):
     event = Event(Channel.CONSOLE, "chat-8675309", "user-5551234", "old-1", choice="c:ct:yes")
     replies = await core.engine.handle(event)
     assert replies[0].text == common.STALE_BUTTON
+    assert replies[0].notice is Notice.STALE  # adapters close the old menu on this
     assert replies[1].text == complaint.ASK_DESCRIPTION
     event = Event(Channel.CONSOLE, "chat-8675309", "user-5551234", "old-2", choice="menu:tip")
     replies = await core.engine.handle(event)

@@ -19,7 +19,7 @@ from telegram.error import InvalidToken
 
 from bot.channels.telegram import WEBHOOK_PATH, TelegramChannel, make_channel
 from bot.config import Settings
-from handlers.types import AttachmentKind, Choice, Event, Reply
+from handlers.types import AttachmentKind, Choice, Event, Notice, Reply
 from messages import common
 from messages import telegram as msg
 from storage.files import FileStore
@@ -380,7 +380,7 @@ async def test_a_long_reply_arrives_in_parts_with_the_buttons_under_the_last(fak
 
 
 async def test_a_menu_keeps_its_buttons_when_the_turn_failed(fake, polling, core):
-    core.engine.answer = [Reply(common.INTERNAL_ERROR)]
+    core.engine.answer = [Reply(common.INTERNAL_ERROR, notice=Notice.FAILED)]
     fake.push(tg.callback(CHAT, "menu:track", {
         "message_id": 1, "date": 0, "chat": tg.private_chat(CHAT), "text": "เลือกบริการ:",
         "reply_markup": {"inline_keyboard": [[{"text": "ติดตามเรื่อง",

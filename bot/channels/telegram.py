@@ -33,7 +33,7 @@ from telegram.ext import Application, ContextTypes, TypeHandler
 from bot.channels.telegram_events import Incoming, chat_key, parse
 from bot.channels.telegram_render import MAX_TEXT, Outgoing, render, utf16_len
 from bot.config import Settings
-from handlers.types import Attachment, Event, Reply
+from handlers.types import Attachment, Event, Notice, Reply
 from messages import telegram as msg
 
 if TYPE_CHECKING:
@@ -302,7 +302,7 @@ class TelegramChannel:
         message = query.message
         if not isinstance(message, Message) or message.reply_markup is None:
             return
-        if replies[0].text in msg.RETRY_ANSWERS:
+        if replies[0].notice is Notice.FAILED:
             return
         label = _button_label(message, query.data)
         new_text = msg.chosen(message.text, label) if message.text and label else None
@@ -327,7 +327,7 @@ def _button_label(message: Message, data: str | None) -> str:
 
 
 def _is_stale_answer(replies: list[Reply]) -> bool:
-    return bool(replies) and replies[0].text in msg.STALE_ANSWERS
+    return bool(replies) and replies[0].notice is Notice.STALE
 
 
 def _seconds(value: int | float | timedelta) -> float:
