@@ -210,3 +210,26 @@ async def test_leaving_a_flow_without_a_draft_does_not_claim_a_draft_was_dropped
     out = await chat.say("ยกเลิก")
     assert common.CANCELLED not in out and common.NOTHING_TO_CANCEL not in out
     assert common.MAIN_MENU in out
+
+
+async def test_a_failing_turn_is_apologised_for_logged_without_ids_and_saves_nothing(
+    make_core, caplog
+):
+    from handlers.engine import ConversationEngine
+    from storage.models import ProcessedEvent
+
+    core = make_core()
+
+    def broken_router(ctx):
+        raise RuntimeError("bug")
+
+    engine = ConversationEngine(core.db, core.org_id, core.engine.deps, router=broken_router)
+    event = Event(Channel.CONSOLE, "chat-8675309", "user-5551234", "e-1", text="ลับมาก")
+    replies = await engine.handle(event)
+    assert [(r.text, r.notice) for r in replies] == [(common.INTERNAL_ERROR, Notice.FAILED)]
+    assert "turn failed" in caplog.text
+    assert "chat-8675309" not in caplog.text and "ลับมาก" not in caplog.text
+    with Session(core.db) as session:
+        # Not even the event id: a redelivery gets a fresh try.
+        assert session.exec(select(ProcessedEvent)).all() == []
+        assert session.exec(select(Conversation)).all() == []
