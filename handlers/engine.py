@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from handlers.flow import Ctx, Deps
-from handlers.router import FLOWS, route
+from handlers.router import position, route
 from handlers.types import Event, Notice, Reply, Turn
 from messages import common
 from storage import conversations
@@ -100,18 +100,13 @@ class ConversationEngine:
                 session.add(convo)
             return turn.replies
 
-    def resume(self, channel: str, chat_id: str, event: Event) -> list[Reply]:
-        """The current question again, for a chat coming back after a restart."""
+    def resume(self, event: Event) -> list[Reply]:
+        """The current question again, for `event`'s chat coming back after a restart."""
         with Session(self.db) as session:
-            convo = conversations.peek(session, self.org_id, channel, chat_id)
-            flow = FLOWS.get(convo.flow or "") if convo else None
-            step = flow.steps.get(convo.step or "") if flow and convo else None
-            if step is None or convo is None:
+            convo = conversations.peek(session, self.org_id, event.channel.value, event.chat_id)
+            if convo is None:
                 return []
             org = session.get(Organisation, self.org_id)
             ctx = Ctx(event, session, org, self.deps, convo.flow, convo.step, dict(convo.data))
-            return [Reply(common.RESUMED), step.prompt(ctx)]
-
-
-def default_deps(files) -> Deps:
-    return Deps(files=files, clock=utcnow)
+            _flow, step = position(ctx)
+            return [Reply(common.RESUMED), step.prompt(ctx)] if step else []

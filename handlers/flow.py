@@ -9,7 +9,7 @@ prompt asked for.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -77,7 +77,7 @@ class Flow:
 def ask(ctx: Ctx, step: str, flow: Flow, *before: Reply, data: dict | None = None) -> Turn:
     """Move to `step` and show its prompt, after any replies in `before`."""
     turn_data = ctx.data if data is None else data
-    probe = Ctx(ctx.event, ctx.session, ctx.org, ctx.deps, flow.name, step, turn_data)
+    probe = replace(ctx, flow=flow.name, step=step, data=turn_data)
     return Turn([*before, flow.steps[step].prompt(probe)], flow.name, step, turn_data)
 
 
@@ -95,7 +95,7 @@ def retry(ctx: Ctx, flow: Flow, problem: str) -> Turn:
 def stay(ctx: Ctx, flow: Flow, notes: list[str], data: dict) -> Turn:
     """Acknowledge input without moving on; the step's buttons go on the last message."""
     assert ctx.step is not None
-    probe = Ctx(ctx.event, ctx.session, ctx.org, ctx.deps, flow.name, ctx.step, data)
+    probe = replace(ctx, flow=flow.name, data=data)
     buttons = flow.steps[ctx.step].prompt(probe).choices
     replies = [Reply(n) for n in notes[:-1]] + [Reply(notes[-1], buttons)]
     return Turn(replies, flow.name, ctx.step, data)

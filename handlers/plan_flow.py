@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections import Counter, OrderedDict
+from dataclasses import replace
 from enum import StrEnum
 from threading import Lock
 
@@ -307,7 +308,7 @@ def _base(data: dict) -> dict:
 
 
 def _with_data(ctx: Ctx, data: dict) -> Ctx:
-    return Ctx(ctx.event, ctx.session, ctx.org, ctx.deps, NAME, ctx.step, data)
+    return replace(ctx, flow=NAME, data=data)
 
 
 def _answer(ctx: Ctx, plan: Plan, text: str, data: dict, *, always: bool) -> Turn | None:

@@ -12,7 +12,7 @@ from dataclasses import replace
 from handlers import complaint_flow, menu, plan_flow, tip_flow, tracking
 from handlers.codes import find_code, is_only_code
 from handlers.flow import Ctx, Expect, Flow, Step, finish
-from handlers.types import Choice, Event, EventKind, Notice, Reply, Turn
+from handlers.types import Choice, EventKind, Notice, Reply, Turn
 from messages import common
 from messages.contact import contact_and_process
 from messages.format import arabic_digits
@@ -28,39 +28,46 @@ STARTS = {
 }
 
 
+def position(ctx: Ctx) -> tuple[Flow | None, Step | None]:
+    """The flow and step the conversation is in (None, None at the main menu)."""
+    flow = FLOWS.get(ctx.flow or "")
+    return flow, flow.steps.get(ctx.step or "") if flow else None
+
+
 def route(ctx: Ctx) -> Turn:
     event = ctx.event
+    flow, step = position(ctx)
     if event.kind is EventKind.UNFOLLOW:
-        return _leave(ctx)
+        return _leave(ctx, flow)
     if event.kind is EventKind.FOLLOW:
-        return _leave(ctx, Reply(common.welcome(ctx.org.name)), menu.main_menu())
+        return _leave(ctx, flow, Reply(common.welcome(ctx.org.name)), menu.main_menu())
     if not event.is_private:
         return _unchanged(ctx, Reply(common.GROUP_CHAT))
-    ctx = _resolve_typed_choice(ctx)
+    # Built once per turn: a prompt may query the database (the plan flow's do).
+    prompt = step.prompt(ctx) if step else menu.main_menu()
+    ctx = _resolve_typed_choice(ctx, prompt)
     event = ctx.event
     word = (event.text or "").strip().lower()
+    has_draft = flow is not None and flow.discard is not None
     if event.choice == menu.MENU or word in common.WORDS_MENU:
         greeting = common.welcome(ctx.org.name) if word == "/start" else common.MAIN_MENU
-        dropped = [Reply(common.CANCELLED)] if _has_draft(ctx) else []  # say the draft is gone
-        return _leave(ctx, *dropped, menu.main_menu(greeting))
+        dropped = [Reply(common.CANCELLED)] if has_draft else []  # say the draft is gone
+        return _leave(ctx, flow, *dropped, menu.main_menu(greeting))
     if event.choice == menu.CANCEL or word in common.WORDS_CANCEL:
-        if _has_draft(ctx):
-            return _leave(ctx, Reply(common.CANCELLED), menu.main_menu())
+        if has_draft:
+            return _leave(ctx, flow, Reply(common.CANCELLED), menu.main_menu())
         note = [] if ctx.flow else [Reply(common.NOTHING_TO_CANCEL)]  # browsing: just leave
-        return _leave(ctx, *note, menu.main_menu())
+        return _leave(ctx, flow, *note, menu.main_menu())
     if word in common.WORDS_HELP:
-        return _unchanged(ctx, Reply(common.HELP), *_current_prompt(ctx))
+        return _unchanged(ctx, Reply(common.HELP), prompt)
     if event.kind is EventKind.UNSUPPORTED:
-        return _unchanged(ctx, Reply(common.UNSUPPORTED_MESSAGE), *_current_prompt(ctx))
-    flow = FLOWS.get(ctx.flow or "")
-    step = flow.steps.get(ctx.step or "") if flow else None
+        return _unchanged(ctx, Reply(common.UNSUPPORTED_MESSAGE), prompt)
     if flow is None or step is None:
         return _idle(ctx)
-    return _in_step(ctx, flow, step)
+    return _in_step(ctx, flow, step, prompt)
 
 
-def _in_step(ctx: Ctx, flow: Flow, step: Step) -> Turn:
-    prompt = step.prompt(ctx)
+def _in_step(ctx: Ctx, flow: Flow, step: Step, prompt: Reply) -> Turn:
     event = ctx.event
     if event.text and is_only_code(event.text) and flow is not tracking.FLOW:
         found = find_code(event.text)
@@ -108,7 +115,7 @@ def _start(ctx: Ctx, choice: str) -> Turn:
     return finish(Reply(common.STALE_BUTTON, notice=Notice.STALE), menu.main_menu())
 
 
-def _resolve_typed_choice(ctx: Ctx) -> Ctx:
+def _resolve_typed_choice(ctx: Ctx, prompt: Reply) -> Ctx:
     """Typing a button's number or label is the same as pressing it.
 
     A bare small number picks a button even in a text step: no real answer is just "1".
@@ -116,10 +123,10 @@ def _resolve_typed_choice(ctx: Ctx) -> Ctx:
     event = ctx.event
     if event.text is None or event.choice is not None:
         return ctx
-    picked = _picked_choice(event.text, _current_prompt(ctx)[0])
+    picked = _picked_choice(event.text, prompt)
     if picked is None:
         return ctx
-    return _with_event(ctx, replace(event, text=None, choice=picked.code))
+    return replace(ctx, event=replace(event, text=None, choice=picked.code))
 
 
 def _picked_choice(text: str, prompt: Reply) -> Choice | None:
@@ -134,31 +141,14 @@ def _picked_choice(text: str, prompt: Reply) -> Choice | None:
     return None
 
 
-def _with_event(ctx: Ctx, event: Event) -> Ctx:
-    return Ctx(event, ctx.session, ctx.org, ctx.deps, ctx.flow, ctx.step, ctx.data)
-
-
-def _current_prompt(ctx: Ctx) -> list[Reply]:
-    flow = FLOWS.get(ctx.flow or "")
-    step = flow.steps.get(ctx.step or "") if flow else None
-    return [step.prompt(ctx)] if step else [menu.main_menu()]
-
-
-def _has_draft(ctx: Ctx) -> bool:
-    """Whether leaving now throws away something the user wrote (a complaint or tip draft)."""
-    flow = FLOWS.get(ctx.flow or "")
-    return flow is not None and flow.discard is not None
-
-
 def _unchanged(ctx: Ctx, *replies: Reply) -> Turn:
     """Answer without touching the conversation's flow, step or draft."""
     _drop_files(ctx)
     return Turn(list(replies), ctx.flow, ctx.step, ctx.data)
 
 
-def _leave(ctx: Ctx, *replies: Reply) -> Turn:
+def _leave(ctx: Ctx, flow: Flow | None, *replies: Reply) -> Turn:
     """Abandon the current flow, if any, deleting what its draft collected."""
-    flow = FLOWS.get(ctx.flow or "")
     if flow is not None and flow.discard is not None:
         flow.discard(ctx)
     _drop_files(ctx)

@@ -98,9 +98,7 @@ class ConsoleChannel:
     async def open(self) -> None:
         """Greet, or pick the conversation up where it was left (state is in the database)."""
         engine = self.core.engine
-        resumed = await asyncio.to_thread(
-            engine.resume, Channel.CONSOLE.value, self.chat_id, self._event()
-        )
+        resumed = await asyncio.to_thread(engine.resume, self._event())
         replies = resumed or await engine.handle(self._event(kind=EventKind.FOLLOW))
         if self.interactive:
             self.write(msg.HINT)
