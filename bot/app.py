@@ -10,7 +10,7 @@ from sqlmodel import Session
 from bot.config import Settings
 from handlers.engine import ConversationEngine
 from handlers.flow import Deps
-from storage import orgs
+from storage import crypto, orgs
 from storage.db import make_engine, migrate
 from storage.files import FileStore
 from storage.timeutil import utcnow
@@ -29,9 +29,19 @@ class Core:
     engine: ConversationEngine
 
 
+def load_keyring(settings: Settings) -> crypto.Keyring:
+    """The deployment's keyring: `COMPLAINTBOT_SECRET_KEY`, else the key file (created on first
+    use, so the demo runs with no configuration; production keeps the key elsewhere)."""
+    if settings.secret_key:
+        return crypto.Keyring([crypto.parse_secret(settings.secret_key)])
+    assert settings.secret_key_file is not None
+    return crypto.Keyring([crypto.ensure_key_file(settings.secret_key_file)])
+
+
 def build_core(settings: Settings, *, org_slug: str | None = None) -> Core:
     """Open the database (migrating it), make sure the default organisation exists, and
     build the conversation engine for `org_slug` (default: the configured organisation)."""
+    crypto.configure(load_keyring(settings))
     db = make_engine(settings.database_url)
     migrate(db)
     with Session(db) as session, session.begin():

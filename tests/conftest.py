@@ -16,6 +16,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from storage import crypto
 from storage.db import make_engine, migrate
 
 POSTGRES_URL = os.environ.get(
@@ -43,6 +44,17 @@ def pytest_report_header(config) -> str:
     if problem is None:
         return f"PostgreSQL: {POSTGRES_URL}"
     return f"PostgreSQL: NOT AVAILABLE ({problem}); PostgreSQL tests will be skipped"
+
+
+TEST_SECRET = b"complaintbot test secret, never used in production"
+
+
+@pytest.fixture(autouse=True)
+def test_keyring() -> crypto.Keyring:
+    """Every test seals with a known keyring (`build_core` replaces it with the settings' one)."""
+    ring = crypto.Keyring([TEST_SECRET])
+    crypto.configure(ring)
+    return ring
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
