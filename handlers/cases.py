@@ -22,9 +22,12 @@ from storage.models import (
     TipFile,
     TipStatusChange,
 )
+from storage.org_settings import peek_deadline_days
 from storage.timeutil import as_utc
 
-RESOLUTION_DAYS = 15  # the plans: resolve within 15 days or tell the complainant why not
+# The plans: resolve within 15 days or tell the complainant why not. The default only: each
+# organisation's own number is its `deadline_days` setting.
+RESOLUTION_DAYS = 15
 SYSTEM_ACTOR = "system"
 
 
@@ -59,8 +62,8 @@ class TipCategory(StrEnum):
     OTHER = "other"
 
 
-def due_on(received_at: datetime) -> date:
-    return local_date(received_at) + timedelta(days=RESOLUTION_DAYS)
+def due_on(received_at: datetime, days: int = RESOLUTION_DAYS) -> date:
+    return local_date(received_at) + timedelta(days=days)
 
 
 def _unused_code(session: Session) -> str:
@@ -112,7 +115,7 @@ def file_complaint(
         user_id=user_id,
         status=Status.RECEIVED,
         received_at=now,
-        due_on=due_on(now),
+        due_on=due_on(now, peek_deadline_days(session, org_id)),
         updated_at=now,
     )
     session.add(complaint)
@@ -166,7 +169,7 @@ def file_tip(
         informant_contact=informant_contact,
         status=Status.RECEIVED,
         received_at=now,
-        due_on=due_on(now),
+        due_on=due_on(now, peek_deadline_days(session, org_id)),
         updated_at=now,
     )
     session.add(tip)
@@ -229,6 +232,11 @@ def _find(session: Session, org_id: int, code: str) -> tuple[Stream, Complaint |
         if case is not None:
             return stream, case
     return None
+
+
+def find_by_code(session: Session, org_id: int, code: str) -> tuple[Stream, Complaint | Tip] | None:
+    """The case a code holder's tracking code names (the code holder's side only)."""
+    return _find(session, org_id, code)
 
 
 def find_case(session: Session, org_id: int, code: str) -> CaseView | None:

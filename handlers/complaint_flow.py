@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from handlers import evidence, inputs, menu
+from handlers import evidence, inputs, menu, notices
 from handlers.cases import ComplaintCategory, file_complaint
 from handlers.codes import pretty
 from handlers.flow import Ctx, Expect, Flow, Step, ask, finish, retry, stay
 from handlers.types import Choice, Reply, Turn
-from messages import common
+from messages import common, followup
 from messages import complaint as msg
+from storage.org_settings import peek_deadline_days
 
 NAME = "complaint"
 MIN_DESCRIPTION = 10
@@ -30,6 +31,7 @@ CAT = "c:cat:"
 EV_DONE, EV_SKIP = "c:ev:done", "c:ev:skip"
 CONTACT_YES, CONTACT_NO = "c:ct:yes", "c:ct:no"
 CONFIRM = "c:confirm"
+CONFIRM_NOTIFY = "c:confirm:notify"  # file, and tell me of progress in this chat
 
 
 def start(ctx: Ctx) -> Turn:
@@ -129,7 +131,11 @@ def prompt_confirm(ctx: Ctx) -> Reply:
         d["category"], d["description"], photos, len(files) - photos, bool(d.get("location")),
         d.get("name", ""), d.get("phone", ""),
     )  # fmt: skip
-    return Reply(text, menu.with_cancel(Choice(common.BUTTON_CONFIRM, CONFIRM)))
+    choices = (
+        Choice(common.BUTTON_CONFIRM, CONFIRM),
+        Choice(followup.BUTTON_CONFIRM_NOTIFY, CONFIRM_NOTIFY),
+    )
+    return Reply(f"{text}\n{followup.NOTIFY_CHOICE}", menu.with_cancel(*choices))
 
 
 def on_confirm(ctx: Ctx) -> Turn:
@@ -150,7 +156,12 @@ def on_confirm(ctx: Ctx) -> Turn:
         name=d.get("name", ""),
         phone=d.get("phone", ""),
     )
-    return finish(Reply(msg.filed(pretty(complaint.code), complaint.due_on)), menu.main_menu())
+    notices.on_complaint_filed(
+        ctx.session, ctx.org.id, complaint, ctx.now(), notify=event.choice == CONFIRM_NOTIFY
+    )
+    days = peek_deadline_days(ctx.session, ctx.org.id)
+    filed = msg.filed(pretty(complaint.code), complaint.due_on, days)
+    return finish(Reply(filed), menu.main_menu())
 
 
 FLOW = Flow(

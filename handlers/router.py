@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from handlers import complaint_flow, menu, plan_flow, tip_flow, tracking
+from handlers import complaint_flow, followup, menu, plan_flow, staff_flow, tip_flow, tracking
 from handlers.codes import find_code, is_only_code
 from handlers.flow import Ctx, Expect, Flow, Step, finish
 from handlers.types import Choice, EventKind, Notice, Reply, Turn
@@ -18,7 +18,8 @@ from messages.contact import contact_and_process
 from messages.format import arabic_digits
 
 FLOWS: dict[str, Flow] = {
-    flow.name: flow for flow in (complaint_flow.FLOW, tip_flow.FLOW, tracking.FLOW, plan_flow.FLOW)
+    flow.name: flow
+    for flow in (complaint_flow.FLOW, tip_flow.FLOW, tracking.FLOW, plan_flow.FLOW, followup.FLOW)
 }
 STARTS = {
     menu.COMPLAINT: complaint_flow.FLOW,
@@ -41,6 +42,10 @@ def route(ctx: Ctx) -> Turn:
         return _leave(ctx, flow)
     if event.kind is EventKind.FOLLOW:
         return _leave(ctx, flow, Reply(common.welcome(ctx.org.name)), menu.main_menu())
+    # Staff commands and steps, and rating buttons sent by the outbox; None: a citizen turn.
+    special = staff_flow.intercept(ctx) or (followup.intercept(ctx) if event.is_private else None)
+    if special is not None:
+        return special
     if not event.is_private:
         return _unchanged(ctx, Reply(common.GROUP_CHAT))
     # Built once per turn: a prompt may query the database (the plan flow's do).
@@ -96,7 +101,7 @@ def _idle(ctx: Ctx) -> Turn:
     if event.text:
         found = find_code(event.text)
         if found is not None:
-            return finish(tracking.answer(ctx, found))
+            return followup.answer_code(ctx, found)
         about_plan = plan_flow.answer_plan_question(ctx, event.text)
         if about_plan is not None:
             return about_plan

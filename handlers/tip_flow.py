@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from handlers import evidence, inputs, menu
+from handlers import evidence, inputs, menu, notices
 from handlers.cases import TipCategory, file_tip
 from handlers.codes import pretty
 from handlers.flow import Ctx, Expect, Flow, Step, ask, finish, retry, stay
 from handlers.types import Choice, Reply, Turn
 from messages import common
 from messages import tip as msg
+from storage.org_settings import peek_deadline_days
 
 NAME = "tip"
 MIN_CONDUCT = 10
@@ -188,7 +189,9 @@ def on_confirm(ctx: Ctx) -> Turn:
         informant_name=d.get("name", ""),
         informant_contact=d.get("contact", ""),
     )
-    return finish(Reply(msg.filed(pretty(tip.code), tip.due_on)), menu.main_menu())
+    notices.on_tip_filed(ctx.session, ctx.org.id, tip, ctx.now())
+    days = peek_deadline_days(ctx.session, ctx.org.id)
+    return finish(Reply(msg.filed(pretty(tip.code), tip.due_on, days)), menu.main_menu())
 
 
 FLOW = Flow(

@@ -7,7 +7,7 @@ from enum import StrEnum
 from handlers import menu
 from handlers.cases import CaseView, find_case
 from handlers.codes import CodeProblem, FoundCode, find_code, masked
-from handlers.flow import Ctx, Expect, Flow, Step, ask, finish, retry
+from handlers.flow import Ctx, Expect, Flow, Step, ask, retry
 from handlers.types import HistoryEntry, Reply, StatusCard, Turn
 from messages import tracking as msg
 from messages.format import thai_date, thai_datetime
@@ -67,7 +67,9 @@ def on_code(ctx: Ctx) -> Turn:
     reply = answer(ctx, found)
     if reply.card is None:
         return retry(ctx, FLOW, reply.text)
-    return finish(reply)
+    from handlers import followup  # imports this module
+
+    return followup.answer_code(ctx, found)
 
 
 FLOW = Flow(name=NAME, start=start, steps={S.CODE: Step(on_code, prompt_code, Expect.TEXT)})

@@ -1,0 +1,200 @@
+"""The code holder's side of the two-way exchange: questions shown at look-up and answered
+through the code ("ตอบกลับ"), anonymously, and the rating of a completed complaint.
+
+While an answer is being written, the case's code sits in the conversation's draft, which is
+deleted when the flow ends, exactly like a tip being written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from enum import StrEnum
+
+from handlers import case_ops, cases, inputs, menu, outbound, tracking
+from handlers.cases import Status, Stream
+from handlers.codes import CodeProblem, FoundCode
+from handlers.flow import Ctx, Expect, Flow, Step, ask, finish, retry
+from handlers.types import Choice, Reply, Turn
+from messages import common
+from messages import followup as msg
+from messages import staff as staff_msg
+from storage import case_handling
+from storage.models import Complaint
+from storage.staff_models import CaseHandling, StaffMember
+
+NAME = "followup"
+REPLY = "f:reply"
+RATE = case_ops.RATE
+SKIP = "f:skip"
+
+
+class S(StrEnum):
+    CHOOSE = "choose"
+    ANSWER = "answer"
+    COMMENT = "comment"
+
+
+def _handling_for_code(ctx: Ctx, digits: str) -> CaseHandling | None:
+    """The handling row of the case with this tracking code, in either stream."""
+    found = cases.find_by_code(ctx.session, ctx.org.id, digits)
+    if found is None:
+        return None
+    stream, case = found
+    return case_handling.for_case(ctx.session, stream, case.id)
+
+
+def answer_code(ctx: Ctx, found: FoundCode) -> Turn:
+    """A looked-up code: its status, then any question from staff or the rating request."""
+    reply = tracking.answer(ctx, found)
+    if reply.card is None or found.problem is not CodeProblem.OK:
+        return finish(reply)
+    handling = _handling_for_code(ctx, found.digits)
+    if handling is None:
+        return finish(reply)
+    questions = case_handling.open_questions(ctx.session, handling)
+    if questions:
+        text = "\n".join([msg.QUESTIONS_TITLE, *(f"• {q.body}" for q in questions)])
+        data = {"code": found.digits, "handling": handling.id}
+        extra = Reply(text, menu.with_cancel(Choice(msg.BUTTON_REPLY, REPLY)))
+        return Turn([reply, extra], NAME, S.CHOOSE, data)
+    if _rating_due(ctx, handling):
+        handling.rating_asked = True
+        ctx.session.add(handling)
+        data = {"code": found.digits, "handling": handling.id}
+        return Turn([reply, case_ops.rating_question(handling)], NAME, S.CHOOSE, data)
+    return finish(reply)
+
+
+def _rating_due(ctx: Ctx, handling: CaseHandling) -> bool:
+    if handling.stream != Stream.COMPLAINT or handling.rating_asked:
+        return False
+    if case_handling.rating_of(ctx.session, handling.case_id):
+        return False
+    complaint = ctx.session.get(Complaint, handling.case_id)
+    return complaint is not None and complaint.status == Status.COMPLETED
+
+
+def prompt_choose(ctx: Ctx) -> Reply:
+    handling = ctx.session.get(CaseHandling, ctx.data.get("handling"))
+    if handling is not None and case_handling.open_questions(ctx.session, handling):
+        return Reply(msg.QUESTIONS_TITLE, menu.with_cancel(Choice(msg.BUTTON_REPLY, REPLY)))
+    if handling is not None:
+        return case_ops.rating_question(handling)
+    return menu.main_menu()
+
+
+def on_choose(ctx: Ctx) -> Turn:
+    """Reply or rate; anything else typed here is taken as if at the main menu."""
+    if ctx.event.choice == REPLY:
+        return ask(ctx, S.ANSWER, FLOW)
+    if ctx.event.choice is None:
+        from handlers import router  # imports this module
+
+        return router.route(replace(ctx, flow=None, step=None, data={}))
+    return rate_pressed(ctx, ctx.event.choice)
+
+
+def prompt_answer(ctx: Ctx) -> Reply:
+    return Reply(msg.ASK_REPLY, menu.with_cancel())
+
+
+def on_answer(ctx: Ctx) -> Turn:
+    """Keep the answer, mark the questions answered and tell the officers who asked."""
+    checked = inputs.free_text(ctx.event.text)
+    if checked.problem:
+        return retry(ctx, FLOW, checked.problem)
+    handling = ctx.session.get(CaseHandling, ctx.data["handling"])
+    target = case_ops.target_of(ctx.session, handling) if handling else None
+    if target is None:
+        return finish(menu.main_menu())
+    now = ctx.now()
+    askers = set()
+    for question in case_handling.open_questions(ctx.session, handling):
+        question.answered = True
+        askers.add(question.from_staff_id)
+        ctx.session.add(question)
+    case_handling.add_message(ctx.session, handling, checked.value, now, None)
+    body = None if target.stream is Stream.TIP else checked.value  # tip text stays in the DB
+    button = "/content" if target.stream is Stream.TIP else "/open"
+    notice = Reply(staff_msg.answer_arrived(target.key, body),
+                   (Choice(staff_msg.BUTTON_OPEN, f"{button} {target.ascii_key}"),))  # fmt: skip
+    for staff_id in sorted(a for a in askers if a is not None):
+        member = ctx.session.get(StaffMember, staff_id)
+        if member is not None and member.removed_at is None:
+            outbound.send(
+                ctx.session, org_id=ctx.org.id, channel=member.channel, chat_id=member.chat_id,
+                replies=[notice], now=now,
+            )  # fmt: skip
+    return finish(Reply(msg.REPLY_SENT), menu.main_menu())
+
+
+def rate_pressed(ctx: Ctx, code: str) -> Turn:
+    """`f:rate:<handling>:<score>`: from a rating request in this chat or at a look-up."""
+    try:
+        handling_id, score = (int(part) for part in code.removeprefix(RATE).split(":"))
+    except ValueError:
+        return finish(Reply(common.STALE_BUTTON), menu.main_menu())
+    handling = ctx.session.get(CaseHandling, handling_id)
+    if handling is None or not 1 <= score <= 5 or not _may_rate(ctx, handling):
+        return finish(Reply(common.STALE_BUTTON), menu.main_menu())
+    if case_handling.rating_of(ctx.session, handling.case_id):
+        return finish(Reply(msg.ALREADY_RATED), menu.main_menu())
+    data = {"handling": handling_id, "score": score}
+    return ask(ctx, S.COMMENT, FLOW, data=data)
+
+
+def _may_rate(ctx: Ctx, handling: CaseHandling) -> bool:
+    """The chat that filed the complaint, or a chat that just looked its code up."""
+    if handling.stream != Stream.COMPLAINT:
+        return False
+    if ctx.data.get("handling") == handling.id:
+        return True
+    complaint = ctx.session.get(Complaint, handling.case_id)
+    event = ctx.event
+    return complaint is not None and (complaint.channel, complaint.chat_id) == (
+        event.channel.value, event.chat_id,
+    )  # fmt: skip
+
+
+def prompt_comment(ctx: Ctx) -> Reply:
+    return Reply(msg.ASK_COMMENT, (Choice(common.BUTTON_SKIP, SKIP),))
+
+
+def on_comment(ctx: Ctx) -> Turn:
+    comment = ""
+    if ctx.event.choice != SKIP:
+        checked = inputs.free_text(ctx.event.text)
+        if checked.problem:
+            return retry(ctx, FLOW, checked.problem)
+        comment = checked.value
+    handling = ctx.session.get(CaseHandling, ctx.data["handling"])
+    rating = case_handling.rate(
+        ctx.session, ctx.org.id, handling.case_id, ctx.data["score"], comment, ctx.now()
+    )
+    if rating is not None:
+        record_rating(ctx, rating)
+    return finish(Reply(msg.RATED), menu.main_menu())
+
+
+def record_rating(ctx: Ctx, rating) -> None:
+    """The one place a rating is handed to the statistics (wired by the lead at merge:
+    `record_rating(...)` of the statistics branch); the rating row itself is already kept."""
+
+
+def intercept(ctx: Ctx) -> Turn | None:
+    """A rating button pressed from a message the outbox delivered (the chat is at the menu)."""
+    choice = ctx.event.choice or ""
+    if choice.startswith(RATE) and ctx.flow != NAME:
+        return rate_pressed(ctx, choice)
+    return None
+
+
+FLOW = Flow(
+    name=NAME,
+    start=lambda ctx: finish(menu.main_menu()),
+    steps={
+        S.CHOOSE: Step(on_choose, prompt_choose, Expect.TEXT),
+        S.ANSWER: Step(on_answer, prompt_answer, Expect.TEXT),
+        S.COMMENT: Step(on_comment, prompt_comment, Expect.TEXT),
+    },
+)
