@@ -42,6 +42,8 @@ class ConversationEngine:
         self.org_id = org_id
         self.deps = deps
         self._route = router
+        # Called after every committed turn: the outbox sender delivers what the turn queued.
+        self.after_commit: Callable[[], None] | None = None
         # One lock per chat with a count of turns waiting on it, dropped when none are.
         self._next_prune = 0.0
         self._locks: dict[tuple[str, str], tuple[asyncio.Lock, list[int]]] = {}
@@ -56,7 +58,10 @@ class ConversationEngine:
         users[0] += 1
         try:
             async with lock:
-                return await asyncio.to_thread(self.handle_sync, event)
+                replies = await asyncio.to_thread(self.handle_sync, event)
+            if self.after_commit is not None:
+                self.after_commit()
+            return replies
         finally:
             users[0] -= 1
             if users[0] == 0:

@@ -14,3 +14,5 @@ HINT = (
 )
 STAFF_NOT_YET = "โหมดเจ้าหน้าที่ (--as-staff) ยังไม่เปิดให้ใช้ในรุ่นนี้"
 UNKNOWN_ORG = 'ไม่พบองค์กร "{slug}"'
+FROM_OTHERS = "(ข้อความแจ้งถึงแชตนี้)"
+LOCATION_PIN = "📍 ตำแหน่ง: {lat},{lon} {title}"

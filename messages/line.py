@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 # The Flex status card: the card's own labels (values come from the core, already Thai).
+LOCATION_TITLE = "ตำแหน่งที่แจ้ง"
+LOCATION_ADDRESS = "{lat:.5f}, {lon:.5f}"
 CARD_TITLE = "สถานะเรื่อง"
 CARD_CODE = "รหัสติดตาม"
 CARD_STREAM = "ประเภท"

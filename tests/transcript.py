@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import re
 
-from bot.channels.console import ConsoleChannel
+from bot.channels.console import ConsoleChannel, render
 
 
 class Chat:
@@ -33,6 +33,15 @@ class Chat:
             if shown == label:
                 return await self.say(number)
         raise AssertionError(f"no button {label!r} in:\n{self.last}")
+
+    async def inbox(self) -> str:
+        """What other chats' turns (and jobs) sent to this chat since the last look."""
+        return await self.channel.inbox()
+
+    async def press_code(self, code: str) -> str:
+        """Press a button by its code, e.g. one on a message the outbox delivered."""
+        self.last = render(await self.channel.core.engine.handle(self.channel._event(choice=code)))
+        return self.last
 
     async def send_file(self, path, *, photo: bool = True) -> str:
         return await self.say(f"{'/photo' if photo else '/file'} {path}")

@@ -13,9 +13,13 @@ import uuid
 from pathlib import Path
 from typing import TextIO
 
+from sqlmodel import Session
+
 from bot.app import Core
+from handlers.outbound import Delivery, decode
 from handlers.types import Attachment, AttachmentKind, Channel, Event, EventKind, Location, Reply
 from messages import console as msg
+from storage import outbox
 
 _PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic"}
 
@@ -30,6 +34,22 @@ def render(replies: list[Reply]) -> str:
             lines.append(f"  ({reply.image_key or reply.file_key})")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
+
+
+def render_delivery(delivery: Delivery) -> str:
+    """A message another chat's turn sent here. Its buttons show their codes: staff buttons
+    are typed commands, so typing the code does what pressing would."""
+    blocks = [msg.FROM_OTHERS]
+    for reply in delivery.replies:
+        lines = [reply.text]
+        lines += [f"  [{choice.code}] {choice.label}" for choice in reply.choices]
+        if reply.image_key:
+            lines.append(f"  ({reply.image_key})")
+        blocks.append("\n".join(lines))
+    if delivery.location is not None:
+        loc = delivery.location
+        blocks.append(msg.LOCATION_PIN.format(lat=loc.latitude, lon=loc.longitude, title=loc.title))
+    return "\n".join(blocks)
 
 
 class ConsoleChannel:
@@ -111,6 +131,23 @@ class ConsoleChannel:
             return event
         return render(await self.core.engine.handle(event))
 
+    def take_outbox(self) -> list[Delivery]:
+        """Messages waiting for this console chat (sent by other chats' turns or by jobs).
+
+        Each console chat delivers its own: `complaintbot chat --chat NAME` in another
+        terminal sees its notices at its next line, from the shared database.
+        """
+        with Session(self.core.db) as session, session.begin():
+            now = self.core.engine.deps.clock()
+            claimed = outbox.claim(session, now, channels=("console",), chat_id=self.chat_id)
+            for item in claimed:
+                outbox.mark_sent(session, item.id, now)
+        return [decode(item.payload) for item in claimed]
+
+    async def inbox(self) -> str:
+        deliveries = await asyncio.to_thread(self.take_outbox)
+        return "\n\n".join(render_delivery(d) for d in deliveries)
+
     async def run(self) -> None:
         await self.open()
         while True:
@@ -123,3 +160,6 @@ class ConsoleChannel:
             if not self.interactive:
                 self.stdout.write(f"{msg.YOU}> {line.rstrip()}\n")
             self.write(await self.send_line(line))
+            waiting = await self.inbox()
+            if waiting:
+                self.write(waiting)

@@ -1,0 +1,81 @@
+"""Helpers for staff tests: invites, a movable clock, filing through the console."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from sqlmodel import Session
+
+from handlers.flow import Deps
+from messages import common, complaint, followup, tip
+from storage import staff
+from storage.staff import Role
+from storage.timeutil import utcnow
+from tests.transcript import Chat, code_in
+
+
+def invite_code(core, role: Role, name: str = "") -> str:
+    """An invite made the way `complaintbot staff invite` makes it."""
+    with Session(core.db) as session, session.begin():
+        _row, code = staff.invite(
+            session, org_id=core.org_id, roles=[role], name=name, now=utcnow()
+        )
+    return code
+
+
+def invite_in(text: str) -> str:
+    match = re.search(r"/staff ([A-Z0-9]{10})", text)
+    assert match, f"no invite code in:\n{text}"
+    return match.group(1)
+
+
+class Clock:
+    """The time every turn and job sees; tests move it forward instead of sleeping."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.now = start or utcnow()
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+def use_clock(core, clock: Clock) -> None:
+    core.engine.deps = Deps(files=core.files, clock=clock)
+
+
+async def file_complaint(chat: Chat, *, notify: bool, description: str) -> str:
+    await chat.say("เมนู")
+    await chat.press(common.MENU_COMPLAINT)
+    await chat.press(complaint.CATEGORY_LABELS["road"])
+    await chat.say(description)
+    await chat.say("/location 8.0863,98.9063")
+    await chat.press(common.BUTTON_DONE)
+    await chat.press(complaint.BUTTON_NO_CONTACT)
+    out = await chat.press(followup.BUTTON_CONFIRM_NOTIFY if notify else common.BUTTON_CONFIRM)
+    return code_in(out)
+
+
+async def file_tip(chat: Chat, conduct: str) -> str:
+    await chat.say("เมนู")
+    await chat.press(common.MENU_TIP)
+    await chat.press(tip.BUTTON_UNDERSTOOD)
+    await chat.press(tip.CATEGORY_LABELS["bribe"])
+    await chat.say(conduct)
+    await chat.press(common.BUTTON_SKIP)
+    await chat.press(common.BUTTON_SKIP)
+    await chat.press(common.BUTTON_SKIP)
+    await chat.press(tip.BUTTON_ANONYMOUS)
+    return code_in(await chat.press(common.BUTTON_CONFIRM))
+
+
+REFERENCE = re.compile(r"ทจ-\d{4}-\d{4}")
+
+
+def reference_in(text: str) -> str:
+    match = REFERENCE.search(text)
+    assert match, f"no tip reference in:\n{text}"
+    return match.group()
