@@ -1,0 +1,68 @@
+"""The server's command line does everything the chat does: invites, cases, the access log."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from handlers.codes import pretty
+from messages import cli as msg
+from tests.staff_helpers import file_complaint, file_tip, reference_in
+from tests.transcript import Chat
+
+CLI = str(Path(sys.executable).parent / "complaintbot")
+
+
+def run(db_url: str, tmp_path: Path, *args: str, code: int = 0) -> str:
+    env = {
+        **os.environ,
+        "COMPLAINTBOT_DATABASE_URL": db_url,
+        "COMPLAINTBOT_DATA_DIR": str(tmp_path / "data"),
+    }
+    done = subprocess.run(
+        [CLI, *args], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == code, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+    return done.stdout + done.stderr
+
+
+async def test_staff_and_cases_from_the_command_line(db_url, tmp_path, make_core):
+    out = run(db_url, tmp_path, "staff", "invite", "--role", "integrity", "--name", "สมปอง")
+    invite = re.search(r"/staff ([A-Z0-9]{10})", out).group(1)
+    core = make_core()
+    officer = Chat(core, chat_id="integrity", user_id="integrity")
+    assert "ลงทะเบียน" in await officer.say(f"/staff {invite}")
+    assert "สมปอง" in run(db_url, tmp_path, "staff", "list")
+
+    citizen = Chat(core, chat_id="citizen", user_id="citizen")
+    code = await file_complaint(citizen, notify=True, description="ไฟถนนดับทั้งซอยมาสามคืนแล้ว")
+    await file_tip(citizen, "มีการแบ่งงานจ้างเพื่อหลีกเลี่ยงการประกวดราคาโครงการถนน")
+    reference = reference_in(await officer.inbox())
+
+    assert pretty(code) in run(db_url, tmp_path, "case", "list")
+    assert reference in run(db_url, tmp_path, "case", "list", "--stream", "tip")
+    run(db_url, tmp_path, "case", "assign", pretty(code), "กองช่าง")
+    run(db_url, tmp_path, "case", "note", code, "ประสานการไฟฟ้าแล้ว")
+    run(db_url, tmp_path, "case", "status", code, "in_progress", "--note", "ช่างจะเข้าพรุ่งนี้")
+    run(db_url, tmp_path, "case", "refer", reference, "สำนักงาน ป.ป.ช. ประจำจังหวัด")
+    shown = run(db_url, tmp_path, "case", "show", code)
+    assert "กองช่าง" in shown and "ประสานการไฟฟ้าแล้ว" in shown and "ช่างจะเข้าพรุ่งนี้" in shown
+    assert "ช่างจะเข้าพรุ่งนี้" in await citizen.inbox()  # the citizen hears of it
+
+    content = run(db_url, tmp_path, "case", "show", reference, "--content", "--actor", "ปลัด")
+    assert "แบ่งงานจ้าง" in content
+    assert "แบ่งงานจ้าง" not in run(db_url, tmp_path, "case", "show", reference)
+    audit = run(db_url, tmp_path, "audit")
+    assert reference in audit and "ปลัด" in audit and audit.count(reference) == 1
+
+    run(db_url, tmp_path, "case", "show", "ทจ-2500-0000", code=1)
+    listing = run(db_url, tmp_path, "staff", "list")
+    member_id = listing.split(".")[0]
+    assert msg.STAFF_REMOVED.format(id=member_id) in run(
+        db_url, tmp_path, "staff", "remove", member_id
+    )
+    assert await officer.say("/tips") == await officer.say("/nonsense")
