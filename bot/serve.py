@@ -60,9 +60,11 @@ def build_web_app(runners: list[ChannelRunner]) -> Starlette:
 
 
 def serve(settings: Settings, core: Core) -> int:
+    from bot.background import background_runners
+
     runners = configured_channels(settings, core)
     if not runners:
         log.warning("no chat channel is configured; serving only /healthz")
-    app = build_web_app(runners)
+    app = build_web_app(runners + background_runners(core, runners))
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
     return 0

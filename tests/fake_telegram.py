@@ -219,6 +219,10 @@ class FakeTelegram:
         message = self._new_message(params, text=params["text"])
         return _ok(message)
 
+    async def _m_sendLocation(self, params: dict, files: dict) -> Response:
+        location = {"latitude": float(params["latitude"]), "longitude": float(params["longitude"])}
+        return _ok(self._new_message(params, location=location))
+
     async def _m_sendPhoto(self, params: dict, files: dict) -> Response:
         size = sum(len(data) for data in files.values())
         photo = [{"file_id": f"sent-{next(self._ids)}", "file_unique_id": "u", "width": 800,

@@ -27,6 +27,7 @@ from linebot.v3.messaging import (
     AsyncMessagingApi,
     AsyncMessagingApiBlob,
     Configuration,
+    LocationMessage,
     Message,
     PushMessageRequest,
     ReplyMessageRequest,
@@ -39,7 +40,9 @@ from starlette.routing import BaseRoute, Route
 from bot.channels.line_content import VIDEO_READY_PAUSES, ContentFetcher
 from bot.channels.line_events import Inbound, chat_of, parse_body, reply_token_of, translate
 from bot.channels.line_render import batches, render
+from handlers.outbound import Delivery
 from handlers.types import Event, Reply
+from messages import line as msg
 from storage.files import FileStore
 
 if TYPE_CHECKING:
@@ -103,6 +106,8 @@ async def _read_body(request: Request, limit: int) -> bytes:
 
 class LineChannel:
     """The LINE adapter, runnable by `complaintbot serve` (see `bot.serve.ChannelRunner`)."""
+
+    outbox_channel = "line"  # delivers the outbox messages of this channel (`send_out`)
 
     def __init__(
         self,
@@ -287,6 +292,21 @@ class LineChannel:
     async def push(self, to: str, replies: Sequence[Reply]) -> None:
         """Send replies that answer no event (e.g. a status-change notification)."""
         await self.deliver(to, render(replies), retry_seed=uuid.uuid4().hex)
+
+    async def send_out(self, to: str, delivery: Delivery, key: str) -> None:
+        """An outbox message by push (it uses the monthly quota). `key` seeds LINE's retry
+        key, so a message re-sent after a crash is dropped by LINE instead of shown twice."""
+        messages: list[Message] = list(render(delivery.replies))
+        if delivery.location is not None:
+            loc = delivery.location
+            pin = LocationMessage(
+                title=(loc.title or msg.LOCATION_TITLE)[:100],
+                address=msg.LOCATION_ADDRESS.format(lat=loc.latitude, lon=loc.longitude),
+                latitude=loc.latitude,
+                longitude=loc.longitude,
+            )
+            messages.insert(max(len(messages) - 1, 0), pin)  # quick replies stay on the last
+        await self.deliver(to, messages, retry_seed=key)
 
     async def _push(
         self, to: str, group: list[Message], retry_seed: str | None, index: int

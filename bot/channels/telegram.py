@@ -33,6 +33,8 @@ from telegram.ext import Application, ContextTypes, TypeHandler
 from bot.channels.telegram_events import Incoming, chat_key, parse
 from bot.channels.telegram_render import MAX_TEXT, Outgoing, render, utf16_len
 from bot.config import Settings
+from bot.outbox_sender import Unreachable
+from handlers.outbound import Delivery
 from handlers.types import Attachment, Event, Notice, Reply
 from messages import telegram as msg
 
@@ -72,6 +74,8 @@ def build_application(settings: Settings, *, polling: bool) -> Application:
 
 class TelegramChannel:
     """A `ChannelRunner` for Telegram: `routes` for the web server, `start()`, `stop()`."""
+
+    outbox_channel = "telegram"  # delivers the outbox messages of this channel (`send_out`)
 
     def __init__(self, settings: Settings, core: Core) -> None:
         self.settings = settings
@@ -263,6 +267,16 @@ class TelegramChannel:
     async def deliver(self, chat_id: int | str, replies: list[Reply]) -> None:
         for out in render(replies):
             await self._send(chat_id, out)
+
+    async def send_out(self, chat_id: str, delivery: Delivery, key: str) -> None:
+        """An outbox message (a notice, news for a citizen), with its map pin if it has one."""
+        try:
+            await self.deliver(int(chat_id), delivery.replies)
+            if delivery.location is not None:
+                loc = delivery.location
+                await self.app.bot.send_location(int(chat_id), loc.latitude, loc.longitude)
+        except Forbidden as exc:
+            raise Unreachable from exc
 
     async def _send(self, chat_id: int | str, out: Outgoing, attempts: int = 3) -> Message:
         bot = self.app.bot
