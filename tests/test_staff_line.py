@@ -29,7 +29,7 @@ def buttons_of(messages: list[dict]) -> dict[str, str]:
 
 
 async def test_an_officers_day_on_line(db_url, tmp_path):
-    async with running_line_bot(db_url, tmp_path, secret_key="k" * 40) as bot:
+    async with running_line_bot(db_url, tmp_path) as bot:
         core, fake = bot.core, bot.fake
         sender = OutboxSender(core.db, {"line": bot.channel})
         officer, integrity, citizen, informant = (bot.user() for _ in range(4))
