@@ -16,6 +16,7 @@ from handlers.types import Choice, EventKind, Notice, Reply, Turn
 from messages import common
 from messages.contact import contact_and_process
 from messages.format import arabic_digits
+from storage import org_settings
 
 FLOWS: dict[str, Flow] = {
     flow.name: flow
@@ -115,7 +116,11 @@ def _start(ctx: Ctx, choice: str) -> Turn:
         return flow.start(ctx)
     if choice == menu.CONTACT:
         org = ctx.org
-        text = contact_and_process(org.name, org.phone, org.website, org.address)
+        rules = org_settings.get(ctx.session, org.id)
+        text = contact_and_process(
+            org.name, org.phone, org.website, org.address, days=rules.deadline_days,
+            office_hours=rules.office_hours, channels=rules.contact_channels,
+        )  # fmt: skip
         return finish(Reply(text), menu.main_menu())
     return finish(Reply(common.STALE_BUTTON, notice=Notice.STALE), menu.main_menu())
 

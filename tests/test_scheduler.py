@@ -1,0 +1,98 @@
+"""The scheduler runs each job once per period: across restarts, after downtime (once, not
+once per missed day), and with several workers at the same moment. Time is injected."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from datetime import time as clock_time
+
+from sqlmodel import Session
+
+from bot.scheduler import Daily, Job, Monthly, Scheduler
+from storage import jobs
+from storage.models import Organisation
+from tests.staff_helpers import Clock
+
+# 09:00 in Bangkok is 02:00 UTC.
+MORNING = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
+
+
+def counting_job(name: str, schedule, calls: list, *, per_org: bool = False, pause: float = 0):
+    def run(session: Session, now: datetime, *org) -> None:
+        time.sleep(pause)  # long enough for a second worker to arrive while this one runs
+        calls.append((now, *org))
+
+    return {name: Job(name, schedule, run, per_org)}
+
+
+def test_a_daily_job_runs_once_a_day_and_once_after_downtime(engine):
+    calls: list = []
+    clock = Clock(MORNING)
+    scheduler = Scheduler(engine, counting_job("daily", Daily(clock_time(8, 0)), calls), clock)
+    assert [r[2] for r in scheduler.run_due()] == ["2026-03-02"]
+    clock.advance(hours=5)
+    assert scheduler.run_due() == []
+    clock.advance(hours=17)  # 07:00 in Bangkok the next day: before 08:00
+    assert scheduler.run_due() == []
+    clock.advance(hours=1)
+    assert [r[2] for r in scheduler.run_due()] == ["2026-03-03"]
+
+    restarted = Scheduler(engine, counting_job("daily", Daily(clock_time(8, 0)), calls), clock)
+    assert restarted.run_due() == []  # a restart repeats nothing
+    clock.advance(days=5)  # five days down: one catch-up run, not five
+    assert [r[2] for r in restarted.run_due()] == ["2026-03-08"]
+    assert restarted.run_due() == []
+    assert len(calls) == 3
+    with Session(engine) as session:
+        assert jobs.last(session, "daily").period == "2026-03-08"
+
+
+def test_several_workers_at_the_same_moment_run_a_job_once(engine):
+    calls: list = []
+    clock = Clock(MORNING)
+    job = counting_job("busy", Daily(clock_time(8, 0)), calls, pause=0.3)
+    workers = [Scheduler(engine, job, clock) for _ in range(3)]
+    start = threading.Barrier(len(workers))
+
+    def tick(worker: Scheduler) -> None:
+        start.wait()
+        worker.run_due()
+
+    threads = [threading.Thread(target=tick, args=(w,)) for w in workers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(calls) == 1
+
+
+def test_a_failed_run_is_retried_on_the_next_tick_and_per_org_jobs_run_per_org(engine):
+    with Session(engine) as session, session.begin():
+        session.add(Organisation(slug="a", name="A"))
+        session.add(Organisation(slug="b", name="B"))
+    outcomes = iter([RuntimeError("database went away"), None, None])
+    seen = []
+
+    def flaky(session: Session, now: datetime, org_id: int) -> None:
+        outcome = next(outcomes)
+        if outcome:
+            raise outcome
+        seen.append(org_id)
+
+    clock = Clock(MORNING)
+    scheduler = Scheduler(engine, {"flaky": Job("flaky", Daily(), flaky, True)}, clock)
+    assert len(scheduler.run_due()) == 1  # the first organisation's run failed
+    assert len(scheduler.run_due()) == 1  # and is retried
+    assert scheduler.run_due() == []
+    assert len(seen) == 2 and len(set(seen)) == 2
+
+
+def test_a_monthly_job_runs_on_its_day_and_catches_up_once():
+    monthly = Monthly(day=1, at=clock_time(7, 0))
+    at = datetime(2026, 3, 1, 0, 30, tzinfo=UTC)  # 07:30 in Bangkok, 1 March
+    assert monthly.period(None, 0, at) == "2026-03"
+    assert monthly.period(None, 0, at - timedelta(hours=1)) == "2026-02"
+    new_year = datetime(2025, 12, 31, 23, 0, tzinfo=UTC)  # 06:00 on 1 January in Bangkok
+    assert monthly.period(None, 0, new_year) == "2025-12"
