@@ -187,6 +187,7 @@ def on_confirm(ctx: Ctx) -> Turn:
         evidence=evidence.drafts(d),
         informant_name=d.get("name", ""),
         informant_contact=d.get("contact", ""),
+        channel=ctx.event.channel.value,  # the kind only (line, telegram), for statistics
     )
     return finish(Reply(msg.filed(pretty(tip.code), tip.due_on)), menu.main_menu())
 
