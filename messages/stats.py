@@ -55,6 +55,7 @@ FIGURE_LABELS = {
     "rating": "ความพึงพอใจ",
 }
 STATUS_AT_END_HEADING = "สถานะ ณ สิ้นช่วงของเรื่องที่รับ"
+STATUS_AT_END_ROW = "– ณ สิ้นช่วง {status}"
 CATEGORY_HEADING = "ประเภทเรื่อง"
 CHANNEL_HEADING = "ช่องทาง"
 COUNT_HEADING = "จำนวน (เรื่อง)"
@@ -72,12 +73,21 @@ NO_VALUE = "-"
 DAYS = "{days} วัน"
 CHART_TITLE = "สถิติเรื่องร้องเรียน {period}"
 CHART_AXIS = "จำนวนเรื่อง"
+CHART_BARS = {
+    "received": "รับเรื่อง",
+    "completed_in_period": "แล้วเสร็จ\nในช่วงนี้",
+    "open_at_end": "ค้างดำเนินการ\nณ สิ้นช่วง",
+    "answered_within_deadline": "ตอบสนอง\nภายในกำหนด",
+}
 DOWNLOAD_CSV = "ดาวน์โหลด CSV"
 DOWNLOAD_XLSX = "ดาวน์โหลด Excel"
 FISCAL_YEAR_HEADING = "ปีงบประมาณ {year} รายเดือน"
 PERIOD_FIGURES_HEADING = "สถิติ{period}"
 YEAR_TO_DATE_HEADING = "ตั้งแต่ต้นปีงบประมาณ {year} ถึง {last}"
-PAGE_NOT_FOUND = "ไม่พบหน่วยงานนี้"
+PAGE_NOT_FOUND = "ไม่พบหน่วยงาน {slug}"
+PAGE_NOT_FOUND_HINT = "กรุณาตรวจสอบที่อยู่ของหน้า เช่น /stats/ชื่อย่อหน่วยงาน"
+PAGE_FUTURE_PERIOD = "ช่วงเวลา {period} ยังไม่เริ่ม"
+PAGE_ERROR_TITLE = "ไม่สามารถแสดงสถิติได้"
 PAGE_BAD_PERIOD = "ช่วงเวลาไม่ถูกต้อง: {period} (ตัวอย่าง 2567-03, 2567-Q2, 2567-H1, 2567)"
 DEADLINE_NOTE = "ตอบสนองภายในกำหนด = มีการดำเนินการครั้งแรกภายใน {days} วันนับแต่วันรับเรื่อง"
 
@@ -124,6 +134,12 @@ def days_text(value: float | None) -> str:
     if value is None:
         return NO_VALUE
     return DAYS.format(days=f"{value:g}")
+
+
+def rating_line(count: int, mean: float | None) -> str:
+    if not count or mean is None:
+        return "ความพึงพอใจ (ร้องเรียนทั่วไป): ยังไม่มีผู้ให้คะแนน"
+    return f"ความพึงพอใจ (ร้องเรียนทั่วไป): เฉลี่ย {mean:.2f} จาก 5 ({count} ความเห็น)"
 
 
 def _breakdown(title: str, counts: dict[str, int], label) -> list[str]:
@@ -194,7 +210,7 @@ def summary_text(report: Report, *, staff: bool) -> str:
 
 BAD_PERIOD = "ไม่เข้าใจช่วงเวลา: {period} (ตัวอย่าง 2567-03, 2024-03, มี.ค. 2567, 2567-Q2, 2567-H1, 2567)"
 UNKNOWN_ORG = "ไม่พบหน่วยงาน: {slug}"
-WRITTEN = "บันทึกสถิติ{period}ลงไฟล์ {path} แล้ว"
+WRITTEN = "บันทึกสถิติ {period} ลงไฟล์ {path} แล้ว"
 BAD_DAY = "ไม่เข้าใจวันที่: {day} (ตัวอย่าง 2567-03-05, 5/3/2567, 5 มี.ค. 2567)"
 FUTURE_DAY = "วันที่ {day} ยังมาไม่ถึง"
 BEFORE_LAST_CHANGE = "เรื่องนี้มีการบันทึกสถานะล่าสุดเมื่อ {last} แล้ว บันทึกสถานะย้อนหลังก่อนวันนั้นไม่ได้"
