@@ -61,12 +61,15 @@ def categories(stream: Stream) -> tuple[str, ...]:
 
 
 def parse_category(stream: Stream, text: str) -> str | None:
-    """A category by its id (`road`) or its Thai label."""
+    """A category by its id (`road`), its Thai label, or one part of a label (`ถนน` for
+    `ถนน/ไฟฟ้าสาธารณะ`)."""
     word = (text or "").strip()
     if word.lower() in categories(stream):
         return word.lower()
+    squashed = word.replace(" ", "")
     for key, label in stats_msg.CATEGORY_LABELS[str(stream)].items():
-        if word == label or word.replace(" ", "") == label.replace(" ", ""):
+        parts = [label, *label.split("/")]
+        if squashed and any(squashed == part.replace(" ", "") for part in parts):
             return key
     return None
 
