@@ -179,17 +179,18 @@ def _stream_lines(stream: str, f: StreamFigures, *, breakdown: bool, rating: boo
     return lines
 
 
-def summary_text(report: Report, *, staff: bool) -> str:
-    """The chat summary. `staff` shows the tips' breakdown; the public one shows totals."""
+def summary_text(report: Report, *, staff: bool, tips: bool = True) -> str:
+    """The chat summary. `staff` shows the tips' breakdown; the public one shows totals.
+    `tips=False` leaves the tip stream out (for complaint officers)."""
     lines = [
         f"{TITLE} {period_label(report.period)}",
         report.org_name,
         f"ข้อมูล ณ วันที่ {thai_date_long(report.as_of)}",
         "",
         *_stream_lines("complaint", report.figures.complaints, breakdown=True, rating=True),
-        "",
-        *_stream_lines("tip", report.figures.tips, breakdown=staff, rating=False),
     ]
+    if tips:
+        lines += ["", *_stream_lines("tip", report.figures.tips, breakdown=staff, rating=False)]
     if report.year_to_date is not report.figures:
         c, t = report.year_to_date.complaints, report.year_to_date.tips
         lines += [
@@ -199,9 +200,13 @@ def summary_text(report: Report, *, staff: bool) -> str:
                 last=month_label(report.period.last.month, report.period.last.year + 543),
             ),
             f"• ร้องเรียนทั่วไป รับ {c.received} แล้วเสร็จ {c.completed_in_period} ค้าง {c.open_at_end}",
-            f"• ร้องเรียนการทุจริต รับ {t.received} แล้วเสร็จ {t.completed_in_period} ค้าง {t.open_at_end}",
         ]
-    if not staff:
+        if tips:
+            lines.append(
+                f"• ร้องเรียนการทุจริต รับ {t.received} แล้วเสร็จ {t.completed_in_period} "
+                f"ค้าง {t.open_at_end}"
+            )
+    if not staff and tips:
         lines += ["", TIPS_TOTALS_NOTE]
     return "\n".join(lines)
 

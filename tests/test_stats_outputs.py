@@ -116,3 +116,31 @@ def test_the_csv_starts_with_a_bom_and_holds_the_year_month_by_month(khaothong, 
     assert by_month["มีนาคม 2567"] == ["7", "5", "4", "5", "3", "1", "2", "2"]
     assert by_month["ตุลาคม 2566 – มีนาคม 2567"] == ["11", "6", "4", "9", "4", "1", "2", "2"]
     assert not any(word in data.decode("utf-8-sig") for word in TIP_WORDS)
+
+
+def test_what_the_chat_will_send_to_each_staff_audience(khaothong):  # noqa: F811
+    from datetime import UTC, datetime
+
+    from sqlmodel import Session
+
+    from handlers.cases import RESOLUTION_DAYS
+    from handlers.stats_outputs import last_month_statistics, staff_statistics
+    from storage.models import Organisation
+    from storage.stats_periods import parse_period
+
+    april = datetime(2024, 4, 1, 1, 0, tzinfo=UTC)  # the morning of 1 April in Bangkok
+    with Session(khaothong.db) as session:
+        org = session.get(Organisation, khaothong.org_id)
+        admins = last_month_statistics(session, org=org, deadline_days=RESOLUTION_DAYS, now=april)
+        officers = staff_statistics(
+            session, org=org, period=parse_period("2567-03"), deadline_days=RESOLUTION_DAYS,
+            now=april, tips=False,
+        )  # fmt: skip
+    assert admins.file_stem == "stats-khaothong-2567-03"
+    assert "มีนาคม 2567" in admins.text and "จัดซื้อจัดจ้าง 1" in admins.text
+    assert msg.STREAM_TITLES["tip"] not in officers.text and "รับเรื่อง 7 เรื่อง" in officers.text
+    assert admins.png.startswith(b"\x89PNG")
+    staff_book = load_workbook(io.BytesIO(admins.xlsx))
+    officer_book = load_workbook(io.BytesIO(officers.xlsx))
+    assert staff_book[msg.STREAM_SHORT["tip"]]["A7"].value == "รับสินบน/ผลประโยชน์"
+    assert officer_book[msg.STREAM_SHORT["tip"]]["A6"].value == msg.TIPS_TOTALS_NOTE

@@ -35,7 +35,17 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("stats_case", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_stats_case_received", ["org_id", "stream", "received_at"], unique=False
+            "ix_stats_case_received",
+            [
+                "org_id",
+                "stream",
+                "received_at",
+                "category",
+                "channel",
+                "first_answer_at",
+                "answer_days",
+            ],
+            unique=False,
         )
 
     op.create_table(
@@ -62,7 +72,9 @@ def upgrade() -> None:
             unique=False,
         )
         batch_op.create_index(
-            "ix_stats_status_at", ["org_id", "stream", "status", "at"], unique=False
+            "ix_stats_status_at",
+            ["org_id", "stream", "status", "at", "previous", "case_ref", "days"],
+            unique=False,
         )
         batch_op.create_index(
             "ix_stats_status_until", ["org_id", "stream", "status", "until", "at"], unique=False
