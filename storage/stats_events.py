@@ -52,14 +52,15 @@ def record_filed(
     return case
 
 
-def _case(session: Session, org_id: int, stream: str, case_id: int) -> StatsCase | None:
-    return session.exec(
-        select(StatsCase).where(
-            StatsCase.org_id == org_id,
-            StatsCase.stream == str(stream),
-            StatsCase.case_id == case_id,
-        )
-    ).first()
+def _case(
+    session: Session, org_id: int, stream: str, case_id: int, *, lock: bool = False
+) -> StatsCase | None:
+    """The case's record; `lock` holds its row (PostgreSQL) so that two changes to one case
+    at once cut its status intervals one after the other."""
+    query = select(StatsCase).where(
+        StatsCase.org_id == org_id, StatsCase.stream == str(stream), StatsCase.case_id == case_id
+    )
+    return session.exec(query.with_for_update() if lock else query).first()
 
 
 def record_status(
@@ -69,7 +70,7 @@ def record_status(
 
     The status held at `at` is cut short there and the new one lasts until the next change.
     """
-    case = _case(session, org_id, stream, case_id)
+    case = _case(session, org_id, stream, case_id, lock=True)
     if case is None:  # a case older than the record: nothing to keep consistent with
         return
     at = max(as_utc(at), as_utc(case.received_at))

@@ -152,3 +152,33 @@ def test_the_statistics_record_holds_no_content_and_no_chat(khaothong):
     for word in ("chat", "user", "text", "description", "conduct", "name", "phone", "code"):
         assert word not in flat
     assert not any("chat-" in str(value) for row in rows for value in row)
+
+
+def test_a_change_recorded_out_of_order_splits_the_history_where_it_belongs(engine):
+    from sqlmodel import Session, select
+
+    from handlers.cases import Status, change_status, file_complaint
+    from storage import orgs
+    from storage.stats_models import StatsCase, StatsStatus
+
+    on = stats_fixture.on
+    with Session(engine) as session, session.begin():
+        org = orgs.ensure(session, slug="x", name="x")
+        case = file_complaint(
+            session, org_id=org.id, now=on(3, 1), category="road", description="d",
+            channel="letter", chat_id="", user_id="", evidence=[], location=None, name="",
+            phone="",
+        )  # fmt: skip
+        change_status(session, org_id=org.id, code=case.code, status=Status.COMPLETED,
+                      actor="a", now=on(3, 10))  # fmt: skip
+        change_status(session, org_id=org.id, code=case.code, status=Status.IN_PROGRESS,
+                      actor="a", now=on(3, 5))  # fmt: skip
+    with Session(engine) as session:
+        rows = session.exec(select(StatsStatus).order_by(StatsStatus.at)).all()
+        record = session.exec(select(StatsCase)).one()
+        history = [(r.status, r.previous, r.at.day if r.at else None, r.days) for r in rows]
+        untils = [r.until.year if r.until.year > 3000 else r.until.day for r in rows]
+    assert history == [("received", "", 1, 0), ("in_progress", "received", 5, 4),
+                       ("completed", "in_progress", 10, 9)]  # fmt: skip
+    assert untils == [5, 10, 9999]
+    assert record.answer_days == 4
