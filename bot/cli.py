@@ -24,7 +24,7 @@ from storage.db import make_engine, migrate
 from storage.timeutil import utcnow
 
 # Command groups that live beside their feature; registered when present.
-EXTRA_COMMANDS = ("bot.plan_cli", "bot.line_cli", "bot.staff_cli")
+EXTRA_COMMANDS = ("bot.plan_cli", "bot.line_cli", "bot.staff_cli", "bot.case_cli", "bot.stats_cli")
 
 
 def _chat(args: argparse.Namespace) -> int:
@@ -82,19 +82,27 @@ def _case_status(args: argparse.Namespace) -> int:
     core = build_core(settings, org_slug=args.org)
     with Session(core.db) as session, session.begin():
         try:
+            at = utcnow()
+            if args.at is not None:  # a change made on paper earlier, recorded on its day
+                from bot.case_cli import moment_of_change
+
+                at = moment_of_change(session, core.org_id, found.digits, args.at)
             change_status(
                 session,
                 org_id=core.org_id,
                 code=found.digits,
                 status=Status(args.status),
                 actor=args.actor,
-                now=utcnow(),
+                now=at,
                 public_note=args.note,
                 internal_note=args.internal_note,
             )
         except UnknownCode:
             print(msg.UNKNOWN_CODE.format(code=pretty(found.digits)), file=sys.stderr)
             return 1
+        except ValueError as problem:  # a day that cannot be used (case_records.DateProblem)
+            print(problem, file=sys.stderr)
+            return 2
     print(msg.STATUS_CHANGED.format(status=STATUS_LABELS[args.status], code=pretty(found.digits)))
     return 0
 
@@ -137,6 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--note", default="", help="public note, shown to the code holder")
     status.add_argument("--internal-note", default="", help="internal note, staff only")
     status.add_argument("--actor", default="staff", help="who made the change")
+    status.add_argument("--at", default=None, help="the day it happened, e.g. 2567-03-20")
     status.add_argument("--org", default=None)
     status.set_defaults(func=_case_status)
 

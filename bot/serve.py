@@ -42,7 +42,7 @@ async def _health(_request) -> PlainTextResponse:
     return PlainTextResponse("ok")
 
 
-def build_web_app(runners: list[ChannelRunner]) -> Starlette:
+def build_web_app(runners: list[ChannelRunner], core: Core | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         for runner in runners:
@@ -54,6 +54,10 @@ def build_web_app(runners: list[ChannelRunner]) -> Starlette:
                 await runner.stop()
 
     routes: list[BaseRoute] = [Route("/healthz", _health)]
+    if core is not None:  # the public statistics page reads the database
+        from bot.stats_web import stats_routes
+
+        routes += stats_routes(core)
     for runner in runners:
         routes += runner.routes
     return Starlette(routes=routes, lifespan=lifespan)
@@ -64,7 +68,7 @@ def serve(settings: Settings, core: Core) -> int:
 
     runners = configured_channels(settings, core)
     if not runners:
-        log.warning("no chat channel is configured; serving only /healthz")
-    app = build_web_app(runners + background_runners(core, runners))
+        log.warning("no chat channel is configured; serving /healthz and /stats only")
+    app = build_web_app(runners + background_runners(core, runners), core)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
     return 0

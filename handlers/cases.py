@@ -23,6 +23,7 @@ from storage.models import (
     TipStatusChange,
 )
 from storage.org_settings import peek_deadline_days
+from storage.stats_events import record_filed, record_status
 from storage.timeutil import as_utc
 
 # The plans: resolve within 15 days or tell the complainant why not. The default only: each
@@ -141,6 +142,8 @@ def file_complaint(
             actor=SYSTEM_ACTOR,
         )
     )
+    record_filed(session, org_id=org_id, stream=Stream.COMPLAINT, case_id=complaint.id,
+                 category=category, channel=channel, at=now)  # fmt: skip
     return complaint
 
 
@@ -156,8 +159,10 @@ def file_tip(
     evidence: list[EvidenceDraft],
     informant_name: str,
     informant_contact: str,
+    channel: str = "chat",
 ) -> Tip:
-    """File a tip. Takes no channel, chat or user: there is nowhere to put them."""
+    """File a tip. Takes no chat or user: there is nowhere to put them. Only the channel's
+    kind (`line`, `walk-in`, …) goes to the content-free statistics record."""
     tip = Tip(
         org_id=org_id,
         code=_unused_code(session),
@@ -186,6 +191,8 @@ def file_tip(
             org_id=org_id, tip_id=tip.id, status=Status.RECEIVED, at=now, actor=SYSTEM_ACTOR
         )
     )
+    record_filed(session, org_id=org_id, stream=Stream.TIP, case_id=tip.id, category=category,
+                 channel=channel, at=now)  # fmt: skip
     return tip
 
 
@@ -291,4 +298,5 @@ def change_status(
             internal_note=internal_note, **{tables.case_column: case.id},
         )
     )  # fmt: skip
+    record_status(session, org_id=org_id, stream=stream, case_id=case.id, status=status, at=now)
     return stream

@@ -188,6 +188,7 @@ def on_confirm(ctx: Ctx) -> Turn:
         evidence=evidence.drafts(d),
         informant_name=d.get("name", ""),
         informant_contact=d.get("contact", ""),
+        channel=ctx.event.channel.value,  # the kind only (line, telegram), for statistics
     )
     notices.on_tip_filed(ctx.session, ctx.org.id, tip, ctx.now())
     days = peek_deadline_days(ctx.session, ctx.org.id)

@@ -7,7 +7,8 @@ from sqlmodel import SQLModel
 
 import storage.models
 import storage.plan_models
-import storage.staff_models  # noqa: F401
+import storage.staff_models
+import storage.stats_models  # noqa: F401
 
 config = context.config
 target_metadata = SQLModel.metadata

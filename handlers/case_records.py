@@ -1,0 +1,116 @@
+"""Cases that reach the organisation outside the bot: walk-in, phone, letter, website, …
+
+Staff record them (one by one, or from a file of older records) so the statistics count every
+channel. A record gets a code like any other case; its dates are the days things really
+happened, which may lie weeks back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlmodel import Session
+
+from handlers.cases import (
+    ComplaintCategory,
+    Status,
+    Stream,
+    TipCategory,
+    change_status,
+    file_complaint,
+    file_tip,
+)
+from messages import stats as stats_msg
+from messages.format import BANGKOK
+from storage.timeutil import as_utc
+
+RECORDED_CHANNELS = stats_msg.RECORDED_CHANNELS
+BACKDATED_HOUR = time(12)  # a day without a time of day: noon, safely inside it
+STAFF_ACTOR = "staff"
+
+
+class DateProblem(ValueError):
+    """A date a person typed that cannot be used; `str()` says why in Thai."""
+
+
+def moment_on(day: date, now: datetime, *, not_before: datetime | None = None) -> datetime:
+    """The moment to record for something that happened on `day` (Bangkok).
+
+    Today means now; an earlier day means its noon, or just after `not_before` when that
+    falls later the same day. A day still to come is refused.
+    """
+    today = now.astimezone(BANGKOK).date()
+    if day > today:
+        raise DateProblem(stats_msg.FUTURE_DAY.format(day=day.isoformat()))
+    moment = now if day == today else datetime.combine(day, BACKDATED_HOUR, BANGKOK)
+    if not_before is not None:
+        floor = as_utc(not_before)
+        if floor.astimezone(BANGKOK).date() > day:
+            raise DateProblem(
+                stats_msg.BEFORE_LAST_CHANGE.format(last=floor.astimezone(BANGKOK).date())
+            )
+        if moment <= floor:  # the same day, after what was recorded that day
+            moment = floor + timedelta(seconds=1)
+    return as_utc(moment)
+
+
+def categories(stream: Stream) -> tuple[str, ...]:
+    enum = ComplaintCategory if stream is Stream.COMPLAINT else TipCategory
+    return tuple(c.value for c in enum)
+
+
+def parse_category(stream: Stream, text: str) -> str | None:
+    """A category by its id (`road`), its Thai label, or one part of a label (`ถนน` for
+    `ถนน/ไฟฟ้าสาธารณะ`)."""
+    word = (text or "").strip()
+    if word.lower() in categories(stream):
+        return word.lower()
+    squashed = word.replace(" ", "")
+    for key, label in stats_msg.CATEGORY_LABELS[str(stream)].items():
+        parts = [label, *label.split("/")]
+        if squashed and any(squashed == part.replace(" ", "") for part in parts):
+            return key
+    return None
+
+
+@dataclass(frozen=True)
+class Recorded:
+    stream: Stream
+    code: str
+    received_at: datetime
+
+
+def add_case(
+    session: Session,
+    *,
+    org_id: int,
+    stream: Stream,
+    channel: str,
+    category: str,
+    text: str,
+    received_at: datetime,
+    name: str = "",
+    contact: str = "",
+) -> Recorded:
+    """File a case that came in by `channel` at `received_at` (which may be in the past)."""
+    if stream is Stream.COMPLAINT:
+        case = file_complaint(
+            session, org_id=org_id, now=received_at, category=category, description=text,
+            channel=channel, chat_id="", user_id="", evidence=[], location=None, name=name,
+            phone=contact,
+        )  # fmt: skip
+    else:
+        case = file_tip(
+            session, org_id=org_id, now=received_at, category=category, conduct=text,
+            accused="", when_where="", evidence=[], informant_name=name,
+            informant_contact=contact, channel=channel,
+        )  # fmt: skip
+    session.flush()
+    return Recorded(stream, case.code, as_utc(received_at))
+
+
+def set_status_on(
+    session: Session, *, org_id: int, code: str, status: Status, at: datetime, actor: str
+) -> None:
+    change_status(session, org_id=org_id, code=code, status=status, actor=actor, now=at)
