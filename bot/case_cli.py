@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -28,7 +29,7 @@ from handlers.case_records import (
     moment_on,
     parse_category,
 )
-from handlers.cases import Stream, find_case
+from handlers.cases import Stream
 from handlers.codes import pretty
 from messages import stats as msg
 from messages.format import thai_date
@@ -71,14 +72,12 @@ def _subcommands(parser: argparse.ArgumentParser) -> argparse._SubParsersAction:
     raise LookupError("the case group has no subcommands")
 
 
-def moment_of_change(session: Session, org_id: int, code: str, text: str):
+def moment_of_change(text: str, last: datetime | None) -> datetime:
     """`case status --at DAY`: when on that day to record the change (refuses a day before
     the case's last recorded change, so its history stays in order)."""
     day = parse_day(text)
     if day is None:
         raise DateProblem(msg.BAD_DAY.format(day=text))
-    view = find_case(session, org_id, code)
-    last = view.history[-1].at if view is not None and view.history else None
     return moment_on(day, utcnow(), not_before=last)
 
 
@@ -117,6 +116,7 @@ def _add(args: argparse.Namespace) -> int:
                                 code=pretty(recorded.code)))  # fmt: skip
     if stream is Stream.TIP:
         print(msg.TIP_CODE_ONCE)
+        print(msg.TIP_REFERENCE.format(reference=recorded.reference))
     return 0
 
 

@@ -15,13 +15,10 @@ from sqlmodel import Session
 from bot.app import UnknownOrganisation, build_core
 from bot.config import Settings
 from bot.optional import present_modules
-from handlers.cases import Status, UnknownCode, change_status
-from handlers.codes import CodeProblem, find_code, pretty
+from handlers.cases import Status
 from messages import cli as msg
 from messages import console as console_msg
-from messages.tracking import STATUS_LABELS
 from storage.db import make_engine, migrate
-from storage.timeutil import utcnow
 
 # Command groups that live beside their feature; registered when present.
 EXTRA_COMMANDS = ("bot.plan_cli", "bot.line_cli", "bot.staff_cli", "bot.case_cli", "bot.stats_cli")
@@ -73,40 +70,6 @@ def _serve(args: argparse.Namespace) -> int:
     return serve(settings, build_core(settings))
 
 
-def _case_status(args: argparse.Namespace) -> int:
-    found = find_code(args.code)
-    if found is None or found.problem is not CodeProblem.OK:
-        print(msg.BAD_CODE.format(code=args.code), file=sys.stderr)
-        return 2
-    settings = Settings.from_env()
-    core = build_core(settings, org_slug=args.org)
-    with Session(core.db) as session, session.begin():
-        try:
-            at = utcnow()
-            if args.at is not None:  # a change made on paper earlier, recorded on its day
-                from bot.case_cli import moment_of_change
-
-                at = moment_of_change(session, core.org_id, found.digits, args.at)
-            change_status(
-                session,
-                org_id=core.org_id,
-                code=found.digits,
-                status=Status(args.status),
-                actor=args.actor,
-                now=at,
-                public_note=args.note,
-                internal_note=args.internal_note,
-            )
-        except UnknownCode:
-            print(msg.UNKNOWN_CODE.format(code=pretty(found.digits)), file=sys.stderr)
-            return 1
-        except ValueError as problem:  # a day that cannot be used (case_records.DateProblem)
-            print(problem, file=sys.stderr)
-            return 2
-    print(msg.STATUS_CHANGED.format(status=STATUS_LABELS[args.status], code=pretty(found.digits)))
-    return 0
-
-
 def _db_upgrade(_args: argparse.Namespace) -> int:
     migrate(make_engine(Settings.from_env().database_url))
     print(msg.MIGRATED)
@@ -147,7 +110,6 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--actor", default="staff", help="who made the change")
     status.add_argument("--at", default=None, help="the day it happened, e.g. 2567-03-20")
     status.add_argument("--org", default=None)
-    status.set_defaults(func=_case_status)
 
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)

@@ -20,10 +20,12 @@ import sys
 from sqlmodel import Session
 
 from bot.app import Core, build_core
+from bot.case_cli import moment_of_change
 from bot.config import Settings
 from handlers import case_ops
 from handlers.case_ops import find_target
-from handlers.cases import Status, Stream
+from handlers.case_records import DateProblem
+from handlers.cases import Status, Stream, last_change_at
 from messages import cli as msg
 from messages import staff as staff_msg
 from messages.format import thai_datetime
@@ -144,8 +146,15 @@ def _case_show(args: argparse.Namespace) -> int:
 
 def _case_status(args: argparse.Namespace) -> int:
     def change(session, target, core) -> int:
+        at = utcnow()
+        if args.at is not None:  # a change made on paper earlier, recorded on its day
+            try:
+                at = moment_of_change(args.at, last_change_at(session, target.stream, target.case))
+            except DateProblem as problem:
+                print(problem, file=sys.stderr)
+                return 2
         case_ops.change_status(
-            session, target, Status(args.status), actor=_actor(args), now=utcnow(),
+            session, target, Status(args.status), actor=_actor(args), now=at,
             public_note=args.note, internal_note=args.internal_note,
         )  # fmt: skip
         print(msg.STATUS_CHANGED.format(status=STATUS_LABELS[args.status], code=target.key))

@@ -206,7 +206,7 @@ def import_rows(
             recorded = add_case(
                 session, org_id=org_id, stream=row.stream, channel=row.channel,
                 category=row.category, text=row.text, received_at=received_at, name=row.name,
-                contact=row.contact,
+                contact=row.contact, announce=False,
             )  # fmt: skip
             if row.status_on is not None:
                 at = moment_on(row.status_on, now, not_before=received_at)

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, select
 
-from handlers import outbound
+from handlers import cases, outbound
 from handlers.cases import Status, Stream
 from handlers.codes import CodeProblem, find_code, masked, pretty
 from handlers.types import Choice, Location, Reply
@@ -132,24 +132,10 @@ def _record(
     session: Session, target: Target, status: Status, actor: str, now: datetime,
     public_note: str, internal_note: str,
 ) -> None:  # fmt: skip
-    case = target.case
-    case.status, case.updated_at = status, now
-    session.add(case)
-    if target.stream is Stream.TIP:
-        change = TipStatusChange(
-            tip_id=case.id,
-            org_id=case.org_id,
-            status=status,
-            at=now,
-            actor=actor,
-            public_note=public_note,
-            internal_note=internal_note,
-        )
-    else:
-        change = ComplaintStatusChange(complaint_id=case.id, org_id=case.org_id, status=status,
-                                       at=now, actor=actor, public_note=public_note,
-                                       internal_note=internal_note)  # fmt: skip
-    session.add(change)
+    cases.record_change(
+        session, target.stream, target.case, status, actor=actor, now=now,
+        public_note=public_note, internal_note=internal_note,
+    )  # fmt: skip
 
 
 def change_status(

@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlmodel import Session
 
+from handlers import notices
 from handlers.cases import (
     ComplaintCategory,
     Status,
@@ -79,6 +80,7 @@ class Recorded:
     stream: Stream
     code: str
     received_at: datetime
+    reference: str = ""  # a tip's staff reference (staff never use its code)
 
 
 def add_case(
@@ -92,22 +94,32 @@ def add_case(
     received_at: datetime,
     name: str = "",
     contact: str = "",
+    announce: bool = True,
 ) -> Recorded:
-    """File a case that came in by `channel` at `received_at` (which may be in the past)."""
+    """File a case that came in by `channel` at `received_at` (which may be in the past).
+
+    Officers are told of it as of a case filed in the chat, unless `announce` is off (an
+    import of older records); a tip gets its staff reference either way."""
     if stream is Stream.COMPLAINT:
         case = file_complaint(
             session, org_id=org_id, now=received_at, category=category, description=text,
             channel=channel, chat_id="", user_id="", evidence=[], location=None, name=name,
             phone=contact,
         )  # fmt: skip
+        if announce:
+            notices.on_complaint_filed(session, org_id, case, received_at, notify=False)
+        return Recorded(stream, case.code, as_utc(received_at))
+    tip = file_tip(
+        session, org_id=org_id, now=received_at, category=category, conduct=text,
+        accused="", when_where="", evidence=[], informant_name=name,
+        informant_contact=contact, channel=channel,
+    )  # fmt: skip
+    code = tip.code  # read before anything else touches the row (it may be kept hashed)
+    if announce:
+        reference = notices.on_tip_filed(session, org_id, tip, received_at)
     else:
-        case = file_tip(
-            session, org_id=org_id, now=received_at, category=category, conduct=text,
-            accused="", when_where="", evidence=[], informant_name=name,
-            informant_contact=contact, channel=channel,
-        )  # fmt: skip
-    session.flush()
-    return Recorded(stream, case.code, as_utc(received_at))
+        reference = notices.give_reference(session, org_id, tip, received_at).reference
+    return Recorded(stream, code, as_utc(received_at), reference)
 
 
 def set_status_on(

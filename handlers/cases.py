@@ -269,6 +269,16 @@ def find_case(session: Session, org_id: int, code: str) -> CaseView | None:
     )
 
 
+def last_change_at(session: Session, stream: Stream, case: Complaint | Tip) -> datetime | None:
+    """When the case's history was last written (a back-dated change may not go before it)."""
+    tables = _STREAM_TABLES[stream]
+    column = getattr(tables.change, tables.case_column)
+    last = session.exec(
+        select(tables.change.at).where(column == case.id).order_by(tables.change.at.desc())
+    ).first()
+    return as_utc(last) if last is not None else None
+
+
 class UnknownCode(LookupError):
     pass
 
@@ -289,14 +299,37 @@ def change_status(
     if found is None:
         raise UnknownCode(code)
     stream, case = found
+    record_change(
+        session, stream, case, status, actor=actor, now=now, public_note=public_note,
+        internal_note=internal_note,
+    )  # fmt: skip
+    return stream
+
+
+def record_change(
+    session: Session,
+    stream: Stream,
+    case: Complaint | Tip,
+    status: Status,
+    *,
+    actor: str,
+    now: datetime,
+    public_note: str = "",
+    internal_note: str = "",
+) -> None:
+    """Set the case's status and add it to the history (a note keeps the status as it is);
+    the statistics record follows a change of status in the same transaction."""
     tables = _STREAM_TABLES[stream]
+    changed = case.status != status
     case.status, case.updated_at = status, now
     session.add(case)
     session.add(
         tables.change(
-            org_id=org_id, status=status, at=now, actor=actor, public_note=public_note,
+            org_id=case.org_id, status=status, at=now, actor=actor, public_note=public_note,
             internal_note=internal_note, **{tables.case_column: case.id},
         )
     )  # fmt: skip
-    record_status(session, org_id=org_id, stream=stream, case_id=case.id, status=status, at=now)
-    return stream
+    if changed:
+        record_status(
+            session, org_id=case.org_id, stream=stream, case_id=case.id, status=status, at=now
+        )

@@ -18,7 +18,7 @@ from handlers.types import Choice, Reply, Turn
 from messages import common
 from messages import followup as msg
 from messages import staff as staff_msg
-from storage import case_handling
+from storage import case_handling, stats_events
 from storage.models import Complaint
 from storage.staff_models import CaseHandling, StaffMember
 
@@ -171,14 +171,12 @@ def on_comment(ctx: Ctx) -> Turn:
     rating = case_handling.rate(
         ctx.session, ctx.org.id, handling.case_id, ctx.data["score"], comment, ctx.now()
     )
-    if rating is not None:
-        record_rating(ctx, rating)
+    if rating is not None:  # the statistics keep the score, apart from the comment
+        stats_events.record_rating(
+            ctx.session, org_id=ctx.org.id, stream=Stream.COMPLAINT, case_id=handling.case_id,
+            score=rating.score, at=rating.at,
+        )  # fmt: skip
     return finish(Reply(msg.RATED), menu.main_menu())
-
-
-def record_rating(ctx: Ctx, rating) -> None:
-    """The one place a rating is handed to the statistics (wired by the lead at merge:
-    `record_rating(...)` of the statistics branch); the rating row itself is already kept."""
 
 
 def intercept(ctx: Ctx) -> Turn | None:

@@ -19,6 +19,7 @@ from messages import staff as msg
 from storage import case_handling, org_settings, staff
 from storage.models import Complaint, ComplaintFile, Tip
 from storage.staff import Role
+from storage.staff_models import CaseHandling
 
 
 def case_buttons(target: Target, *, photos: bool = False) -> tuple[Choice, ...]:
@@ -59,11 +60,17 @@ def on_complaint_filed(
         )  # fmt: skip
 
 
-def on_tip_filed(session: Session, org_id: int, tip: Tip, now: datetime) -> str:
-    """Give the tip its staff reference and tell the integrity officers; returns the ref."""
+def give_reference(session: Session, org_id: int, tip: Tip, now: datetime) -> CaseHandling:
+    """The tip's handling row with its staff reference (random within the fiscal year)."""
     handling = case_handling.ensure(session, org_id, Stream.TIP, tip.id)
     handling.reference = case_handling.new_tip_reference(session, org_id, tip_reference_prefix(now))
     session.add(handling)
+    return handling
+
+
+def on_tip_filed(session: Session, org_id: int, tip: Tip, now: datetime) -> str:
+    """Give the tip its staff reference and tell the integrity officers; returns the ref."""
+    handling = give_reference(session, org_id, tip, now)
     target = Target(Stream.TIP, tip, handling)
     reply = Reply(msg.new_tip(target.key, target.category_label), case_buttons(target))
     for member in staff.with_role(session, org_id, Role.INTEGRITY):

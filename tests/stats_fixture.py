@@ -104,7 +104,8 @@ def build(engine, org_id: int, capsys) -> None:
     out = run_cli(capsys, "case", "add", "--stream", "tip", "--channel", "walk-in",
                   "--received", "2024-02-28", "--category", "จัดซื้อจัดจ้าง",
                   "--text", "ฮั้วประมูลถนน")  # fmt: skip
-    t2 = CODE.search(out)
+    assert CODE.search(out), out  # the informant's code, shown this once
+    t2 = re.search(r"ทจ-\d{4}-\d{4}", out)  # staff work on the tip by its reference
     assert t2, out
     run_cli(capsys, "case", "status", t2[0], "in_progress", "--at", "20 มี.ค. 2567")
 
