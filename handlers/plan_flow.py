@@ -346,16 +346,17 @@ def _about_plan(text: str, result: SearchResult) -> bool:
     return False
 
 
-def answer_plan_question(ctx: Ctx, text: str) -> Turn | None:
+def answer_plan_question(ctx: Ctx, text: str, *, always: bool = False) -> Turn | None:
     """For the router: free text typed at the main menu, answered if it is about the plan.
 
     Returns the turn into this flow (card, choice, summary or มิติ list), or None when the
-    text is not a plan question (the router then does what it would have done).
+    text is not a plan question (the router then does what it would have done). With
+    `always`, the text is known to be about the plan: it is answered even with no match.
     """
     plan = plan_repo.latest_plan(ctx.session, ctx.org.id)
     if plan is None or not text.strip():
         return None
-    return _answer(ctx, plan, text, _fresh_data(ctx, plan), always=False)
+    return _answer(ctx, plan, text, _fresh_data(ctx, plan), always=always)
 
 
 FLOW = Flow(

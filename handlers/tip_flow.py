@@ -57,14 +57,29 @@ def on_notice(ctx: Ctx) -> Turn:
     return ask(ctx, S.CATEGORY, FLOW)
 
 
+def after_notice(ctx: Ctx, data: dict) -> Turn:
+    """Into the tip flow with the notice already shown (offered from a typed text)."""
+    return ask(ctx, S.CATEGORY, FLOW, data=data)
+
+
 def prompt_category(ctx: Ctx) -> Reply:
-    choices = [Choice(msg.CATEGORY_LABELS[c], CAT + c) for c in TipCategory]
+    """The categories; one proposed from the citizen's own words comes first."""
+    proposed = ctx.data.get("proposed")
+    order = sorted(TipCategory, key=lambda c: c != proposed)
+    choices = [Choice(msg.CATEGORY_LABELS[c], CAT + c) for c in order]
     return Reply(msg.ASK_CATEGORY, menu.with_cancel(*choices))
 
 
 def on_category(ctx: Ctx) -> Turn:
+    """Keep the category; the conduct next, unless it was typed before (then who)."""
     category = ctx.event.choice.removeprefix(CAT)
-    return ask(ctx, S.CONDUCT, FLOW, data={**ctx.data, "category": category})
+    data = {k: v for k, v in ctx.data.items() if k != "proposed"}
+    data["category"] = category
+    checked = inputs.free_text(data.get("conduct"), minimum=MIN_CONDUCT)
+    if checked.problem:
+        data.pop("conduct", None)
+        return ask(ctx, S.CONDUCT, FLOW, data=data)
+    return ask(ctx, S.ACCUSED, FLOW, data={**data, "conduct": checked.value})
 
 
 def prompt_conduct(ctx: Ctx) -> Reply:
