@@ -24,7 +24,7 @@ from storage.db import make_engine, migrate
 from storage.timeutil import utcnow
 
 # Command groups that live beside their feature; registered when present.
-EXTRA_COMMANDS = ("bot.plan_cli", "bot.line_cli")
+EXTRA_COMMANDS = ("bot.plan_cli", "bot.line_cli", "bot.understand_cli")
 
 
 def _chat(args: argparse.Namespace) -> int:

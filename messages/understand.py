@@ -75,3 +75,19 @@ CONTACT_LABELS = re.compile(
     r"(?:เบอร์(?:โทร(?:ศัพท์)?)?|โทร(?:ศัพท์)?\.?|tel\.?|ชื่อ(?:-?นามสกุล)?|ครับ|ค่ะ|คะ|นะ)\s*[:：]?",
     re.IGNORECASE,
 )
+
+# `complaintbot understand`: how a text is read, for staff tuning the vocabulary.
+INTENT_LABELS = {
+    "complaint": "ร้องเรียน/ร้องทุกข์",
+    "tip": "แจ้งเบาะแสทุจริต",
+    "track": "ติดตามเรื่อง",
+    "plan": "ถามเรื่องแผนป้องกันการทุจริต",
+    "contact": "ขอช่องทางติดต่อ",
+    "help": "ขอวิธีใช้งาน",
+    "greeting": "ทักทาย/ขอบคุณ",
+    "other": "ไม่ตรงกับบริการใด",
+}
+CLI_INTENT = "เจตนา: {label} ({intent})"
+CLI_CATEGORY = "ประเภท: {label} ({category})"
+CLI_CONFIDENCE = "ความมั่นใจ: {confidence:.2f}"
+CLI_UNKNOWN_ORG = "ไม่พบหน่วยงาน {slug}"
