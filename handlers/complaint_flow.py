@@ -133,7 +133,8 @@ def on_contact(ctx: Ctx) -> Turn:
         return ask(ctx, S.CONFIRM, FLOW, data={**ctx.data, "name": "", "phone": ""})
     text = ctx.event.text or ""
     phone, rest = inputs.phone_in(text)
-    name = inputs.person_name(rest, msg.NAME_INVALID) if rest.strip() else None
+    looks_like_name = bool(phone) or bool(understand_msg.NAME_START.match(rest))
+    name = inputs.person_name(rest, msg.NAME_INVALID) if rest.strip() and looks_like_name else None
     data = dict(ctx.data)
     notes = []
     if phone:

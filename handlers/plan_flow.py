@@ -25,6 +25,7 @@ from storage import plan_repo
 from storage.plan_models import Plan, PlanItem, PlanStatus
 
 NAME = "plan"
+UNSURE = 0.45  # a single match weaker than this is offered as the nearest, not asserted
 PAGE_SIZE = 9  # with next, previous, มิติ and menu: 13 buttons, LINE's quick-reply limit
 
 ASK = "plan:ask"
@@ -354,7 +355,8 @@ def _answer(ctx: Ctx, plan: Plan, text: str, data: dict, *, always: bool) -> Tur
     result: SearchResult = plan_index(views).search(text)
     if not always and not _about_plan(text, result):
         return None
-    if result.kind is AnswerKind.ITEM and result.top is not None:
+    weak = result.kind is AnswerKind.ITEM and result.ranked and result.ranked[0][1] < UNSURE
+    if result.kind is AnswerKind.ITEM and result.top is not None and not weak:
         return ask(probe, S.ITEM, FLOW, data={**data, "item": result.top})
     if result.kind is AnswerKind.CHOOSE:
         candidates = [item_id for item_id, _ in result.ranked]

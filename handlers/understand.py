@@ -196,7 +196,10 @@ def understand(text: str, plan_hint: PlanHint | None = None) -> Reading:
     tip_cats = {k: _score(t, tip_text, tip_words, tip_grams) for k, t in tables["tip"].items()}
     scores["complaint"] += 0.6 * max(complaint_cats.values())
     scores["tip"] += 0.5 * max(tip_cats.values())
-    if plan_hint is not None:
+    asks_to_file = plan_vocab.INTAKE_CUES.search(compact) and not plan_vocab.PLAN_WORDS.search(
+        compact
+    )
+    if plan_hint is not None and not asks_to_file:  # "อยากร้องเรียน" is no plan item's name
         scores["plan"] += 5 * plan_hint(text)
     if scores["plan"] >= 3 and _asks(compact):
         scores["plan"] += 2

@@ -91,3 +91,5 @@ CLI_INTENT = "เจตนา: {label} ({intent})"
 CLI_CATEGORY = "ประเภท: {label} ({category})"
 CLI_CONFIDENCE = "ความมั่นใจ: {confidence:.2f}"
 CLI_UNKNOWN_ORG = "ไม่พบหน่วยงาน {slug}"
+# A name typed on its own at the contact question must start like one.
+NAME_START = re.compile(r"^\s*(?:ชื่อ|นาย|นาง|นางสาว|น\.ส\.|คุณ|ด\.ต\.|จ\.ส\.ต\.|ผม|ดิฉัน|หนู)")
