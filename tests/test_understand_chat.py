@@ -196,3 +196,28 @@ async def test_unclear_typed_answers_are_asked_again_saying_what_was_read(chat_f
     assert msg.not_a_choice("พรุ่งนี้ว่าง") in out and complaint_msg.ASK_CONTACT in out
     out = await chat.say("๒")  # Thai digit: the second button
     assert "ผู้ร้อง: ไม่ประสงค์ให้ข้อมูล" in out
+
+
+async def test_a_tip_written_in_words_at_every_button_step(chat_for, engine):
+    chat = await chat_for()
+    await chat.press(common.MENU_TIP)
+    out = await chat.say("เข้าใจแล้ว")  # the notice's button, in words
+    assert tip_msg.ASK_CATEGORY in out
+    story = "มีการฮั้วประมูลถนนหมู่ 7 ผู้ชนะเป็นบริษัทญาตินายก"
+    out = await chat.say(story)  # read as procurement, and kept as the conduct
+    assert tip_msg.ASK_ACCUSED in out
+    await chat.say("ไม่ทราบ")
+    await chat.say("เดือนที่แล้ว")
+    out = await chat.say("ห้องประชุม อบต. ชั้น 2")  # a place typed at the evidence step
+    assert msg.place_saved("ห้องประชุม อบต. ชั้น 2") in out
+    await chat.press(common.BUTTON_DONE)
+    out = await chat.say("ไม่ประสงค์")  # identity: no
+    assert "เมื่อไร/ที่ไหน: เดือนที่แล้ว ห้องประชุม อบต. ชั้น 2" in out
+    await chat.say("ยืนยัน")
+    tip = only(engine, Tip)
+    assert (tip.category, tip.conduct) == ("procurement", story)
+
+
+def test_every_new_button_fits_every_channel():
+    labels = [msg.BUTTON_ACCEPT, msg.BUTTON_TIP_KEEP, msg.BUTTON_TIP_FRESH, msg.BUTTON_PLAIN]
+    assert all(len(label) <= 20 for label in labels)  # LINE quick reply labels
