@@ -91,6 +91,10 @@ def on_tip(ctx: Ctx) -> Turn:
     return retry(ctx, FLOW, msg.not_a_choice(ctx.event.text or ""))
 
 
+def _keeps_no_files(ctx: Ctx) -> None:
+    """An offer holds only the typed text, which goes with the conversation's data."""
+
+
 def leave(ctx: Ctx) -> Turn:
     return finish(Reply(common.CANCELLED), menu.main_menu())
 
@@ -102,5 +106,5 @@ FLOW = Flow(
         S.COMPLAINT: Step(on_complaint, prompt_complaint),
         S.TIP: Step(on_tip, prompt_tip),
     },
-    discard=lambda ctx: None,  # nothing but text: dropped with the conversation's data
+    discard=_keeps_no_files,
 )
