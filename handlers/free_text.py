@@ -60,7 +60,7 @@ def answer_at_menu(ctx: Ctx, text: str) -> Turn:
         return finish(Reply(msg.CAN_DO), menu.main_menu())
     if reading.intent == "track":
         turn = tracking.FLOW.start(ctx)
-        return type(turn)([Reply(msg.TRACK_FIRST), *turn.replies], turn.flow, turn.step, turn.data)
+        return Turn([Reply(msg.TRACK_FIRST), *turn.replies], turn.flow, turn.step, turn.data)
     if reading.intent == "contact":
         org = ctx.org
         text = contact_and_process(org.name, org.phone, org.website, org.address)
