@@ -31,6 +31,7 @@ INTENTS = ("complaint", "tip", "track", "plan", "contact", "help", "greeting", "
 _PRIORITY = ("track", "plan", "complaint", "tip", "contact", "help", "greeting")
 MIN_SCORE = 2.0  # below: "other"
 TIP_WINS_AT = 4.0  # one clear corruption word: offer the tip channel (the citizen chooses)
+STRONG_ELSE = 4.0  # another intent this sure: an item title sharing its words is no plan question
 FUZZY_AT = 0.85  # how close a misspelling must be to count
 FUZZY_DISCOUNT = 0.75
 STORY_CHARS = 10  # letters (marks not counted) left once "I want to complain" is removed
@@ -199,7 +200,10 @@ def understand(text: str, plan_hint: PlanHint | None = None) -> Reading:
     asks_to_file = plan_vocab.INTAKE_CUES.search(compact) and not plan_vocab.PLAN_WORDS.search(
         compact
     )
-    if plan_hint is not None and not asks_to_file:  # "อยากร้องเรียน" is no plan item's name
+    # A title-like text with no other meaning is a plan question; "อยากร้องเรียน" or
+    # "ติดต่อ อบต. ยังไง" is not, even where an item's title shares its words.
+    clearly_else = max(v for k, v in scores.items() if k != "plan") >= STRONG_ELSE
+    if plan_hint is not None and not asks_to_file and (scores["plan"] > 0 or not clearly_else):
         scores["plan"] += 5 * plan_hint(text)
     if scores["plan"] >= 3 and _asks(compact):
         scores["plan"] += 2

@@ -11,7 +11,13 @@ import csv
 from collections import Counter
 from pathlib import Path
 
+import pytest
+from sqlmodel import Session
+
+from handlers.free_text import plan_hint
 from handlers.understand import INTENTS, understand
+from storage import orgs
+from storage.plan_samples import SLUGS, load_sample_plans
 
 MESSAGES = Path(__file__).parent / "understand_eval_messages.csv"
 
@@ -55,6 +61,20 @@ def test_nine_in_ten_messages_are_read_as_meant(capsys):
             print("  miss:", miss)
     assert intent_share >= 0.90, "\n".join(misses)
     assert category_share >= 0.85, "\n".join(misses)
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_an_organisations_plan_titles_do_not_hijack_other_messages(engine, slug):
+    """In the chat, the organisation's plan is consulted too (an item's title reads as a plan
+    question); the set must still be read as meant."""
+    rows = _rows()
+    with Session(engine) as session, session.begin():
+        load_sample_plans(session)
+        org = orgs.by_slug(session, slug)
+        assert org is not None and org.id is not None
+        hint = plan_hint(session, org.id)
+        wrong = [r["text"] for r in rows if understand(r["text"], hint).intent != r["intent"]]
+    assert 1 - len(wrong) / len(rows) >= 0.90, wrong
 
 
 def test_the_set_is_large_and_covers_every_intent_and_kind_of_writing():
