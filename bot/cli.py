@@ -21,7 +21,14 @@ from messages import console as console_msg
 from storage.db import make_engine, migrate
 
 # Command groups that live beside their feature; registered when present.
-EXTRA_COMMANDS = ("bot.plan_cli", "bot.line_cli", "bot.staff_cli", "bot.case_cli", "bot.stats_cli")
+EXTRA_COMMANDS = (
+    "bot.plan_cli",
+    "bot.line_cli",
+    "bot.staff_cli",
+    "bot.case_cli",
+    "bot.stats_cli",
+    "bot.understand_cli",
+)
 
 
 def _chat(args: argparse.Namespace) -> int:

@@ -97,7 +97,7 @@ def file_complaint(
     chat_id: str,
     user_id: str,
     evidence: list[EvidenceDraft],
-    location: tuple[float, float, str] | None,
+    location: tuple[float | None, float | None, str] | None,
     name: str,
     phone: str,
 ) -> Complaint:

@@ -9,8 +9,10 @@ from handlers.cases import ComplaintCategory, file_complaint
 from handlers.codes import pretty
 from handlers.flow import Ctx, Expect, Flow, Step, ask, finish, retry, stay
 from handlers.types import Choice, Reply, Turn
+from handlers.understand import understand
 from messages import common, followup
 from messages import complaint as msg
+from messages import understand as understand_msg
 from storage.org_settings import peek_deadline_days
 
 NAME = "complaint"
@@ -45,9 +47,31 @@ def prompt_category(ctx: Ctx) -> Reply:
 
 
 def on_category(ctx: Ctx) -> Turn:
-    """Keep the category and ask for the story."""
+    """Keep the category and ask for the story.
+
+    A typed text instead of a button is read for its category ("ไฟถนนดับ" is a road); a
+    text that tells the story is kept as the description too.
+    """
+    if ctx.event.choice is None:
+        text = ctx.event.text or ""
+        reading = understand(text)
+        if reading.intent != "complaint" or reading.category in (None, "other"):
+            return retry(ctx, FLOW, understand_msg.not_a_choice(text))
+        data = {**ctx.data, "category": reading.category}
+        if reading.has_story:
+            data["description"] = text
+        return continue_after_category(ctx, data)
     category = ctx.event.choice.removeprefix(CAT)
-    return ask(ctx, S.DESCRIPTION, FLOW, data={**ctx.data, "category": category})
+    return continue_after_category(ctx, {**ctx.data, "category": category})
+
+
+def continue_after_category(ctx: Ctx, data: dict) -> Turn:
+    """The next missing step once the category is known: the story, unless it was typed."""
+    checked = inputs.free_text(data.get("description"), minimum=MIN_DESCRIPTION)
+    if checked.problem:
+        data = {k: v for k, v in data.items() if k != "description"}
+        return ask(ctx, S.DESCRIPTION, FLOW, data=data)
+    return ask(ctx, S.EVIDENCE, FLOW, data={**data, "description": checked.value})
 
 
 def prompt_description(ctx: Ctx) -> Reply:
@@ -63,7 +87,7 @@ def on_description(ctx: Ctx) -> Turn:
 
 
 def prompt_evidence(ctx: Ctx) -> Reply:
-    has_any = ctx.data.get("evidence") or ctx.data.get("location")
+    has_any = ctx.data.get("evidence") or ctx.data.get("location") or ctx.data.get("place")
     first = Choice(common.BUTTON_DONE, EV_DONE) if has_any else Choice(common.BUTTON_SKIP, EV_SKIP)
     return Reply(msg.ASK_EVIDENCE, menu.with_cancel(first))
 
@@ -80,6 +104,12 @@ def on_evidence(ctx: Ctx) -> Turn:
         loc = event.location
         data = {**data, "location": [loc.latitude, loc.longitude, loc.title[:255]]}
         replies.append(msg.LOCATION_SAVED)
+    if event.text and not replies:  # a place described in words: kept as the location
+        checked = inputs.free_text(event.text, maximum=255)
+        if checked.problem:
+            return retry(ctx, FLOW, checked.problem)
+        data = {**data, "place": checked.value}
+        replies.append(understand_msg.place_saved(checked.value))
     if not replies:
         replies.append(msg.EVIDENCE_NEED_MEDIA)
     return stay(ctx, FLOW, replies, data)
@@ -95,10 +125,34 @@ def prompt_contact(ctx: Ctx) -> Reply:
 
 
 def on_contact(ctx: Ctx) -> Turn:
-    """Contact details are optional; ask for them only if offered."""
+    """Contact details are optional; ask for them only if offered.
+
+    A typed phone number or name is the offer itself: keep it, ask only for what is missing.
+    """
     if ctx.event.choice == CONTACT_YES:
         return ask(ctx, S.NAME, FLOW)
-    return ask(ctx, S.CONFIRM, FLOW, data={**ctx.data, "name": "", "phone": ""})
+    if ctx.event.choice == CONTACT_NO:
+        return ask(ctx, S.CONFIRM, FLOW, data={**ctx.data, "name": "", "phone": ""})
+    text = ctx.event.text or ""
+    phone, rest = inputs.phone_in(text)
+    looks_like_name = bool(phone) or bool(understand_msg.NAME_START.match(rest))
+    name = inputs.person_name(rest, msg.NAME_INVALID) if rest.strip() and looks_like_name else None
+    data = dict(ctx.data)
+    notes = []
+    if phone:
+        data["phone"] = phone
+        notes.append(understand_msg.contact_phone_taken(phone))
+    if name is not None and not name.problem and len(name.value) >= 2:
+        data["name"] = name.value
+        notes.append(understand_msg.contact_name_taken(name.value))
+    if not notes:
+        return retry(ctx, FLOW, understand_msg.not_a_choice(text))
+    before = [Reply(" ".join(notes))]
+    if "name" not in data:
+        return ask(ctx, S.NAME, FLOW, *before, data=data)
+    if "phone" not in data:
+        return ask(ctx, S.PHONE, FLOW, *before, data=data)
+    return ask(ctx, S.CONFIRM, FLOW, *before, data=data)
 
 
 def prompt_name(ctx: Ctx) -> Reply:
@@ -109,7 +163,8 @@ def on_name(ctx: Ctx) -> Turn:
     checked = inputs.person_name(ctx.event.text, msg.NAME_INVALID)
     if checked.problem:
         return retry(ctx, FLOW, checked.problem)
-    return ask(ctx, S.PHONE, FLOW, data={**ctx.data, "name": checked.value})
+    following = S.CONFIRM if ctx.data.get("phone") else S.PHONE  # a phone typed earlier
+    return ask(ctx, following, FLOW, data={**ctx.data, "name": checked.value})
 
 
 def prompt_phone(ctx: Ctx) -> Reply:
@@ -128,8 +183,8 @@ def prompt_confirm(ctx: Ctx) -> Reply:
     files = d.get("evidence", [])
     photos = sum(1 for f in files if f["kind"] == "photo")
     text = msg.summary(
-        d["category"], d["description"], photos, len(files) - photos, bool(d.get("location")),
-        d.get("name", ""), d.get("phone", ""),
+        d["category"], d["description"], photos, len(files) - photos,
+        bool(d.get("location") or d.get("place")), d.get("name", ""), d.get("phone", ""),
     )  # fmt: skip
     choices = (
         Choice(common.BUTTON_CONFIRM, CONFIRM),
@@ -142,6 +197,9 @@ def on_confirm(ctx: Ctx) -> Turn:
     """File the complaint and hand out its tracking code."""
     d, event = ctx.data, ctx.event
     location = d.get("location")
+    if d.get("place"):  # the place in words names the spot; shared coordinates stay
+        lat, lon = (location[0], location[1]) if location else (None, None)
+        location = [lat, lon, d["place"][:255]]
     complaint = file_complaint(
         ctx.session,
         org_id=ctx.org.id,
@@ -168,10 +226,10 @@ FLOW = Flow(
     name=NAME,
     start=start,
     steps={
-        S.CATEGORY: Step(on_category, prompt_category),
+        S.CATEGORY: Step(on_category, prompt_category, Expect.TEXT),
         S.DESCRIPTION: Step(on_description, prompt_description, Expect.TEXT),
         S.EVIDENCE: Step(on_evidence, prompt_evidence, Expect.MEDIA),
-        S.CONTACT: Step(on_contact, prompt_contact),
+        S.CONTACT: Step(on_contact, prompt_contact, Expect.TEXT),
         S.NAME: Step(on_name, prompt_name, Expect.TEXT),
         S.PHONE: Step(on_phone, prompt_phone, Expect.TEXT),
         S.CONFIRM: Step(on_confirm, prompt_confirm),

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from messages import common
 from messages.format import arabic_digits
+from messages.understand import CONTACT_LABELS
 
 MAX_TEXT = 3000
 
@@ -65,3 +66,18 @@ def phone_or_email(text: str | None, problem: str) -> Checked:
     if re.fullmatch(r"[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s.]{2,}", value):
         return Checked(value)
     return thai_phone(value, problem)
+
+
+_PHONE_IN_TEXT = re.compile(r"(?:\+66|0)[\d\s\-().]{8,14}\d")
+
+
+def phone_in(text: str) -> tuple[str, str]:
+    """A Thai phone number somewhere in `text` and the text without it ("", text if none)."""
+    plain = arabic_digits(clean(text))
+    for match in _PHONE_IN_TEXT.finditer(plain):
+        checked = thai_phone(match.group(), "")
+        if not checked.problem:
+            rest = plain[: match.start()] + " " + plain[match.end() :]
+            rest = CONTACT_LABELS.sub(" ", rest)
+            return checked.value, " ".join(rest.split())
+    return "", text

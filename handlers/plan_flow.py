@@ -13,17 +13,19 @@ from dataclasses import replace
 from enum import StrEnum
 from threading import Lock
 
-from handlers import menu
+from handlers import menu, plan_answers
 from handlers.flow import Ctx, Expect, Flow, Step, ask, finish
 from handlers.plan_search import STRONG, AnswerKind, Doc, PlanIndex, SearchResult, normalise
 from handlers.types import Choice, Reply, Turn
 from messages import plan as msg
+from messages import plan_answers as answers_msg
 from messages import plan_vocab
 from messages.format import fiscal_year_be, local_date
 from storage import plan_repo
 from storage.plan_models import Plan, PlanItem, PlanStatus
 
 NAME = "plan"
+UNSURE = 0.45  # a single match weaker than this is offered as the nearest, not asserted
 PAGE_SIZE = 9  # with next, previous, มิติ and menu: 13 buttons, LINE's quick-reply limit
 
 ASK = "plan:ask"
@@ -48,6 +50,7 @@ class S(StrEnum):
     ITEM = "item"  # one item's card
     QUESTION = "ask"  # waiting for a typed question
     CHOOSE = "choose"  # several items matched a question
+    LIST = "list"  # items of a status, or budgeted with nothing spent, a page at a time
 
 
 # --- the plan and its period ------------------------------------------------------------
@@ -266,15 +269,44 @@ def on_question(ctx: Ctx) -> Turn:
 
 
 def prompt_choose(ctx: Ctx) -> Reply:
+    """Items to pick from: close matches, the nearest to a name not in the plan, or the
+    largest item(s) just answered (then `header` is that answer)."""
     candidates = [ctx.session.get(PlanItem, i) for i in ctx.data.get("candidates", [])]
     choices = [Choice(msg.item_label(i.number, i.title), item_code(i.id)) for i in candidates if i]
-    lines = [f"{i.number}. {msg.shorten(i.title, 120)}" for i in candidates if i]
     choices += [Choice(msg.BUTTON_DIMENSIONS, HOME), menu.MENU_CHOICE]
+    if ctx.data.get("header"):
+        return Reply(ctx.data["header"], tuple(choices))
+    lines = [f"{i.number}. {msg.shorten(i.title, 120)}" for i in candidates if i]
     return Reply("\n".join([msg.SEVERAL_FOUND, *lines]), tuple(choices))
 
 
 def on_choose(ctx: Ctx) -> Turn:
     return _common(ctx) or ask(ctx, S.CHOOSE, FLOW)
+
+
+def prompt_list(ctx: Ctx) -> Reply:
+    plan = _plan(ctx)
+    assert plan is not None
+    views = plan_repo.item_views(ctx.session, plan, *_period(ctx, plan))
+    listing, number = ctx.data.get("listing", {}), int(ctx.data.get("page", 0))
+    shown = plan_answers.page(views, plan, listing, number)
+    pairs = zip(shown.item_ids, shown.labels, strict=True)
+    choices = [Choice(label, item_code(i)) for i, label in pairs]
+    if shown.page + 1 < shown.pages:
+        choices.append(Choice(msg.BUTTON_NEXT, NEXT))
+    if shown.page > 0:
+        choices.append(Choice(msg.BUTTON_PREV, PREV))
+    choices += [Choice(msg.BUTTON_DIMENSIONS, HOME), menu.MENU_CHOICE]
+    return Reply(shown.text, tuple(choices))
+
+
+def on_list(ctx: Ctx) -> Turn:
+    choice = ctx.event.choice
+    if choice in (NEXT, PREV):
+        step = 1 if choice == NEXT else -1
+        data = {**ctx.data, "page": int(ctx.data.get("page", 0)) + step}
+        return ask(ctx, S.LIST, FLOW, data=data)
+    return _common(ctx) or ask(ctx, S.LIST, FLOW)
 
 
 def _common(ctx: Ctx) -> Turn | None:
@@ -317,10 +349,14 @@ def _answer(ctx: Ctx, plan: Plan, text: str, data: dict, *, always: bool) -> Tur
         data = {**data, **_fresh_data(ctx, plan)}
     probe = _with_data(ctx, data)
     views = plan_repo.item_views(ctx.session, plan, data["fy"], data["round"])
+    query = plan_answers.parse(text)
+    if query is not None:  # counts, money per มิติ, the largest, lists: computed
+        return _combined(probe, plan, query, views, data)
     result: SearchResult = plan_index(views).search(text)
     if not always and not _about_plan(text, result):
         return None
-    if result.kind is AnswerKind.ITEM and result.top is not None:
+    weak = result.kind is AnswerKind.ITEM and result.ranked and result.ranked[0][1] < UNSURE
+    if result.kind is AnswerKind.ITEM and result.top is not None and not weak:
         return ask(probe, S.ITEM, FLOW, data={**data, "item": result.top})
     if result.kind is AnswerKind.CHOOSE:
         candidates = [item_id for item_id, _ in result.ranked]
@@ -329,7 +365,23 @@ def _answer(ctx: Ctx, plan: Plan, text: str, data: dict, *, always: bool) -> Tur
         return ask(probe, S.HOME, FLOW, summary_reply(probe, plan, data["fy"], data["round"]))
     if result.kind is AnswerKind.DIMENSION and result.dimension is not None:
         return ask(probe, S.DIMENSION, FLOW, data={**data, "dim": result.dimension, "page": 0})
-    return ask(probe, S.HOME, FLOW, Reply(msg.NOT_FOUND.format(question=msg.shorten(text, 60))))
+    question = msg.shorten(text, 60)
+    if result.ranked:  # a name not in the plan: say so, and offer the nearest items
+        nearest = [item_id for item_id, _ in result.ranked[:3]]
+        header = answers_msg.NEAREST.format(question=question)
+        return ask(probe, S.CHOOSE, FLOW, data={**data, "candidates": nearest, "header": header})
+    return ask(probe, S.HOME, FLOW, Reply(msg.NOT_FOUND.format(question=question)))
+
+
+def _combined(probe: Ctx, plan: Plan, query: plan_answers.Query, views: list, data: dict) -> Turn:
+    answered = plan_answers.answer(query, views, plan, data["fy"], data["round"])
+    if answered.listing is not None:
+        data = {**data, "listing": answered.listing, "page": 0}
+        return ask(probe, S.LIST, FLOW, data=data)
+    if answered.items:
+        data = {**data, "candidates": list(answered.items), "header": answered.text}
+        return ask(probe, S.CHOOSE, FLOW, data=data)
+    return ask(probe, S.HOME, FLOW, Reply(answered.text), data=data)
 
 
 def _about_plan(text: str, result: SearchResult) -> bool:
@@ -346,16 +398,17 @@ def _about_plan(text: str, result: SearchResult) -> bool:
     return False
 
 
-def answer_plan_question(ctx: Ctx, text: str) -> Turn | None:
+def answer_plan_question(ctx: Ctx, text: str, *, always: bool = False) -> Turn | None:
     """For the router: free text typed at the main menu, answered if it is about the plan.
 
     Returns the turn into this flow (card, choice, summary or มิติ list), or None when the
-    text is not a plan question (the router then does what it would have done).
+    text is not a plan question (the router then does what it would have done). With
+    `always`, the text is known to be about the plan: it is answered even with no match.
     """
     plan = plan_repo.latest_plan(ctx.session, ctx.org.id)
     if plan is None or not text.strip():
         return None
-    return _answer(ctx, plan, text, _fresh_data(ctx, plan), always=False)
+    return _answer(ctx, plan, text, _fresh_data(ctx, plan), always=always)
 
 
 FLOW = Flow(
@@ -367,5 +420,6 @@ FLOW = Flow(
         S.ITEM: Step(on_item, prompt_item, Expect.TEXT),
         S.QUESTION: Step(on_question, prompt_question, Expect.TEXT),
         S.CHOOSE: Step(on_choose, prompt_choose, Expect.TEXT),
+        S.LIST: Step(on_list, prompt_list, Expect.TEXT),
     },
 )

@@ -9,7 +9,18 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from handlers import complaint_flow, followup, menu, plan_flow, staff_flow, tip_flow, tracking
+from handlers import (
+    complaint_flow,
+    followup,
+    free_text,
+    intake_offer,
+    menu,
+    plan_flow,
+    staff_flow,
+    tip_flow,
+    tracking,
+    typed_answers,
+)
 from handlers.codes import find_code, is_only_code
 from handlers.flow import Ctx, Expect, Flow, Step, finish
 from handlers.types import Choice, EventKind, Notice, Reply, Turn
@@ -20,7 +31,14 @@ from storage import org_settings
 
 FLOWS: dict[str, Flow] = {
     flow.name: flow
-    for flow in (complaint_flow.FLOW, tip_flow.FLOW, tracking.FLOW, plan_flow.FLOW, followup.FLOW)
+    for flow in (
+        complaint_flow.FLOW,
+        tip_flow.FLOW,
+        tracking.FLOW,
+        plan_flow.FLOW,
+        followup.FLOW,
+        intake_offer.FLOW,
+    )
 }
 STARTS = {
     menu.COMPLAINT: complaint_flow.FLOW,
@@ -79,6 +97,10 @@ def _in_step(ctx: Ctx, flow: Flow, step: Step, prompt: Reply) -> Turn:
         found = find_code(event.text)
         if found is not None:  # a code pasted mid-flow: answer it, keep the draft
             return _unchanged(ctx, tracking.answer(ctx, found), prompt)
+    if flow is plan_flow.FLOW and event.text and event.choice is None:
+        switched = free_text.switch_from_plan(ctx, event.text)
+        if switched is not None:  # "อยากร้องเรียน…" while browsing: that intake instead
+            return switched
     if event.choice is not None:
         if event.choice not in {c.code for c in prompt.choices}:
             stale = common.STALE_MENU_IN_FLOW if event.choice in STARTS else common.STALE_BUTTON
@@ -89,6 +111,8 @@ def _in_step(ctx: Ctx, flow: Flow, step: Step, prompt: Reply) -> Turn:
     if step.expect == Expect.TEXT and event.text is not None:
         _drop_files(ctx)  # a caption was sent with a photo: the text is what this step wants
         return step.handle(ctx)
+    if step.expect == Expect.CHOICE and event.text:  # say what was read, then ask again
+        return _unchanged(ctx, Reply(typed_answers.unclear(event.text)), prompt)
     problem = common.NEED_TEXT if step.expect == Expect.TEXT else common.NEED_CHOICE
     return _unchanged(ctx, Reply(problem), prompt)
 
@@ -103,10 +127,7 @@ def _idle(ctx: Ctx) -> Turn:
         found = find_code(event.text)
         if found is not None:
             return followup.answer_code(ctx, found)
-        about_plan = plan_flow.answer_plan_question(ctx, event.text)
-        if about_plan is not None:
-            return about_plan
-        return finish(Reply(common.DIDNT_UNDERSTAND), menu.main_menu())
+        return free_text.answer_at_menu(ctx, event.text)
     return finish(Reply(common.NEED_CHOICE), menu.main_menu())
 
 
@@ -140,7 +161,11 @@ def _resolve_typed_choice(ctx: Ctx, prompt: Reply) -> Ctx:
 
 
 def _picked_choice(text: str, prompt: Reply) -> Choice | None:
-    """An exact button label picks that button; so does `2` (or `๒`) for the second."""
+    """An exact button label picks that button; so does `2` (or `๒`) for the second.
+
+    Then what clearly means one button: a close misspelling of its label, or a typed
+    "no"/"yes" where the step has such a button (`handlers.typed_answers`).
+    """
     stripped = text.strip()
     for choice in prompt.choices:
         if stripped == choice.label:
@@ -148,7 +173,7 @@ def _picked_choice(text: str, prompt: Reply) -> Choice | None:
     word = arabic_digits(stripped).rstrip(".)")
     if word.isdigit() and 1 <= int(word) <= len(prompt.choices):
         return prompt.choices[int(word) - 1]
-    return None
+    return typed_answers.meant_choice(stripped, prompt.choices)
 
 
 def _unchanged(ctx: Ctx, *replies: Reply) -> Turn:

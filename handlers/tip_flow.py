@@ -16,8 +16,10 @@ from handlers.cases import TipCategory, file_tip
 from handlers.codes import pretty
 from handlers.flow import Ctx, Expect, Flow, Step, ask, finish, retry, stay
 from handlers.types import Choice, Reply, Turn
+from handlers.understand import understand
 from messages import common
 from messages import tip as msg
+from messages import understand as understand_msg
 from storage.org_settings import peek_deadline_days
 
 NAME = "tip"
@@ -58,14 +60,42 @@ def on_notice(ctx: Ctx) -> Turn:
     return ask(ctx, S.CATEGORY, FLOW)
 
 
+def after_notice(ctx: Ctx, data: dict) -> Turn:
+    """Into the tip flow with the notice already shown (offered from a typed text)."""
+    return ask(ctx, S.CATEGORY, FLOW, data=data)
+
+
 def prompt_category(ctx: Ctx) -> Reply:
-    choices = [Choice(msg.CATEGORY_LABELS[c], CAT + c) for c in TipCategory]
+    """The categories; one proposed from the citizen's own words comes first."""
+    proposed = ctx.data.get("proposed")
+    order = sorted(TipCategory, key=lambda c: c != proposed)
+    choices = [Choice(msg.CATEGORY_LABELS[c], CAT + c) for c in order]
     return Reply(msg.ASK_CATEGORY, menu.with_cancel(*choices))
 
 
 def on_category(ctx: Ctx) -> Turn:
-    category = ctx.event.choice.removeprefix(CAT)
-    return ask(ctx, S.CONDUCT, FLOW, data={**ctx.data, "category": category})
+    """Keep the category; the conduct next, unless it was typed before (then who).
+
+    A typed text is read for its category ("ฮั้วประมูล" is procurement) and, when it tells
+    what happened, kept as the conduct.
+    """
+    data = {k: v for k, v in ctx.data.items() if k != "proposed"}
+    if ctx.event.choice is None:
+        text = ctx.event.text or ""
+        reading = understand(text)
+        if reading.intent != "tip" or reading.category in (None, "other"):
+            return retry(ctx, FLOW, understand_msg.not_a_choice(text))
+        category = reading.category
+        if reading.has_story:
+            data["conduct"] = text
+    else:
+        category = ctx.event.choice.removeprefix(CAT)
+    data["category"] = category
+    checked = inputs.free_text(data.get("conduct"), minimum=MIN_CONDUCT)
+    if checked.problem:
+        data.pop("conduct", None)
+        return ask(ctx, S.CONDUCT, FLOW, data=data)
+    return ask(ctx, S.ACCUSED, FLOW, data={**data, "conduct": checked.value})
 
 
 def prompt_conduct(ctx: Ctx) -> Reply:
@@ -106,7 +136,7 @@ def on_when_where(ctx: Ctx) -> Turn:
 
 
 def prompt_evidence(ctx: Ctx) -> Reply:
-    if ctx.data.get("evidence"):
+    if ctx.data.get("evidence") or ctx.data.get("place_added"):
         first = Choice(common.BUTTON_DONE, EV_DONE)
     else:
         first = Choice(common.BUTTON_SKIP, EV_SKIP)
@@ -123,6 +153,13 @@ def on_evidence(ctx: Ctx) -> Turn:
     )
     if event.location:
         notes.append(msg.LOCATION_NOT_STORED)
+    if event.text and not notes:  # a place in words: kept with "when and where"
+        checked = inputs.free_text(event.text, maximum=500)
+        if checked.problem:
+            return retry(ctx, FLOW, checked.problem)
+        when_where = " ".join(p for p in (data.get("when_where", ""), checked.value) if p)
+        data = {**data, "when_where": when_where, "place_added": True}
+        notes.append(understand_msg.place_saved(checked.value))
     if not notes:
         notes.append(msg.EVIDENCE_NEED_MEDIA)
     return stay(ctx, FLOW, notes, data)
@@ -200,7 +237,7 @@ FLOW = Flow(
     start=start,
     steps={
         S.NOTICE: Step(on_notice, prompt_notice),
-        S.CATEGORY: Step(on_category, prompt_category),
+        S.CATEGORY: Step(on_category, prompt_category, Expect.TEXT),
         S.CONDUCT: Step(on_conduct, prompt_conduct, Expect.TEXT),
         S.ACCUSED: Step(on_accused, prompt_accused, Expect.TEXT),
         S.WHEN_WHERE: Step(on_when_where, prompt_when_where, Expect.TEXT),

@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 
 from handlers.types import Attachment, AttachmentKind, Channel, Event, EventKind, Notice
 from messages import common, complaint, plan, tracking
+from messages import understand as understand_msg
 from storage.models import Complaint, Conversation
 from tests.transcript import Chat
 
@@ -72,11 +73,13 @@ async def test_text_where_a_button_was_expected(make_core):
     await chat.open()
     await chat.press(common.MENU_COMPLAINT)
     before = draft(core)
-    out = await chat.say("อยากร้องเรียนเรื่องถนน")
-    assert common.NEED_CHOICE in out and complaint.ASK_CATEGORY in out
+    out = await chat.say("ขอสอบถามหน่อย")
+    assert understand_msg.not_a_choice("ขอสอบถามหน่อย") in out and complaint.ASK_CATEGORY in out
     out = await chat.say("99")
-    assert common.NEED_CHOICE in out
+    assert understand_msg.not_a_choice("99") in out
     assert draft(core) == before
+    out = await chat.say("อยากร้องเรียนเรื่องถนน")  # clearly the road category
+    assert complaint.ASK_DESCRIPTION in out
 
 
 async def test_a_button_from_an_old_menu_is_answered_politely(make_core):
@@ -173,7 +176,9 @@ async def test_unknown_text_at_the_menu(make_core):
     chat = Chat(make_core())
     await chat.open()
     out = await chat.say("สวัสดีครับ")
-    assert common.DIDNT_UNDERSTAND in out
+    assert understand_msg.GREETING in out and common.MENU_TIP in out
+    out = await chat.say("ขอสูตรต้มยำหน่อย")
+    assert understand_msg.CAN_DO in out and common.DIDNT_UNDERSTAND not in out
     out = await chat.say("๕")
     assert "ช่องทางติดต่อ" in out and "15 วัน" in out
     out = await chat.say("4")

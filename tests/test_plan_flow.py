@@ -3,6 +3,7 @@ engine, router and console adapter."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -14,6 +15,7 @@ from handlers.flow import Ctx, Deps
 from handlers.types import Channel, Event
 from messages import common
 from messages import plan as msg
+from messages import plan_answers as answers_msg
 from storage import orgs
 from storage.files import FileStore
 from storage.plan_samples import SAMPLE_DIR, load_sample_plans
@@ -93,12 +95,14 @@ async def test_several_matches_offer_a_choice(plan_chat):
     assert "ข้อ 12 กิจกรรมเผยแพร่ข้อมูลข่าวสารด้านการจัดซื้อ - จัดจ้าง" in out
 
 
-async def test_no_match_says_so_and_offers_the_dimensions(plan_chat):
+async def test_no_match_says_so_and_offers_the_nearest_items_and_the_dimensions(plan_chat):
     chat = await plan_chat("khokphutsa")
     await chat.press(common.MENU_PLAN)
     await chat.press(msg.BUTTON_ASK)
     out = await chat.say("สร้างสะพานลอยหน้าโรงเรียน")
-    assert msg.NOT_FOUND.format(question="สร้างสะพานลอยหน้าโรงเรียน") in out
+    assert answers_msg.NEAREST.format(question="สร้างสะพานลอยหน้าโรงเรียน") in out
+    assert re.search(r"\[1\] \d+\. ", out)  # the nearest item, one tap away
+    out = await chat.press(msg.BUTTON_DIMENSIONS)
     assert "] มิติ 1 (2 รายการ)" in out
 
 
@@ -234,4 +238,4 @@ async def test_a_plan_question_at_the_menu_with_no_matching_item_offers_the_dime
     chat = await plan_chat("khaothong")
     out = await chat.say("โครงการปลูกป่าชายเลนใช้เงินไปเท่าไร")
     assert msg.NOT_FOUND.split("{")[0] in out
-    assert msg.CHOOSE_DIMENSION in out
+    assert msg.BUTTON_DIMENSIONS in out
