@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -71,7 +72,7 @@ def _subcommands(parser: argparse.ArgumentParser) -> argparse._SubParsersAction:
     raise LookupError("the case group has no subcommands")
 
 
-def moment_of_change(session: Session, org_id: int, code: str, text: str):
+def moment_of_change(session: Session, org_id: int, code: str, text: str) -> datetime:
     """`case status --at DAY`: when on that day to record the change (refuses a day before
     the case's last recorded change, so its history stays in order)."""
     day = parse_day(text)
