@@ -11,7 +11,7 @@ No login and no case content: only the published figures, with tips as totals.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
@@ -28,11 +28,29 @@ from storage import orgs, stats
 from storage.stats_periods import Period, current_fiscal_year, parse_period
 from storage.timeutil import utcnow
 
-CACHE = "public, max-age=300"  # figures change slowly; spare the database a busy page
+FRESH_FOR = timedelta(minutes=5)  # figures change slowly; a busy page must not load the db
+CACHE = f"public, max-age={int(FRESH_FOR.total_seconds())}"
 
 
 def stats_routes(core: Core, *, clock: Callable[[], datetime] = utcnow) -> list[BaseRoute]:
-    """The routes of the public page, reading `core`'s database."""
+    """The routes of the public page, reading `core`'s database.
+
+    A report is kept for FRESH_FOR in this process: a year month by month over a large
+    history takes a second or two, and the page has no login to slow a crowd down.
+    """
+    kept: dict[tuple[str, str], tuple[datetime, stats.Report | None]] = {}
+
+    def cached(slug: str, period: Period) -> stats.Report | None:
+        now = clock()
+        key = (slug, period.slug)
+        hit = kept.get(key)
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        if len(kept) > 1000:  # unknown slugs and many periods: never grow without bound
+            kept.clear()
+        report = build(slug, period)
+        kept[key] = (now + FRESH_FOR, report)
+        return report
 
     def build(slug: str, period: Period) -> stats.Report | None:
         with Session(core.db) as session:
@@ -55,7 +73,7 @@ def stats_routes(core: Core, *, clock: Callable[[], datetime] = utcnow) -> list[
             return problem(400, msg.PAGE_BAD_PERIOD.format(period=typed))
         if period.start > clock():
             return problem(400, msg.PAGE_FUTURE_PERIOD.format(period=msg.period_label(period)))
-        report = await run_in_threadpool(build, slug, period)
+        report = await run_in_threadpool(cached, slug, period)
         if report is None:
             return problem(
                 404, msg.PAGE_NOT_FOUND.format(slug=slug) + " " + msg.PAGE_NOT_FOUND_HINT

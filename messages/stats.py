@@ -91,6 +91,9 @@ PAGE_ERROR_TITLE = "ไม่สามารถแสดงสถิติได
 PAGE_BAD_PERIOD = "ช่วงเวลาไม่ถูกต้อง: {period} (ตัวอย่าง 2567-03, 2567-Q2, 2567-H1, 2567)"
 DEADLINE_NOTE = "ตอบสนองภายในกำหนด = มีการดำเนินการครั้งแรกภายใน {days} วันนับแต่วันรับเรื่อง"
 
+# Words people put before a fiscal year or a quarter when they type a period.
+FISCAL_YEAR_WORDS = ("ปีงบประมาณ", "ปีงบฯ", "ปีงบ", "พ.ศ.", "ปี")
+QUARTER_WORDS = ("ไตรมาสที่", "ไตรมาส")
 QUARTER = "ไตรมาสที่ {n} ปีงบประมาณ {year}"
 HALF = {1: "รอบ 6 เดือนแรก ปีงบประมาณ {year}", 2: "รอบ 6 เดือนหลัง ปีงบประมาณ {year}"}
 YEAR = "ปีงบประมาณ {year}"

@@ -37,25 +37,32 @@ def summary_labels() -> list[str]:
     ]
 
 
+def _with_year_to_date(report: Report) -> bool:
+    """A year, or a span from October, is its own fiscal year to date: one set of columns."""
+    return report.year_to_date is not report.figures
+
+
 def summary_header(report: Report) -> list[str]:
-    ytd = msg.period_label(report.period.fiscal_year_to_date())
-    return [
+    period = msg.period_label(report.period)
+    header = [
         msg.FIGURE_HEADING,
-        f"{msg.STREAM_SHORT['complaint']} ({msg.period_label(report.period)})",
-        f"{msg.STREAM_SHORT['tip']} ({msg.period_label(report.period)})",
-        f"{msg.STREAM_SHORT['complaint']} ({ytd})",
-        f"{msg.STREAM_SHORT['tip']} ({ytd})",
+        f"{msg.STREAM_SHORT['complaint']} ({period})",
+        f"{msg.STREAM_SHORT['tip']} ({period})",
     ]
+    if _with_year_to_date(report):
+        ytd = msg.period_label(report.period.fiscal_year_to_date())
+        header += [f"{msg.STREAM_SHORT['complaint']} ({ytd})", f"{msg.STREAM_SHORT['tip']} ({ytd})"]
+    return header
 
 
 def summary_rows(report: Report) -> list[list[Value]]:
     """One row per figure: the period's two streams, then the fiscal year to date's."""
-    columns = [
-        _figure_rows(report.figures.complaints),
-        _figure_rows(report.figures.tips),
-        _figure_rows(report.year_to_date.complaints),
-        _figure_rows(report.year_to_date.tips),
-    ]
+    columns = [_figure_rows(report.figures.complaints), _figure_rows(report.figures.tips)]
+    if _with_year_to_date(report):
+        columns += [
+            _figure_rows(report.year_to_date.complaints),
+            _figure_rows(report.year_to_date.tips),
+        ]
     return [[label, *(c[i] for c in columns)] for i, label in enumerate(summary_labels())]
 
 
@@ -85,7 +92,9 @@ def month_rows(report: Report) -> list[list[Value]]:
     rows: list[list[Value]] = [
         [msg.period_label(m.period), *_month_values(m.figures)] for m in report.months
     ]
-    if str(report.period.kind) in ("quarter", "half"):
+    if str(report.period.kind) == "quarter" or (
+        str(report.period.kind) == "half" and report.period.number == 2
+    ):
         rows.append([msg.period_label(report.period), *_month_values(report.figures)])
     rows.append(
         [msg.period_label(report.period.fiscal_year_to_date()), *_month_values(report.year_to_date)]

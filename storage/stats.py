@@ -21,7 +21,7 @@ from messages import tip as tip_msg
 from messages.format import BANGKOK
 from messages.tracking import STATUS_LABELS
 from storage.stats_models import StatsCase, StatsRating, StatsStatus
-from storage.stats_periods import Period, PeriodKind, current_fiscal_year, fiscal_year
+from storage.stats_periods import Period
 from storage.timeutil import as_utc
 
 STREAMS = ("complaint", "tip")
@@ -241,23 +241,3 @@ def report(
         year_to_date=ytd,
         months=months,
     )
-
-
-def current_year_period(now: datetime) -> Period:
-    """The public page's default: the fiscal year now running."""
-    return current_fiscal_year(now)
-
-
-__all__ = [
-    "Figures",
-    "MonthFigures",
-    "Period",
-    "PeriodKind",
-    "Rating",
-    "Report",
-    "StreamFigures",
-    "figures",
-    "fiscal_year",
-    "report",
-    "stream_figures",
-]

@@ -17,6 +17,7 @@ from pythainlp.util import thai_digit_to_arabic_digit
 from pythainlp.util.date import thai_full_month_lists
 
 from messages.format import BANGKOK, buddhist_year, fiscal_year_be
+from messages.stats import FISCAL_YEAR_WORDS, QUARTER_WORDS
 
 BE_OFFSET = 543
 
@@ -161,12 +162,26 @@ _PART_FIRST = re.compile(r"^([qh])\s*([1-4])\s*[-/ ]\s*(\d{4})$", re.I)
 _THAI_MONTH = re.compile(r"^([^\d]+?)\s*(\d{2}|\d{4})$")
 
 
+def _words_to_codes(word: str) -> str:
+    """`ไตรมาส 2 ปีงบประมาณ 2567` → `Q2 2567`; `ปีงบ 67` → `2567`."""
+    for quarter_word in QUARTER_WORDS:
+        if word.startswith(quarter_word):
+            word = "Q" + word.removeprefix(quarter_word).strip()
+            break
+    for year_word in FISCAL_YEAR_WORDS:
+        word = word.replace(year_word, " ")
+    word = re.sub(r"\s+", " ", word).strip()
+    if re.fullmatch(r"\d{2}", word):  # a fiscal year in two digits, after a word
+        word = str(2500 + int(word))
+    return word
+
+
 def parse_period(text: str) -> Period | None:
     """`2567-03`, `2024-03`, `03/2567`, `มี.ค. 2567`, `มีนาคม 67`, `2567-Q2`, `2567-H1`, `2567`.
 
     None when the text names no period.
     """
-    word = _plain(text)
+    word = _words_to_codes(_plain(text))
     if match := _NUMERIC_MONTH.match(word):
         return _month_period(_be_year(match[1]), int(match[2]))
     if match := _MONTH_FIRST.match(word):

@@ -13,7 +13,7 @@ import os
 import re
 import shutil
 import subprocess
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -32,6 +32,7 @@ from reports.stats_html import render_html
 from storage import stats
 from storage.stats_periods import parse_period
 from tests.fake_line import serving
+from tests.stats_fixture import run_cli
 from tests.test_stats_figures import khaothong  # noqa: F401  (the fixture's cases)
 from tests.test_stats_outputs import TIP_WORDS
 
@@ -185,3 +186,18 @@ def test_the_page_shows_thai_letters_in_a_browser_not_boxes(khaothong, tmp_path,
         assert shot.size == (1000, 1400)
     if not _system_has_thai_font():  # the check can fail: without Sarabun, Thai is boxes here
         assert not thai_renders(browser, _without_font(html), tmp_path / "broken")
+
+
+async def test_a_busy_page_is_served_from_memory_for_five_minutes(khaothong, capsys):  # noqa: F811
+    now = [datetime(2024, 4, 20, 5, 0, tzinfo=UTC)]
+    app = Starlette(routes=stats_routes(khaothong, clock=lambda: now[0]))
+    async with serving(app) as base, httpx.AsyncClient() as client:
+        before = (await client.get(f"{base}/stats/khaothong/2567-04/csv")).content
+        run_cli(capsys, "case", "add", "--stream", "complaint", "--channel", "phone",
+                "--received", "2567-04-10", "--category", "road", "--text", "ถนนทรุด")  # fmt: skip
+        again = (await client.get(f"{base}/stats/khaothong/2567-04/csv")).content
+        now[0] += timedelta(minutes=6)
+        later = (await client.get(f"{base}/stats/khaothong/2567-04/csv")).content
+    assert again == before
+    row = {r[0]: r[1] for r in csv.reader(io.StringIO(later.decode("utf-8-sig")))}
+    assert row["เมษายน 2567"] == "2"  # C10 and the phone call
