@@ -33,7 +33,7 @@ from sqlmodel import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from reports.stats_json import as_dict
+from handlers.reports.stats_json import as_dict
 from storage import orgs, stats
 from storage.db import is_sqlite, make_engine, migrate
 from storage.stats_models import FOREVER, StatsCase, StatsStatus

@@ -17,8 +17,8 @@ from sqlmodel import Session
 from bot.app import UnknownOrganisation, build_core
 from bot.config import Settings
 from handlers.cases import RESOLUTION_DAYS
+from handlers.reports.stats_outputs import FORMATS, render
 from messages import stats as msg
-from reports.stats_outputs import FORMATS, render
 from storage import stats
 from storage.models import Organisation
 from storage.stats_periods import last_month, parse_period

@@ -21,9 +21,9 @@ from starlette.routing import BaseRoute, Route
 
 from bot.app import Core
 from handlers.cases import RESOLUTION_DAYS
+from handlers.reports.stats_html import render_html, render_message_page
+from handlers.reports.stats_outputs import FORMATS, render
 from messages import stats as msg
-from reports.stats_html import render_html, render_message_page
-from reports.stats_outputs import FORMATS, render
 from storage import orgs, stats
 from storage.stats_periods import Period, current_fiscal_year, parse_period
 from storage.timeutil import utcnow

@@ -13,9 +13,9 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from handlers.reports.stats_chart import render_png
+from handlers.reports.stats_xlsx import render_xlsx
 from messages.stats import summary_text
-from reports.stats_chart import render_png
-from reports.stats_xlsx import render_xlsx
 from storage import stats
 from storage.models import Organisation
 from storage.stats_periods import Period, last_month

@@ -26,9 +26,9 @@ from starlette.applications import Starlette
 from bot.serve import build_web_app
 from bot.stats_web import stats_routes
 from handlers.cases import RESOLUTION_DAYS
+from handlers.reports.stats_html import render_html
 from messages import sample_org
 from messages import stats as msg
-from reports.stats_html import render_html
 from storage import stats
 from storage.stats_periods import parse_period
 from tests.fake_line import serving

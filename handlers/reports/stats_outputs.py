@@ -51,30 +51,30 @@ def _text(report: Report, public: bool) -> bytes:
 
 
 def _json(report: Report) -> bytes:
-    from reports.stats_json import render_json
+    from handlers.reports.stats_json import render_json
 
     return render_json(report).encode()
 
 
 def _png(report: Report) -> bytes:
-    from reports.stats_chart import render_png
+    from handlers.reports.stats_chart import render_png
 
     return render_png(report)
 
 
 def _xlsx(report: Report, public: bool) -> bytes:
-    from reports.stats_xlsx import render_xlsx
+    from handlers.reports.stats_xlsx import render_xlsx
 
     return render_xlsx(report, public=public)
 
 
 def _csv(report: Report) -> bytes:
-    from reports.stats_csv import render_csv
+    from handlers.reports.stats_csv import render_csv
 
     return render_csv(report)
 
 
 def _html(report: Report) -> bytes:
-    from reports.stats_html import render_html
+    from handlers.reports.stats_html import render_html
 
     return render_html(report).encode()

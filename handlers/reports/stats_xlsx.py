@@ -9,10 +9,10 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
+from handlers.reports import stats_tables as tables
+from handlers.reports.fonts import FAMILY
 from messages import stats as msg
 from messages.format import thai_date_long
-from reports import stats_tables as tables
-from reports.fonts import FAMILY
 from storage.stats import Report
 
 HEADER_FILL = "DDEBF7"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 
-from reports import stats_tables as tables
+from handlers.reports import stats_tables as tables
 from storage.stats import Report
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import io
 
+from handlers.reports.fonts import sarabun, sarabun_base64
 from messages import stats as msg
 from messages.format import thai_date_long
-from reports.fonts import sarabun, sarabun_base64
 from storage.stats import Report, StreamFigures
 
 WIDTH_IN, HEIGHT_IN, DPI = 12, 6.75, 100  # 1200 × 675 px: fits a chat image preview

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
+from handlers.reports import stats_tables as tables
+from handlers.reports.fonts import FAMILY, sarabun_base64
 from messages import stats as msg
 from messages.format import thai_date_long
-from reports import stats_tables as tables
-from reports.fonts import FAMILY, sarabun_base64
 from storage.stats import Report
 
 STYLE = """
