@@ -217,7 +217,9 @@ def photos(ctx: Ctx, target: Target, _rest: str) -> Turn:
     keys = case_ops.photo_keys(ctx.session, target)
     if not keys:
         return _view(Reply(msg.NO_PHOTOS))
-    return _view(*[Reply("", image_key=key) for key in keys],
+    count = len(keys)
+    return _view(*[Reply(msg.photo_caption(i, count), image_key=key)
+                   for i, key in enumerate(keys, 1)],
                  Reply(target.key, case_actions(target, photos=False)))  # fmt: skip
 
 

@@ -165,6 +165,10 @@ EXPLANATION_SAVED = "ส่งคำชี้แจงของเรื่อ�
 NO_PHOTOS = "เรื่องนี้ไม่มีรูปภาพ"
 
 
+def photo_caption(number: int, count: int) -> str:
+    return f"รูปที่ {number}/{count}"
+
+
 def new_complaint(code: str, category: str, excerpt: str, due: object, photos: int) -> str:
     lines = [
         "📥 เรื่องร้องเรียนใหม่",

@@ -98,3 +98,17 @@ async def test_an_unreachable_chat_is_given_up_and_a_dead_sender_s_lease_expires
     clock.advance(minutes=3)
     assert await sender.run_once() == 1
     assert recorder.sent[0][2] == f"outbox-{claimed.id}"  # the same key: LINE drops a repeat
+
+
+async def test_serve_wires_the_sender_to_every_channel_that_delivers_and_to_each_turn(make_core):
+    from bot.background import background_runners
+    from bot.scheduler import Scheduler
+
+    core = make_core()
+    channel = Recorder()
+    channel.outbox_channel = "telegram"
+    sender, scheduler = background_runners(core, [channel, object()])
+    assert isinstance(sender, OutboxSender) and isinstance(scheduler, Scheduler)
+    assert sender.deliverers == {"telegram": channel}
+    assert core.engine.after_commit == sender.wake
+    assert "deadline-reminders" in scheduler.jobs
