@@ -112,3 +112,18 @@ async def test_serve_wires_the_sender_to_every_channel_that_delivers_and_to_each
     assert sender.deliverers == {"telegram": channel}
     assert core.engine.after_commit == sender.wake
     assert "deadline-reminders" in scheduler.jobs
+
+
+async def test_delivered_messages_are_pruned_after_a_week_by_the_scheduler(engine):
+    from bot.scheduler import Scheduler
+
+    clock = Clock()
+    queue(engine, clock)
+    queue(engine, clock)
+    await OutboxSender(engine, {"telegram": Recorder([Unreachable()])}, clock).run_once()
+    clock.advance(days=8)
+    queue(engine, clock)  # still waiting: never pruned
+    ran = Scheduler(engine, clock=clock).run_due()
+    assert "outbox-prune" in {name for name, _org, _period in ran}
+    with Session(engine) as session:
+        assert len(session.exec(select(OutboxMessage)).all()) == 1
