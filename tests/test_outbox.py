@@ -127,3 +127,16 @@ async def test_delivered_messages_are_pruned_after_a_week_by_the_scheduler(engin
     assert "outbox-prune" in {name for name, _org, _period in ran}
     with Session(engine) as session:
         assert len(session.exec(select(OutboxMessage)).all()) == 1
+
+
+async def test_two_senders_at_once_deliver_each_message_exactly_once(engine):
+    import asyncio
+
+    clock = Clock()
+    for _ in range(20):
+        queue(engine, clock)
+    recorder = Recorder()
+    senders = [OutboxSender(engine, {"telegram": recorder}, clock, batch=3) for _ in range(2)]
+    counts = await asyncio.gather(*(s.run_once() for s in senders))
+    assert sum(counts) == 20
+    assert len({key for _c, _d, key in recorder.sent}) == 20
