@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from bot.scheduler import Scheduler
 from handlers.codes import pretty
 from messages import common, followup, staff, tracking
-from storage.models import ComplaintStatusChange, Tip
+from storage.models import ComplaintStatusChange, Conversation, Tip
 from storage.staff import Role
 from storage.staff_models import OutboxMessage, Rating, TipAccessLog
 from tests.staff_helpers import (
@@ -108,7 +108,11 @@ async def test_a_question_to_an_informant_is_answered_through_the_code(make_core
 
     out = await informant.say(pretty(code))
     assert "เหตุเกิดวันไหน" in out
-    await informant.press(followup.BUTTON_REPLY)
+    with Session(core.db) as session:  # the look-up leaves no row linking chat and tip
+        rows = session.exec(select(Conversation).where(Conversation.chat_id == "informant"))
+        assert rows.all() == []
+    out = await informant.say(f"{followup.BUTTON_REPLY} {pretty(code)}")
+    assert followup.ASK_REPLY in out
     out = await informant.say("วันที่ 3 ตอนบ่าย มีผู้รับเหมาอีกสองคนเห็น")
     assert followup.REPLY_SENT in out
     heard = await integrity.inbox()
