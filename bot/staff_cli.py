@@ -135,6 +135,7 @@ def _case_show(args: argparse.Namespace) -> int:
                     case.description,
                     len(case_ops.photo_keys(session, target)),
                     case.latitude is not None,
+                    " ".join(filter(None, (case.complainant_name, case.complainant_phone))),
                 )
             )
         print(case_ops.history(session, target))

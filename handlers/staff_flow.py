@@ -191,6 +191,7 @@ def open_case(ctx: Ctx, target: Target, _rest: str) -> Turn:
         target.key, target.category_label, case.status, case.received_at, case.due_on,
         handling.unit, assignee, handling.referred_to, case_ops.excerpt(case.description),
         len(photos), case.latitude is not None,
+        " ".join(filter(None, (case.complainant_name, case.complainant_phone))),
     )  # fmt: skip
     return _view(Reply(text, case_actions(target, photos=bool(photos))))
 
