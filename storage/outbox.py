@@ -38,11 +38,13 @@ def enqueue(
     chat_id: str,
     payload: dict,
     now: datetime,
+    not_before: datetime | None = None,
 ) -> OutboxMessage:
-    """Queue `payload` for `chat_id`; it is delivered once this transaction commits."""
+    """Queue `payload` for `chat_id`; it is delivered once this transaction commits (or at
+    `not_before`, e.g. to send tip notices in rounds that hide the time a tip arrived)."""
     row = OutboxMessage(
         org_id=org_id, channel=channel, chat_id=chat_id, payload=payload, created_at=now,
-        next_attempt_at=now,
+        next_attempt_at=not_before or now,
     )  # fmt: skip
     session.add(row)
     return row
