@@ -358,11 +358,15 @@ def intercept(ctx: Ctx) -> Turn | None:
     event = ctx.event
     raw = (event.choice or event.text or "").strip()
     head, _, arg = raw.partition(" ")
-    head = head.lower()
+    head = head.lower().split("@", 1)[0]  # Telegram: /queue@khaothong_bot
     if head == "/staff" and arg:
         return staff_admin.bind(ctx, arg) if event.is_private else None
     if not event.is_private:
-        return staff_admin.group_command(ctx, head) if head in staff_admin.GROUP_COMMANDS else None
+        # In a group the bot is often @mentioned first (LINE): look for the command anywhere.
+        words = [w.lower().split("@", 1)[0] for w in raw.split()]
+        if staff_admin.GROUP_COMMAND in words:
+            return staff_admin.group_command(ctx, off="off" in words)
+        return None
     in_flow = ctx.flow == FLOW
     if not in_flow and not head.startswith("/"):
         return None  # citizens' turns cost no staff look-up

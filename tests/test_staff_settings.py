@@ -47,7 +47,7 @@ async def test_complaint_notices_go_to_the_staff_group_and_tips_stay_private(mak
 
     refused = await core.engine.handle(in_group("officer", "/staffgroup"))
     assert refused[0].text == common.GROUP_CHAT  # only an administrator may
-    done = await core.engine.handle(in_group("admin", "/staffgroup"))
+    done = await core.engine.handle(in_group("admin", "@บอตเขาทอง /staffgroup@khaothong_bot"))
     assert "กลุ่มนี้" in done[0].text
 
     citizen = Chat(core, chat_id="citizen", user_id="citizen")
