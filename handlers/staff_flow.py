@@ -23,6 +23,7 @@ from messages.format import arabic_digits, local_date
 from messages.tracking import STATUS_LABELS
 from storage import org_settings, staff
 from storage.staff import Role
+from storage.staff_models import StaffMember
 
 FLOW = "staff"
 VIEW = "view"  # showing a staff view: typed numbers pick its buttons
@@ -152,8 +153,6 @@ def tip_queue(ctx: Ctx, _arg: str = "") -> Turn | None:
 def _assignee_name(ctx: Ctx, target: Target) -> str:
     if target.handling.assignee_id is None:
         return ""
-    from storage.staff_models import StaffMember
-
     member = ctx.session.get(StaffMember, target.handling.assignee_id)
     return member.name or str(member.id) if member else ""
 
