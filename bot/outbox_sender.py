@@ -42,8 +42,10 @@ class OutboxSender:
         db: Engine,
         deliverers: dict[str, Deliverer],
         clock: Callable[[], datetime] = utcnow,
+        batch: int = 50,
     ) -> None:
         self.db = db
+        self.batch = batch
         self.deliverers = deliverers
         self.clock = clock
         self._wake = asyncio.Event()
@@ -66,7 +68,9 @@ class OutboxSender:
 
     def _claim(self) -> list[outbox.Claimed]:
         with Session(self.db) as session, session.begin():
-            return outbox.claim(session, self.clock(), channels=tuple(self.deliverers))
+            return outbox.claim(
+                session, self.clock(), channels=tuple(self.deliverers), limit=self.batch
+            )
 
     async def _deliver(self, item: outbox.Claimed) -> int:
         try:

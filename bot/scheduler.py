@@ -85,11 +85,13 @@ def register(name: str, schedule: Schedule, run: Callable[..., object], *, per_o
 def default_jobs() -> dict[str, Job]:
     """The registered jobs, after importing the modules that register them."""
     from handlers import reminders
-    from storage import org_settings
+    from storage import org_settings, outbox
 
     if reminders.JOB_NAME not in JOBS:
         daily = Daily(org_setting=org_settings.reminder_time)
         register(reminders.JOB_NAME, daily, reminders.remind, per_org=True)
+    if "outbox-prune" not in JOBS:
+        register("outbox-prune", Daily(time(3, 0)), outbox.prune)
     return dict(JOBS)
 
 

@@ -7,6 +7,7 @@ in the chat, from the server, for organisations that prefer it.
     complaintbot case status KEY completed --note "..." --internal-note "..."
     complaintbot case note KEY "..." | case assign KEY UNIT | case refer KEY AGENCY
     complaintbot audit
+    complaintbot settings [--deadline-days 15] [--units "สำนักปลัด,กองช่าง"] [--reminder-time 08:00]
 
 KEY is a complaint's tracking code or a tip's staff reference (ทจ-2567-4821).
 """
@@ -136,6 +137,7 @@ def _case_show(args: argparse.Namespace) -> int:
                     case.description,
                     len(case_ops.photo_keys(session, target)),
                     case.latitude is not None,
+                    " ".join(filter(None, (case.complainant_name, case.complainant_phone))),
                 )
             )
         print(case_ops.history(session, target))
@@ -205,6 +207,40 @@ def _audit(args: argparse.Namespace) -> int:
     return 0
 
 
+def _settings(args: argparse.Namespace) -> int:
+    """Show the organisation's settings, changing the ones given first (all or nothing)."""
+    if args.reminder_time is not None:
+        hours, _, minutes = args.reminder_time.partition(":")
+        if not (hours.isdigit() and minutes.isdigit() and int(hours) < 24 and int(minutes) < 60):
+            print(msg.BAD_REMINDER_TIME, file=sys.stderr)
+            return 2
+        args.reminder_time = f"{int(hours):02d}:{int(minutes):02d}"
+    if args.deadline_days is not None and not 1 <= args.deadline_days <= 90:
+        print(msg.BAD_DEADLINE, file=sys.stderr)
+        return 2
+    units = None
+    if args.units is not None:
+        units = [u.strip() for u in args.units.split(",") if u.strip()]
+        if not units:
+            print(msg.NO_UNITS, file=sys.stderr)
+            return 2
+    core = _core(args)
+    with Session(core.db) as session, session.begin():
+        row = org_settings.get(session, core.org_id)
+        changes = {
+            "deadline_days": args.deadline_days, "office_hours": args.office_hours,
+            "contact_channels": args.contact, "units": units,
+            "reminder_time": args.reminder_time,
+        }  # fmt: skip
+        for field, value in changes.items():
+            if value is not None:
+                setattr(row, field, value)
+        session.add(row)
+        print(msg.settings_text(row.deadline_days, row.office_hours, row.contact_channels,
+                                list(row.units), row.reminder_time))  # fmt: skip
+    return 0
+
+
 def _subparsers_of(parser: argparse.ArgumentParser) -> argparse._SubParsersAction:
     return next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
 
@@ -230,6 +266,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     audit = with_org(subparsers.add_parser("audit", help="who viewed which tip's content, when"))
     audit.add_argument("--limit", type=int, default=200)
     audit.set_defaults(func=_audit)
+
+    settings = with_org(subparsers.add_parser(
+        "settings", help="the organisation's rules: deadline, office hours, units, reminder time"
+    ))  # fmt: skip
+    settings.add_argument("--deadline-days", type=int, default=None)
+    settings.add_argument("--office-hours", default=None)
+    settings.add_argument("--contact", default=None, help="contact channels, as citizens read it")
+    settings.add_argument("--units", default=None, help="comma-separated unit names")
+    settings.add_argument("--reminder-time", default=None, help="HH:MM, Asia/Bangkok")
+    settings.set_defaults(func=_settings)
 
     case_sub = _subparsers_of(subparsers.choices["case"])
     # `case status` now takes tip references too, and tells complainants who asked.

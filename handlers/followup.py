@@ -1,8 +1,11 @@
 """The code holder's side of the two-way exchange: questions shown at look-up and answered
 through the code ("ตอบกลับ"), anonymously, and the rating of a completed complaint.
 
-While an answer is being written, the case's code sits in the conversation's draft, which is
-deleted when the flow ends, exactly like a tip being written.
+A look-up of a tip leaves no state behind: its "ตอบกลับ" button carries the code itself (the
+informant just typed it), so no conversation row links the chat to the tip. Only while an
+answer is being written does the draft name the case, deleted when the flow ends, exactly
+like a tip being written. Complaints, which know their chat anyway, keep a short state so
+that typed numbers pick the rating.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from enum import StrEnum
 
 from handlers import case_ops, cases, inputs, menu, outbound, tracking
 from handlers.cases import Status, Stream
-from handlers.codes import CodeProblem, FoundCode
+from handlers.codes import CodeProblem, FoundCode, find_code
 from handlers.flow import Ctx, Expect, Flow, Step, ask, finish, retry
 from handlers.types import Choice, Reply, Turn
 from messages import common
@@ -54,15 +57,25 @@ def answer_code(ctx: Ctx, found: FoundCode) -> Turn:
     questions = case_handling.open_questions(ctx.session, handling)
     if questions:
         text = "\n".join([msg.QUESTIONS_TITLE, *(f"• {q.body}" for q in questions)])
-        data = {"code": found.digits, "handling": handling.id}
+        if handling.stream == Stream.TIP:  # stateless: the button carries the code
+            button = Choice(msg.BUTTON_REPLY, f"{REPLY}:{found.digits}")
+            return finish(reply, Reply(f"{text}\n{msg.REPLY_HINT}", (button, menu.MENU_CHOICE)))
         extra = Reply(text, menu.with_cancel(Choice(msg.BUTTON_REPLY, REPLY)))
-        return Turn([reply, extra], NAME, S.CHOOSE, data)
+        return Turn([reply, extra], NAME, S.CHOOSE, {"handling": handling.id})
     if _rating_due(ctx, handling):
         handling.rating_asked = True
         ctx.session.add(handling)
-        data = {"code": found.digits, "handling": handling.id}
-        return Turn([reply, case_ops.rating_question(handling)], NAME, S.CHOOSE, data)
+        rating = case_ops.rating_question(handling)
+        return Turn([reply, rating], NAME, S.CHOOSE, {"handling": handling.id})
     return finish(reply)
+
+
+def _reply_by_code(ctx: Ctx, digits: str) -> Turn:
+    """`ตอบกลับ` with a code (a button from a look-up, or typed): start writing the answer."""
+    handling = _handling_for_code(ctx, digits)
+    if handling is None or not case_handling.open_questions(ctx.session, handling):
+        return finish(Reply(msg.NO_QUESTION), menu.main_menu())
+    return ask(ctx, S.ANSWER, FLOW, data={"handling": handling.id})
 
 
 def _rating_due(ctx: Ctx, handling: CaseHandling) -> bool:
@@ -180,11 +193,20 @@ def on_comment(ctx: Ctx) -> Turn:
 
 
 def intercept(ctx: Ctx) -> Turn | None:
-    """A rating button pressed from a message the outbox delivered (the chat is at the menu)."""
+    """Buttons pressed while the chat is at the menu: a rating request the outbox delivered,
+    or the reply button of a tip look-up; and "ตอบกลับ" typed with a code."""
     choice = ctx.event.choice or ""
     if choice.startswith(RATE) and ctx.flow != NAME:
         return rate_pressed(ctx, choice)
-    return None
+    if choice.startswith(REPLY + ":"):
+        return _reply_by_code(ctx, choice.removeprefix(REPLY + ":"))
+    text = (ctx.event.text or "").strip()
+    if choice or not text.startswith(msg.BUTTON_REPLY):
+        return None
+    found = find_code(text)
+    if found is None or found.problem is not CodeProblem.OK:
+        return None
+    return _reply_by_code(ctx, found.digits)
 
 
 FLOW = Flow(

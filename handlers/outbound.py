@@ -48,14 +48,16 @@ def send(
     replies: list[Reply],
     now: datetime,
     location: Location | None = None,
+    not_before: datetime | None = None,
 ) -> None:
     """Queue `replies` (and a map pin) for another chat; delivered after this turn commits."""
     payload: dict = {"replies": [_reply_json(r) for r in replies]}
     if location is not None:
         payload["location"] = [location.latitude, location.longitude, location.title]
     outbox.enqueue(
-        session, org_id=org_id, channel=channel, chat_id=chat_id, payload=payload, now=now
-    )
+        session, org_id=org_id, channel=channel, chat_id=chat_id, payload=payload, now=now,
+        not_before=not_before,
+    )  # fmt: skip
 
 
 def decode(payload: dict) -> Delivery:

@@ -77,19 +77,17 @@ def audit(ctx: Ctx, _arg: str = "") -> Turn | None:
     return _done(Reply("\n".join(lines)))
 
 
-def group_command(ctx: Ctx, head: str) -> Turn | None:
+def group_command(ctx: Ctx, *, off: bool) -> Turn | None:
     """`/staffgroup` (or `/staffgroup off`) typed by an administrator inside a group."""
     if authorise(ctx, Role.ADMIN) is None:
         return None
     event = ctx.event
-    words = (event.text or "").split()
-    off = len(words) > 1 and words[1].lower() == "off"
     chat = None if off else event.chat_id
     org_settings.set_staff_group(ctx.session, ctx.org.id, event.channel.value, chat)
     return _done(Reply(msg.GROUP_UNSET if off else msg.GROUP_SET))
 
 
-GROUP_COMMANDS = {"/staffgroup"}
+GROUP_COMMAND = "/staffgroup"
 COMMANDS: dict[str, Callable[[Ctx, str], Turn | None]] = {
     "/invite": invite,
     "/stafflist": staff_list,

@@ -23,6 +23,7 @@ from messages.format import arabic_digits, local_date
 from messages.tracking import STATUS_LABELS
 from storage import org_settings, staff
 from storage.staff import Role
+from storage.staff_models import StaffMember
 
 FLOW = "staff"
 VIEW = "view"  # showing a staff view: typed numbers pick its buttons
@@ -152,8 +153,6 @@ def tip_queue(ctx: Ctx, _arg: str = "") -> Turn | None:
 def _assignee_name(ctx: Ctx, target: Target) -> str:
     if target.handling.assignee_id is None:
         return ""
-    from storage.staff_models import StaffMember
-
     member = ctx.session.get(StaffMember, target.handling.assignee_id)
     return member.name or str(member.id) if member else ""
 
@@ -191,6 +190,7 @@ def open_case(ctx: Ctx, target: Target, _rest: str) -> Turn:
         target.key, target.category_label, case.status, case.received_at, case.due_on,
         handling.unit, assignee, handling.referred_to, case_ops.excerpt(case.description),
         len(photos), case.latitude is not None,
+        " ".join(filter(None, (case.complainant_name, case.complainant_phone))),
     )  # fmt: skip
     return _view(Reply(text, case_actions(target, photos=bool(photos))))
 
@@ -217,7 +217,9 @@ def photos(ctx: Ctx, target: Target, _rest: str) -> Turn:
     keys = case_ops.photo_keys(ctx.session, target)
     if not keys:
         return _view(Reply(msg.NO_PHOTOS))
-    return _view(*[Reply("", image_key=key) for key in keys],
+    count = len(keys)
+    return _view(*[Reply(msg.photo_caption(i, count), image_key=key)
+                   for i, key in enumerate(keys, 1)],
                  Reply(target.key, case_actions(target, photos=False)))  # fmt: skip
 
 
@@ -355,11 +357,15 @@ def intercept(ctx: Ctx) -> Turn | None:
     event = ctx.event
     raw = (event.choice or event.text or "").strip()
     head, _, arg = raw.partition(" ")
-    head = head.lower()
+    head = head.lower().split("@", 1)[0]  # Telegram: /queue@khaothong_bot
     if head == "/staff" and arg:
         return staff_admin.bind(ctx, arg) if event.is_private else None
     if not event.is_private:
-        return staff_admin.group_command(ctx, head) if head in staff_admin.GROUP_COMMANDS else None
+        # In a group the bot is often @mentioned first (LINE): look for the command anywhere.
+        words = [w.lower().split("@", 1)[0] for w in raw.split()]
+        if staff_admin.GROUP_COMMAND in words:
+            return staff_admin.group_command(ctx, off="off" in words)
+        return None
     in_flow = ctx.flow == FLOW
     if not in_flow and not head.startswith("/"):
         return None  # citizens' turns cost no staff look-up

@@ -64,12 +64,12 @@ def on_code(ctx: Ctx) -> Turn:
     found = find_code(ctx.event.text or "", min_digits=4)
     if found is None:
         return retry(ctx, FLOW, msg.NOT_A_CODE)
-    reply = answer(ctx, found)
-    if reply.card is None:
-        return retry(ctx, FLOW, reply.text)
     from handlers import followup  # imports this module
 
-    return followup.answer_code(ctx, found)
+    turn = followup.answer_code(ctx, found)
+    if turn.replies[0].card is None:
+        return retry(ctx, FLOW, turn.replies[0].text)
+    return turn
 
 
 FLOW = Flow(name=NAME, start=start, steps={S.CODE: Step(on_code, prompt_code, Expect.TEXT)})

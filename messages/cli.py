@@ -23,3 +23,20 @@ NOTE_SAVED = "บันทึกภายในของเรื่อง {key}
 ASSIGNED = "มอบหมายเรื่อง {key} ให้{unit}แล้ว"
 REFERRED = "ส่งต่อเรื่อง {key} ไปยัง{agency}แล้ว"
 AUDIT_EMPTY = "ยังไม่มีการเปิดดูเนื้อหาเบาะแส"
+
+
+def settings_text(days: int, hours: str, channels: str, units: list[str], reminder: str) -> str:
+    return "\n".join(
+        [
+            f"กำหนดเวลาดำเนินการ: {days} วัน",
+            f"เวลาทำการ: {hours}",
+            f"ช่องทางติดต่อ: {channels}",
+            f"หน่วยงาน: {', '.join(units)}",
+            f"เวลาเตือนประจำวัน: {reminder} น. (เวลาประเทศไทย)",
+        ]
+    )
+
+
+BAD_REMINDER_TIME = "เวลาเตือนต้องอยู่ในรูป HH:MM เช่น 08:00"
+BAD_DEADLINE = "จำนวนวันต้องเป็นตัวเลข 1–90"
+NO_UNITS = "ต้องมีหน่วยงานอย่างน้อยหนึ่งหน่วย"

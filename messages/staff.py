@@ -75,6 +75,7 @@ def queue_line(key: str, category: str, due: object, extra: str = "") -> str:
 def complaint_card(
     code: str, category: str, status: str, received: object, due: object, unit: str,
     assignee: str, referred: str, excerpt: str, photos: int, has_location: bool,
+    contact: str = "",
 ) -> str:  # fmt: skip
     lines = [
         f"เรื่องร้องเรียน {code}",
@@ -88,6 +89,7 @@ def complaint_card(
     lines += [
         f"รายละเอียด: {excerpt}",
         f"รูปภาพ/ไฟล์: {photos}  ตำแหน่ง: {'มี' if has_location else 'ไม่มี'}",
+        f"ผู้ร้อง: {contact}" if contact else "ผู้ร้อง: ไม่ประสงค์ให้ข้อมูลติดต่อ",
     ]
     return "\n".join(lines)
 
@@ -163,6 +165,10 @@ QUESTION_SAVED = "บันทึกคำถามของเรื่อง {
 ASK_EXPLANATION = "พิมพ์คำชี้แจงถึงผู้ร้องเรื่อง {key} ว่าเหตุใดจึงยังไม่แล้วเสร็จ (ผู้ร้องจะเห็น)"
 EXPLANATION_SAVED = "ส่งคำชี้แจงของเรื่อง {key} ให้ผู้ร้องแล้ว"
 NO_PHOTOS = "เรื่องนี้ไม่มีรูปภาพ"
+
+
+def photo_caption(number: int, count: int) -> str:
+    return f"รูปที่ {number}/{count}"
 
 
 def new_complaint(code: str, category: str, excerpt: str, due: object, photos: int) -> str:

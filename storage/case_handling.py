@@ -6,6 +6,8 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
 from storage.staff_models import CaseHandling, CaseMessage, Rating, TipAccessLog
@@ -20,12 +22,23 @@ def for_case(session: Session, stream: str, case_id: int) -> CaseHandling | None
 
 
 def ensure(session: Session, org_id: int, stream: str, case_id: int) -> CaseHandling:
+    """The case's handling row, created if missing (safely when two turns do it at once:
+    cases filed before the staff side existed get theirs when staff first list them)."""
     row = for_case(session, stream, case_id)
-    if row is None:
-        row = CaseHandling(org_id=org_id, stream=stream, case_id=case_id)
-        session.add(row)
-        session.flush()
-    return row
+    if row is not None:
+        return row
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(
+        insert(CaseHandling)
+        .values(org_id=org_id, stream=stream, case_id=case_id, unit="", referred_to="",
+                notify=False, rating_asked=False)
+        .on_conflict_do_nothing()
+    )  # fmt: skip
+    return session.exec(
+        select(CaseHandling)
+        .where(CaseHandling.stream == stream, CaseHandling.case_id == case_id)
+        .execution_options(populate_existing=True)
+    ).one()
 
 
 def by_reference(session: Session, org_id: int, reference: str) -> CaseHandling | None:

@@ -4,17 +4,28 @@ from __future__ import annotations
 
 from datetime import time
 
-from sqlmodel import Session
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, select
 
 from messages import org_defaults
 from storage.staff_models import OrgSettings
 
 
 def get(session: Session, org_id: int) -> OrgSettings:
-    """The organisation's settings row, created from the seed defaults if missing."""
+    """The organisation's settings row, created from the seed defaults if missing.
+
+    Created with INSERT ... ON CONFLICT DO NOTHING: two first turns at once (two workers on
+    PostgreSQL) must not both try to create it.
+    """
     row = session.get(OrgSettings, org_id)
-    if row is None:
-        row = OrgSettings(
+    if row is not None:
+        return row
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    session.execute(
+        insert(OrgSettings)
+        .values(
             org_id=org_id,
             deadline_days=org_defaults.DEADLINE_DAYS,
             office_hours=org_defaults.OFFICE_HOURS,
@@ -23,9 +34,13 @@ def get(session: Session, org_id: int) -> OrgSettings:
             reminder_time=org_defaults.REMINDER_TIME,
             staff_groups={},
         )
-        session.add(row)
-        session.flush()
-    return row
+        .on_conflict_do_nothing()
+    )
+    return session.exec(
+        select(OrgSettings)
+        .where(OrgSettings.org_id == org_id)
+        .execution_options(populate_existing=True)
+    ).one()
 
 
 def peek_deadline_days(session: Session, org_id: int) -> int:

@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, delete, select
 
 from storage.staff_models import OutboxMessage
 
 MAX_ATTEMPTS = 8
+KEEP_DONE = timedelta(days=7)  # sent or given-up messages are deleted after this
 LEASE = timedelta(minutes=2)  # a claimed row is retried after this if its sender died
 
 
@@ -37,11 +38,13 @@ def enqueue(
     chat_id: str,
     payload: dict,
     now: datetime,
+    not_before: datetime | None = None,
 ) -> OutboxMessage:
-    """Queue `payload` for `chat_id`; it is delivered once this transaction commits."""
+    """Queue `payload` for `chat_id`; it is delivered once this transaction commits (or at
+    `not_before`, e.g. to send tip notices in rounds that hide the time a tip arrived)."""
     row = OutboxMessage(
         org_id=org_id, channel=channel, chat_id=chat_id, payload=payload, created_at=now,
-        next_attempt_at=now,
+        next_attempt_at=not_before or now,
     )  # fmt: skip
     session.add(row)
     return row
@@ -108,3 +111,16 @@ def pending_count(session: Session) -> int:
         )
     ).all()
     return len(rows)
+
+
+def prune(session: Session, now: datetime) -> int:
+    """Delete messages delivered (or given up) more than KEEP_DONE ago: they hold excerpts of
+    complaints and notes, which have no business lingering in a queue."""
+    cutoff = now - KEEP_DONE
+    result = session.exec(
+        delete(OutboxMessage).where(
+            ((OutboxMessage.sent_at.is_not(None)) & (OutboxMessage.sent_at < cutoff))
+            | ((OutboxMessage.gave_up_at.is_not(None)) & (OutboxMessage.gave_up_at < cutoff))
+        )
+    )
+    return result.rowcount

@@ -98,3 +98,45 @@ async def test_an_unreachable_chat_is_given_up_and_a_dead_sender_s_lease_expires
     clock.advance(minutes=3)
     assert await sender.run_once() == 1
     assert recorder.sent[0][2] == f"outbox-{claimed.id}"  # the same key: LINE drops a repeat
+
+
+async def test_serve_wires_the_sender_to_every_channel_that_delivers_and_to_each_turn(make_core):
+    from bot.background import background_runners
+    from bot.scheduler import Scheduler
+
+    core = make_core()
+    channel = Recorder()
+    channel.outbox_channel = "telegram"
+    sender, scheduler = background_runners(core, [channel, object()])
+    assert isinstance(sender, OutboxSender) and isinstance(scheduler, Scheduler)
+    assert sender.deliverers == {"telegram": channel}
+    assert core.engine.after_commit == sender.wake
+    assert "deadline-reminders" in scheduler.jobs
+
+
+async def test_delivered_messages_are_pruned_after_a_week_by_the_scheduler(engine):
+    from bot.scheduler import Scheduler
+
+    clock = Clock()
+    queue(engine, clock)
+    queue(engine, clock)
+    await OutboxSender(engine, {"telegram": Recorder([Unreachable()])}, clock).run_once()
+    clock.advance(days=8)
+    queue(engine, clock)  # still waiting: never pruned
+    ran = Scheduler(engine, clock=clock).run_due()
+    assert "outbox-prune" in {name for name, _org, _period in ran}
+    with Session(engine) as session:
+        assert len(session.exec(select(OutboxMessage)).all()) == 1
+
+
+async def test_two_senders_at_once_deliver_each_message_exactly_once(engine):
+    import asyncio
+
+    clock = Clock()
+    for _ in range(20):
+        queue(engine, clock)
+    recorder = Recorder()
+    senders = [OutboxSender(engine, {"telegram": recorder}, clock, batch=3) for _ in range(2)]
+    counts = await asyncio.gather(*(s.run_once() for s in senders))
+    assert sum(counts) == 20
+    assert len({key for _c, _d, key in recorder.sent}) == 20

@@ -66,3 +66,14 @@ async def test_staff_and_cases_from_the_command_line(db_url, tmp_path, make_core
         db_url, tmp_path, "staff", "remove", member_id
     )
     assert await officer.say("/tips") == await officer.say("/nonsense")
+
+
+def test_organisation_settings_are_shown_and_changed_from_the_command_line(db_url, tmp_path):
+    shown = run(db_url, tmp_path, "settings")
+    assert "15 วัน" in shown and "กองช่าง" in shown and "08:00" in shown
+    changed = run(db_url, tmp_path, "settings", "--deadline-days", "10", "--units",
+                  "สำนักปลัด, กองช่าง ,กองคลัง", "--reminder-time", "7:30")  # fmt: skip
+    assert "10 วัน" in changed and "สำนักปลัด, กองช่าง, กองคลัง" in changed and "07:30" in changed
+    assert msg.BAD_REMINDER_TIME in run(db_url, tmp_path, "settings", "--reminder-time", "25:00",
+                                        code=2)  # fmt: skip
+    assert "10 วัน" in run(db_url, tmp_path, "settings")  # a refused change changed nothing

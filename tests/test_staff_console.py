@@ -8,8 +8,8 @@ from sqlmodel import Session, select
 
 from bot.scheduler import Scheduler
 from handlers.codes import pretty
-from messages import followup, staff, tracking
-from storage.models import ComplaintStatusChange, Tip
+from messages import common, followup, staff, tracking
+from storage.models import ComplaintStatusChange, Conversation, Tip
 from storage.staff import Role
 from storage.staff_models import OutboxMessage, Rating, TipAccessLog
 from tests.staff_helpers import (
@@ -108,7 +108,11 @@ async def test_a_question_to_an_informant_is_answered_through_the_code(make_core
 
     out = await informant.say(pretty(code))
     assert "เหตุเกิดวันไหน" in out
-    await informant.press(followup.BUTTON_REPLY)
+    with Session(core.db) as session:  # the look-up leaves no row linking chat and tip
+        rows = session.exec(select(Conversation).where(Conversation.chat_id == "informant"))
+        assert rows.all() == []
+    out = await informant.say(f"{followup.BUTTON_REPLY} {pretty(code)}")
+    assert followup.ASK_REPLY in out
     out = await informant.say("วันที่ 3 ตอนบ่าย มีผู้รับเหมาอีกสองคนเห็น")
     assert followup.REPLY_SENT in out
     heard = await integrity.inbox()
@@ -131,16 +135,20 @@ async def test_the_morning_reminder_asks_for_an_explanation_of_an_overdue_compla
     citizen = Chat(core, chat_id="citizen", user_id="citizen")
     code = await file_complaint(citizen, notify=True, description=POTHOLE)
     await officer.inbox()
+    await officer.say(f"/take {code}")
+    colleague = Chat(core, chat_id="colleague", user_id="colleague")
+    await colleague.say(f"/staff {invite_code(core, Role.COMPLAINT, 'สมหมาย')}")
     scheduler = Scheduler(core.db, clock=clock)
     scheduler.run_due()  # today's run: nothing is due yet
     assert await officer.inbox() == ""
 
     clock.advance(days=16)
     ran = scheduler.run_due()
-    assert [name for name, _org, _period in ran] == ["deadline-reminders"]
+    assert "deadline-reminders" in {name for name, _org, _period in ran}
     assert scheduler.run_due() == []  # once a day, however often it ticks
     reminder = await officer.inbox()
     assert pretty(code) in reminder and f"[/explain {code}]" in reminder
+    assert await colleague.inbox() == ""  # the case is the officer's: only they are reminded
 
     out = await officer.say(f"/explain {code}")
     out = await officer.say("รอวัสดุจากผู้รับจ้าง คาดว่าเสร็จภายในสัปดาห์หน้า")
@@ -156,3 +164,49 @@ async def test_the_morning_reminder_asks_for_an_explanation_of_an_overdue_compla
     clock.advance(days=1)
     scheduler.run_due()
     assert f"[/explain {code}]" not in await officer.inbox()  # explained: asked no more
+
+
+async def test_a_complainant_not_told_in_chat_hears_back_at_the_next_look_up(make_core):
+    core = make_core()
+    _admin, officer, integrity = await staff_room(core)
+    citizen = Chat(core, chat_id="citizen", user_id="citizen")
+    code = await file_complaint(citizen, notify=False, description=POTHOLE)
+    await officer.inbox()
+
+    await officer.say(f"/ask {code}")
+    await officer.say("หลุมอยู่ฝั่งขาเข้าหรือขาออกหมู่บ้านครับ")
+    assert await citizen.inbox() == ""  # not asked to be told: nothing is pushed
+    out = await citizen.say(pretty(code))
+    assert "ฝั่งขาเข้าหรือขาออก" in out
+    await citizen.press(followup.BUTTON_REPLY)
+    await citizen.say("ฝั่งขาออก ตรงข้ามร้านค้าสหกรณ์")
+    heard = await officer.inbox()
+    assert "ตรงข้ามร้านค้าสหกรณ์" in heard  # a complaint's answer is shown to its officer
+
+    await officer.say(f"/status {code} completed")
+    await officer.say("ซ่อมแล้ว")
+    await officer.press(staff.BUTTON_SKIP_NOTE)
+    assert await citizen.inbox() == ""
+    out = await citizen.say(pretty(code))
+    assert "ซ่อมแล้ว" in out and followup.ASK_RATING in out
+    out = await citizen.say("4")
+    assert followup.ASK_COMMENT in out
+    await citizen.press(common.BUTTON_SKIP)
+    out = await citizen.say(pretty(code))
+    assert followup.ASK_RATING not in out  # asked once only
+    with Session(core.db) as session:
+        assert session.exec(select(Rating)).one().score == 4
+    assert await integrity.inbox() == ""
+
+
+async def test_a_staff_members_own_tip_is_as_unlinked_as_anyones(make_core):
+    core = make_core()
+    _admin, officer, integrity = await staff_room(core)
+    await file_tip(officer, BRIBE)
+    notice = await integrity.inbox()
+    assert reference_in(notice) and "officer" not in notice
+    with Session(core.db) as session:
+        tip = session.exec(select(Tip)).one()
+        assert "officer" not in str(tip.model_dump())
+        targets = {row.chat_id for row in session.exec(select(OutboxMessage)).all()}
+        assert "officer" not in targets  # the filer is told nothing through the outbox

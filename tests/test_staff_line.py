@@ -92,7 +92,7 @@ async def test_an_officers_day_on_line(db_url, tmp_path):
         assert len(fake.pushes(informant.user_id)) == 0  # tips are never pushed
         looked = await informant.say(tip_code)
         assert any("จ่ายให้ใคร" in t for t in texts(looked))
-        await informant.press("f:reply")
+        await informant.press(f"f:reply:{tip_code.replace('-', '')}")
         await informant.say("จ่ายที่ห้องธุรการ วันจันทร์ที่แล้ว")
         await sender.run_once()
         answered = texts(fake.pushes(integrity.user_id))[-1]

@@ -47,7 +47,7 @@ async def test_complaint_notices_go_to_the_staff_group_and_tips_stay_private(mak
 
     refused = await core.engine.handle(in_group("officer", "/staffgroup"))
     assert refused[0].text == common.GROUP_CHAT  # only an administrator may
-    done = await core.engine.handle(in_group("admin", "/staffgroup"))
+    done = await core.engine.handle(in_group("admin", "@บอตเขาทอง /staffgroup@khaothong_bot"))
     assert "กลุ่มนี้" in done[0].text
 
     citizen = Chat(core, chat_id="citizen", user_id="citizen")
@@ -57,3 +57,34 @@ async def test_complaint_notices_go_to_the_staff_group_and_tips_stay_private(mak
         chats = sorted(row.chat_id for row in session.exec(select(OutboxMessage)).all())
     assert chats == ["admin", "group-1"]  # the group, and the tip to the admin in private
     assert await officer.inbox() == ""
+
+
+def test_two_first_turns_at_once_create_the_settings_row_once(engine):
+    """Found by bench/turn_bench.py: concurrent first filings both created the row."""
+    import threading
+    import time
+
+    from storage.models import Organisation
+
+    with Session(engine) as session, session.begin():
+        org = Organisation(slug="new", name="ใหม่")
+        session.add(org)
+        session.flush()
+        org_id = org.id
+    start, failures = threading.Barrier(2), []
+
+    def first_turn() -> None:
+        try:
+            start.wait()
+            with Session(engine) as session, session.begin():
+                assert org_settings.get(session, org_id).deadline_days == 15
+                time.sleep(0.2)  # hold the transaction while the other one arrives
+        except Exception as exc:
+            failures.append(exc)
+
+    threads = [threading.Thread(target=first_turn) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []

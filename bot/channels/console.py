@@ -123,6 +123,9 @@ class ConsoleChannel:
         if self.interactive:
             self.write(msg.HINT)
         self.write(render(replies))
+        waiting = await self.inbox()  # notices that arrived while this chat was closed
+        if waiting:
+            self.write(waiting)
 
     async def send_line(self, line: str) -> str:
         """Process one typed line and return what the bot printed."""
