@@ -60,9 +60,15 @@ def build_web_app(runners: list[ChannelRunner]) -> Starlette:
 
 
 def serve(settings: Settings, core: Core) -> int:
+    from bot.logs import uvicorn_log_config
+    from bot.ops_web import serving_app
+
     runners = configured_channels(settings, core)
     if not runners:
         log.warning("no chat channel is configured; serving only /healthz")
-    app = build_web_app(runners)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+    app = serving_app(settings, core, runners)
+    log_config = uvicorn_log_config(settings.log_format)
+    uvicorn.run(
+        app, host=settings.host, port=settings.port, log_level="info", log_config=log_config
+    )
     return 0

@@ -1,0 +1,179 @@
+"""Operators watch a running bot: `/readyz`, Prometheus metrics, and one log line per turn.
+
+The LINE channel runs for real over HTTP against the fake LINE server, on SQLite and
+PostgreSQL; the metrics are read back in Prometheus text format.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import httpx
+import pytest
+import sqlalchemy as sa
+from prometheus_client import generate_latest
+from prometheus_client.parser import text_string_to_metric_families
+
+from bot import readiness
+from bot.app import Core, build_core
+from bot.channels.line import make_channel
+from bot.logs import JsonFormatter
+from bot.metrics import Metrics
+from bot.ops_web import serving_app
+from handlers import complaint_flow, menu
+from tests.fake_line import FakeLine, serving
+from tests.line_harness import ACCESS_TOKEN, LineBot, line_settings, texts, tracking_code
+
+TEXT = "ไฟถนนดับทั้งซอยมาสามคืนแล้ว"
+
+
+@dataclass
+class Watched:
+    line: LineBot
+    metrics: Metrics
+
+
+@contextlib.asynccontextmanager
+async def watched_bot(db_url, tmp_path, **overrides) -> AsyncIterator[Watched]:
+    fake = FakeLine(access_token=ACCESS_TOKEN)
+    async with serving(fake.app()) as api_url:
+        overrides.setdefault("secret_key_file", tmp_path / "secret.key")
+        settings = line_settings(db_url, tmp_path / "files", api_url, **overrides)
+        core: Core = build_core(settings)
+        channel = make_channel(settings, core)
+        assert channel is not None
+        app = serving_app(settings, core, [channel])
+        try:
+            async with serving(app) as url, httpx.AsyncClient(timeout=30) as http:
+                yield Watched(LineBot(fake, channel, core, url, http), app.metrics)
+        finally:
+            core.db.dispose()
+
+
+def samples(registry) -> dict[tuple[str, tuple], float]:
+    text = generate_latest(registry).decode()
+    found = {}
+    for family in text_string_to_metric_families(text):
+        for s in family.samples:
+            found[(s.name, tuple(sorted(s.labels.items())))] = s.value
+    return found
+
+
+async def file_a_complaint(line: LineBot) -> str:
+    citizen = line.user()
+    await citizen.follow()
+    await citizen.press(menu.COMPLAINT)
+    await citizen.press(complaint_flow.CAT + "road")
+    await citizen.say(TEXT)
+    await citizen.press(complaint_flow.EV_SKIP)
+    await citizen.press(complaint_flow.CONTACT_NO)
+    sent = await citizen.press(complaint_flow.CONFIRM)
+    return tracking_code(sent), citizen.user_id, texts(sent)
+
+
+async def test_a_filed_complaint_shows_in_the_metrics_without_content_or_ids(db_url, tmp_path):
+    async with watched_bot(db_url, tmp_path) as bot:
+        code, user_id, _ = await file_a_complaint(bot.line)
+        bad = await bot.line.post(b"{}", signature="forged")
+        metrics = bot.metrics
+        found = samples(metrics.registry)
+        text = generate_latest(metrics.registry).decode()
+
+    assert bad.status_code == 400
+    line_msg = (("channel", "line"), ("kind", "message"))
+    assert found[("complaintbot_events_received_total", line_msg)] >= 5
+    assert found[("complaintbot_events_received_total", (("channel", "line"), ("kind", "follow")))]
+    assert found[("complaintbot_events_handled_total", (*line_msg, ("outcome", "ok")))] >= 5
+    assert found[("complaintbot_turn_duration_seconds_count", (("channel", "line"),))] >= 6
+    answers = "complaintbot_http_responses_total"
+    assert found[(answers, (("route", "/line/webhook"), ("status", "200")))] >= 6
+    assert found[(answers, (("route", "/line/webhook"), ("status", "400")))] == 1
+    assert found[("complaintbot_open_cases", (("stream", "complaint"),))] == 1
+    assert found[("complaintbot_open_cases", (("stream", "tip"),))] == 0
+    assert found[("complaintbot_overdue_cases", (("stream", "complaint"),))] == 0
+    assert found[("complaintbot_outgoing_messages_waiting", ())] == 0
+    for secret in (code, code.replace("-", ""), user_id, TEXT):
+        assert secret not in text
+
+
+async def test_readyz_answers_ready_and_healthz_lives(db_url, tmp_path):
+    async with watched_bot(db_url, tmp_path) as bot:
+        ready = await bot.line.http.get(bot.line.url + "/readyz")
+        health = await bot.line.http.get(bot.line.url + "/healthz")
+
+    assert ready.status_code == 200
+    assert ready.json() == {
+        "ready": True, "database": "ok", "migrations": "current",
+        "outgoing_backlog": 0, "max_backlog": 500,
+    }  # fmt: skip
+    assert health.status_code == 200
+
+
+async def test_readyz_is_503_while_the_schema_is_behind(db_url, tmp_path):
+    async with watched_bot(db_url, tmp_path) as bot:
+        with bot.line.core.db.begin() as conn:
+            conn.execute(sa.text("update alembic_version set version_num = '0001_core'"))
+        behind = await bot.line.http.get(bot.line.url + "/readyz")
+
+    assert behind.status_code == 503
+    assert behind.json()["migrations"] == "behind"
+
+
+async def test_readyz_is_503_when_outgoing_messages_pile_up(db_url, tmp_path, monkeypatch):
+    monkeypatch.setattr(readiness, "outgoing_backlog", lambda _conn: 20)
+    async with watched_bot(db_url, tmp_path, ready_max_backlog=20) as bot:
+        piled = await bot.line.http.get(bot.line.url + "/readyz")
+        metrics = samples(bot.metrics.registry)
+
+    assert piled.status_code == 503
+    assert piled.json()["outgoing_backlog"] == 20
+    assert metrics[("complaintbot_outgoing_messages_waiting", ())] == 20
+
+
+def test_readiness_says_unreachable_when_the_database_is_gone(tmp_path):
+    dead = sa.create_engine("postgresql+psycopg://nobody@127.0.0.1:1/none")
+    state = readiness.check(dead, 10)
+    assert not state.ready
+    assert state.as_dict()["database"] == "unreachable"
+
+
+@pytest.fixture
+def json_log():
+    records: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(self.format(record))
+
+    handler = Collect()
+    handler.setFormatter(JsonFormatter())
+    logger = logging.getLogger("complaintbot.turns")
+    logger.addHandler(handler)
+    old_level = logger.level
+    logger.setLevel(logging.INFO)
+    yield records
+    logger.removeHandler(handler)
+    logger.setLevel(old_level)
+
+
+async def test_every_turn_logs_one_json_line_with_channel_kind_step_and_duration(
+    db_url, tmp_path, json_log
+):
+    async with watched_bot(db_url, tmp_path) as bot:
+        code, user_id, _ = await file_a_complaint(bot.line)
+
+    lines = [json.loads(line) for line in json_log]
+    assert [line["step"] for line in lines] == [
+        "menu", "complaint.category", "complaint.description", "complaint.evidence",
+        "complaint.contact", "complaint.confirm", "menu",
+    ]  # fmt: skip
+    assert [line["kind"] for line in lines][:2] == ["follow", "message"]
+    assert all(line["channel"] == "line" and line["outcome"] == "ok" for line in lines)
+    assert all(isinstance(line["duration_ms"], float) for line in lines)
+    everything = "\n".join(json_log)
+    for secret in (code, code.replace("-", ""), user_id, TEXT):
+        assert secret not in everything
