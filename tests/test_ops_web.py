@@ -6,52 +6,20 @@ PostgreSQL; the metrics are read back in Prometheus text format.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
 
-import httpx
 import pytest
 import sqlalchemy as sa
 from prometheus_client import generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot import readiness
-from bot.app import Core, build_core
-from bot.channels.line import make_channel
 from bot.logs import JsonFormatter
-from bot.metrics import Metrics
-from bot.ops_web import serving_app
-from handlers import complaint_flow, menu
-from tests.fake_line import FakeLine, serving
-from tests.line_harness import ACCESS_TOKEN, LineBot, line_settings, texts, tracking_code
+from tests.line_harness import LineBot
+from tests.ops_harness import file_complaint, watched_bot
 
 TEXT = "ไฟถนนดับทั้งซอยมาสามคืนแล้ว"
-
-
-@dataclass
-class Watched:
-    line: LineBot
-    metrics: Metrics
-
-
-@contextlib.asynccontextmanager
-async def watched_bot(db_url, tmp_path, **overrides) -> AsyncIterator[Watched]:
-    fake = FakeLine(access_token=ACCESS_TOKEN)
-    async with serving(fake.app()) as api_url:
-        overrides.setdefault("secret_key_file", tmp_path / "secret.key")
-        settings = line_settings(db_url, tmp_path / "files", api_url, **overrides)
-        core: Core = build_core(settings)
-        channel = make_channel(settings, core)
-        assert channel is not None
-        app = serving_app(settings, core, [channel])
-        try:
-            async with serving(app) as url, httpx.AsyncClient(timeout=30) as http:
-                yield Watched(LineBot(fake, channel, core, url, http), app.metrics)
-        finally:
-            core.db.dispose()
 
 
 def samples(registry) -> dict[tuple[str, tuple], float]:
@@ -63,21 +31,14 @@ def samples(registry) -> dict[tuple[str, tuple], float]:
     return found
 
 
-async def file_a_complaint(line: LineBot) -> str:
+async def file_a_complaint(line: LineBot) -> tuple[str, str]:
     citizen = line.user()
-    await citizen.follow()
-    await citizen.press(menu.COMPLAINT)
-    await citizen.press(complaint_flow.CAT + "road")
-    await citizen.say(TEXT)
-    await citizen.press(complaint_flow.EV_SKIP)
-    await citizen.press(complaint_flow.CONTACT_NO)
-    sent = await citizen.press(complaint_flow.CONFIRM)
-    return tracking_code(sent), citizen.user_id, texts(sent)
+    return await file_complaint(citizen, TEXT), citizen.user_id
 
 
 async def test_a_filed_complaint_shows_in_the_metrics_without_content_or_ids(db_url, tmp_path):
     async with watched_bot(db_url, tmp_path) as bot:
-        code, user_id, _ = await file_a_complaint(bot.line)
+        code, user_id = await file_a_complaint(bot.line)
         bad = await bot.line.post(b"{}", signature="forged")
         metrics = bot.metrics
         found = samples(metrics.registry)
@@ -164,7 +125,7 @@ async def test_every_turn_logs_one_json_line_with_channel_kind_step_and_duration
     db_url, tmp_path, json_log
 ):
     async with watched_bot(db_url, tmp_path) as bot:
-        code, user_id, _ = await file_a_complaint(bot.line)
+        code, user_id = await file_a_complaint(bot.line)
 
     lines = [json.loads(line) for line in json_log]
     assert [line["step"] for line in lines] == [
