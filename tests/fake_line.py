@@ -63,6 +63,8 @@ class FakeLine:
     # The channel's webhook settings in the console (GET/PUT /v2/bot/channel/webhook/endpoint).
     webhook_endpoint: str = ""
     webhook_active: bool = False
+    # Stand-in for the console's "Use webhook" switch when the endpoint is set by API.
+    activate_on_put: bool = False
     _tokens: set[str] = field(default_factory=set)
     _retry_keys: set[str] = field(default_factory=set)
 
@@ -276,6 +278,7 @@ class FakeLine:
             if not endpoint.startswith("https://"):
                 return JSONResponse({"message": "Invalid webhook endpoint URL"}, status_code=400)
             self.webhook_endpoint = endpoint
+            self.webhook_active = self.webhook_active or self.activate_on_put
             return JSONResponse({})
         return JSONResponse({"endpoint": self.webhook_endpoint, "active": self.webhook_active})
 
