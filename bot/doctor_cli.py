@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from typing import TextIO
 
@@ -63,6 +64,8 @@ def as_json(results: list[Result]) -> str:
 
 
 def _doctor(args: argparse.Namespace) -> int:
+    # httpx logs every request URL at INFO, and a Bot API URL holds the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     results = run_checks(Settings.from_env())
     if args.json:
         print(as_json(results))

@@ -43,6 +43,8 @@ class Operations:
         core.engine.telemetry.observers.append(self.metrics)
 
     async def start(self) -> None:
+        # The file store exists from the start, so `doctor` and backups find it writable.
+        self.core.files.root.mkdir(parents=True, exist_ok=True)
         port = self.settings.metrics_port
         if port:
             host = self.settings.metrics_host

@@ -6,6 +6,7 @@ updates, an old schema, a missing or weak key. Runs on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import base64
+import logging
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -39,7 +40,7 @@ class Deployment:
     engine: sa.Engine
     key_file: Path
 
-    def doctor(self, capsys, monkeypatch) -> tuple[int, str]:
+    def doctor(self, capsys, monkeypatch, caplog=None) -> tuple[int, str]:
         for name in [
             n for n in os.environ if n.startswith(("COMPLAINTBOT_", "LINE_", "TELEGRAM_"))
         ]:
@@ -47,7 +48,11 @@ class Deployment:
         for name, value in self.env.items():
             monkeypatch.setenv(name, value)
         code = main(["doctor"])
-        return code, capsys.readouterr().out
+        captured = capsys.readouterr()
+        for secret in (TOKEN, LINE_TOKEN, LINE_SECRET):
+            assert secret not in captured.err
+            assert caplog is None or secret not in caplog.text
+        return code, captured.out
 
 
 @pytest.fixture
@@ -84,8 +89,9 @@ def deployment(db_url_and_engine, tmp_path, tmp_path_factory) -> Iterator[Deploy
         telegram.stop()
 
 
-def test_a_healthy_deployment_is_all_green(deployment, capsys, monkeypatch):
-    code, out = deployment.doctor(capsys, monkeypatch)
+def test_a_healthy_deployment_is_all_green(deployment, capsys, monkeypatch, caplog):
+    caplog.set_level(logging.DEBUG)
+    code, out = deployment.doctor(capsys, monkeypatch, caplog)
 
     assert code == 0, out
     assert "[FAIL]" not in out and "[WARN]" not in out

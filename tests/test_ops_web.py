@@ -62,7 +62,9 @@ async def test_a_filed_complaint_shows_in_the_metrics_without_content_or_ids(db_
 
 
 async def test_readyz_answers_ready_and_healthz_lives(db_url, tmp_path):
+    assert not (tmp_path / "files").exists()
     async with watched_bot(db_url, tmp_path) as bot:
+        assert (tmp_path / "files").is_dir(), "serve makes its file store at start"
         ready = await bot.line.http.get(bot.line.url + "/readyz")
         health = await bot.line.http.get(bot.line.url + "/healthz")
 
