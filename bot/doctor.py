@@ -76,6 +76,8 @@ class Doctor:
     settings: Settings
     http: httpx.Client
     now: Callable[[], datetime] = lambda: datetime.now(UTC)
+    # Where sealed columns are declared (the application's tables).
+    metadata: sa.MetaData = field(default_factory=lambda: SQLModel.metadata)
     # Date headers of the platforms' answers, to compare our clock with.
     server_dates: list[tuple[str, datetime, datetime]] = field(default_factory=list)
 
@@ -187,7 +189,7 @@ class Doctor:
         """A table whose sealed values this key cannot open (checks one value per column)."""
         sealed = [
             (table.name, column.name, column.type.purpose)
-            for table in SQLModel.metadata.tables.values()
+            for table in self.metadata.tables.values()
             for column in table.columns
             if isinstance(column.type, crypto.SealedText)
         ]

@@ -22,6 +22,7 @@ from bot.cli import main
 from bot.config import Settings
 from bot.doctor import Doctor, Level
 from messages import doctor as msg
+from storage import crypto
 from tests.fake_line import FakeLine, serving_in_thread
 from tests.fake_telegram import TOKEN, FakeTelegram
 
@@ -259,3 +260,36 @@ def test_a_clock_two_minutes_off_the_platforms_fails(deployment):
     clock = next(r for r in results if r.title == msg.TITLE_CLOCK)
     assert clock.level is Level.FAIL
     assert clock.findings[0].fix == msg.CLOCK_SKEW_FIX
+
+
+def test_a_key_that_did_not_seal_the_stored_data_fails(deployment):
+    """Replacing a lost key with a new one leaves sealed values unreadable: say so."""
+    metadata = sa.MetaData()
+    sealed = sa.Table(
+        "doctor_sealed_probe", metadata,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("body", crypto.SealedText("probe")),
+    )  # fmt: skip
+    metadata.create_all(deployment.engine)
+    sealing_secret = os.urandom(32)
+    other = crypto.Keyring([sealing_secret])
+    with deployment.engine.begin() as conn:
+        blob = other.seal("ข้อความลับ".encode(), "probe")
+        conn.execute(
+            sa.text("insert into doctor_sealed_probe (id, body) values (1, :b)"), {"b": blob}
+        )
+    settings = Settings.from_env(deployment.env)
+    try:
+        with httpx.Client(timeout=10) as http:
+            wrong = Doctor(settings, http, metadata=metadata).secret_key()
+            found = list(wrong)
+        deployment.key_file.write_text(base64.b64encode(sealing_secret).decode())
+        with httpx.Client(timeout=10) as http:
+            fixed = list(Doctor(settings, http, metadata=metadata).secret_key())
+    finally:
+        metadata.drop_all(deployment.engine)
+
+    assert [f.level for f in found] == [Level.FAIL]
+    assert found[0].said == msg.KEY_WRONG.format(table=sealed.name)
+    assert found[0].fix == msg.KEY_WRONG_FIX
+    assert [f.level for f in fixed] == [Level.OK]
