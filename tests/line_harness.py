@@ -47,6 +47,7 @@ def line_settings(db_url: str, files_dir: Path, api_host: str, **overrides: Any)
         line_channel_secret=SECRET,
         line_channel_access_token=ACCESS_TOKEN,
         line_api_host=api_host,
+        secret_key_file=files_dir.parent / "secret.key",  # build_core needs a key
     )
     return dataclasses.replace(settings, **overrides)
 
