@@ -117,7 +117,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     take = subparsers.add_parser(
         "backup", help="copy the database and the file store into one archive, while serving"
     )
-    take.add_argument("--out", required=True, help="archive to write, e.g. backup.tar.gz")
+    take.add_argument("--out", required=True, help="archive to write, e.g. backup.tar")
     take.set_defaults(func=_backup)
 
     put = subparsers.add_parser("restore", help="restore an archive into an empty deployment")

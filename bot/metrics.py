@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from prometheus_client import CollectorRegistry, Counter, Histogram
@@ -100,15 +101,29 @@ class Metrics:
         )  # fmt: skip
         if db is not None:
             r.register(CaseGauges(db))
+        # Label lookups cost more than the increments: keep each child once it exists.
+        self._received: dict[tuple[str, str], Any] = {}
+        self._handled: dict[tuple[str, str, str], Any] = {}
+        self._seconds: dict[str, Any] = {}
 
     # -- handlers.telemetry.TurnObserver ------------------------------------------------
 
     def received(self, channel: str, kind: str) -> None:
-        self.events_received.labels(channel, kind).inc()
+        child = self._received.get((channel, kind))
+        if child is None:
+            child = self._received[(channel, kind)] = self.events_received.labels(channel, kind)
+        child.inc()
 
     def handled(self, record: TurnRecord) -> None:
-        self.events_handled.labels(record.channel, record.kind, record.outcome.value).inc()
-        self.turn_seconds.labels(record.channel).observe(record.seconds)
+        key = (record.channel, record.kind, record.outcome.value)
+        child = self._handled.get(key)
+        if child is None:
+            child = self._handled[key] = self.events_handled.labels(*key)
+        child.inc()
+        timer = self._seconds.get(record.channel)
+        if timer is None:
+            timer = self._seconds[record.channel] = self.turn_seconds.labels(record.channel)
+        timer.observe(record.seconds)
 
     # -- for senders (the outbox's sender records each delivery here) ---------------------
 

@@ -43,12 +43,12 @@ step "printf '1\\n1\\nถนนหน้าวัดเขาทองเป็�
 printf '1\n1\nถนนหน้าวัดเขาทองเป็นหลุมลึก รถล้มบ่อย\nข้าม\n2\n1\n' | deploy/complaintbot-admin chat --chat first-citizen > $G/chat.txt
 grep -A1 'เรียบร้อยแล้ว' $G/chat.txt
 CODE=$(grep -o '[0-9]\{4\}-[0-9]\{4\}-[0-9]\{4\}-[0-9]\{4\}' $G/chat.txt | head -1)
-run "deploy/complaintbot-admin backup --out $BK/complaintbot-\$(date -u +%Y%m%dT%H%M%SZ).tar.gz"
+run "deploy/complaintbot-admin backup --out $BK/complaintbot-\$(date -u +%Y%m%dT%H%M%SZ).tar"
 run "psql -q -h $PGHOST -U postgres -c 'create database golive_drill'"
-run "mkdir -p $G/drill && COMPLAINTBOT_DATABASE_URL=postgresql+psycopg://postgres@$PGHOST:5432/golive_drill COMPLAINTBOT_FILES_DIR=$G/drill/files $APP/.venv/bin/complaintbot restore $BK/complaintbot-*.tar.gz"
+run "mkdir -p $G/drill && COMPLAINTBOT_DATABASE_URL=postgresql+psycopg://postgres@$PGHOST:5432/golive_drill COMPLAINTBOT_FILES_DIR=$G/drill/files $APP/.venv/bin/complaintbot restore $BK/complaintbot-*.tar"
 step "# the drill: the restored copy answers the citizen's code"
 run "echo \$CODE | COMPLAINTBOT_DATABASE_URL=postgresql+psycopg://postgres@$PGHOST:5432/golive_drill COMPLAINTBOT_FILES_DIR=$G/drill/files COMPLAINTBOT_SECRET_KEY_FILE=$ETC/secret.key $APP/.venv/bin/complaintbot chat --chat drill | sed -n '/^คุณ>/,\$p' | head -9"
-run "stat -c '%A %n' $G/var/lib/complaintbot/files $BK/*.tar.gz"
+run "stat -c '%A %n' $G/var/lib/complaintbot/files $BK/*.tar"
 run "deploy/complaintbot-admin doctor; echo \"exit status \$?\""
 kill -INT $SERVE; wait $SERVE || true
 kill $FAKE; wait $FAKE || true

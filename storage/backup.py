@@ -1,6 +1,7 @@
 """Backups that can be taken while the bot serves, and restored into an empty deployment.
 
-One archive (tar.gz) holds the database, the file store and a manifest: when it was taken,
+One archive (a tar file; photos and videos are compressed already, so only the database is
+gzipped inside it) holds the database, the file store and a manifest: when it was taken,
 the schema version, the rows per table, and a checksum of every member. The database copy
 is consistent (SQLite's online backup API; on PostgreSQL `pg_dump` inside an exported
 snapshot, which the row counts are read from too). Files are copied after the database, so
@@ -14,6 +15,7 @@ is never read here, let alone archived. Keep the key somewhere else (see the REA
 from __future__ import annotations
 
 import contextlib
+import gzip
 import hashlib
 import io
 import json
@@ -38,7 +40,7 @@ from storage.schema import current_revisions
 FORMAT = 1
 ROOT = "complaintbot-backup"
 MANIFEST = f"{ROOT}/manifest.json"
-SQLITE_MEMBER = f"{ROOT}/database.sqlite3"
+SQLITE_MEMBER = f"{ROOT}/database.sqlite3.gz"
 PG_MEMBER = f"{ROOT}/database.pgdump"
 FILES_PREFIX = f"{ROOT}/files/"
 # Tables whose rows name a stored file (key column), to report files a row names but the
@@ -132,7 +134,7 @@ def create(
             fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with (
                 os.fdopen(fd, "wb") as raw,
-                tarfile.open(fileobj=raw, mode="w:gz", compresslevel=3) as tar,
+                tarfile.open(fileobj=raw, mode="w") as tar,
             ):
                 database = {
                     "member": snapshot.member,
@@ -200,7 +202,11 @@ def _sqlite_snapshot(url: str, tmp: Path) -> _Snapshot:
             tables, keys, schema = _describe(conn)
     finally:
         snap_engine.dispose()
-    return _Snapshot(copy, SQLITE_MEMBER, schema, tables, keys)
+    packed = tmp / "database.sqlite3.gz"
+    with open(copy, "rb") as raw, gzip.open(packed, "wb", compresslevel=6) as out:
+        shutil.copyfileobj(raw, out, 1024 * 1024)
+    copy.unlink()
+    return _Snapshot(packed, SQLITE_MEMBER, schema, tables, keys)
 
 
 def _pg_snapshot(engine: Engine, url: str, tmp: Path) -> _Snapshot:
@@ -330,7 +336,7 @@ def restore(
 
 
 def read_manifest(archive: Path) -> Manifest:
-    with tarfile.open(archive, mode="r:gz") as tar:
+    with tarfile.open(archive, mode="r:*") as tar:
         member = tar.extractfile(MANIFEST)
         if member is None:
             raise BackupError("no_manifest")
@@ -344,7 +350,7 @@ def _unpack(archive: Path, staging: Path, progress: Progress) -> tuple[Manifest,
     database: Path | None = None
     done = 0
     try:
-        with tarfile.open(archive, mode="r|gz") as tar:
+        with tarfile.open(archive, mode="r|*") as tar:
             for member in tar:
                 name = member.name
                 if (
@@ -413,7 +419,8 @@ def _install_sqlite(database: Path, url: str) -> list[Path]:
         set_aside.append(_set_aside(target))
     for suffix in ("-wal", "-shm"):
         Path(f"{target}{suffix}").unlink(missing_ok=True)
-    shutil.copyfile(database, target)
+    with gzip.open(database, "rb") as packed, open(target, "wb") as out:
+        shutil.copyfileobj(packed, out, 1024 * 1024)
     os.chmod(target, 0o600)
     return set_aside
 
@@ -522,5 +529,5 @@ def _sha256_file(path: Path) -> str:
 
 
 def iter_members(archive: Path) -> Iterator[str]:
-    with tarfile.open(archive, mode="r:gz") as tar:
+    with tarfile.open(archive, mode="r:*") as tar:
         yield from tar.getnames()

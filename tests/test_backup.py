@@ -156,7 +156,7 @@ async def test_a_backup_under_load_restores_every_case_change_and_file(db_url, t
             if stage == "files":
                 time.sleep(0.003)  # a slow disk: the bot keeps taking events meanwhile
 
-        archive = tmp_path / "backups" / "complaintbot.tar.gz"
+        archive = tmp_path / "backups" / "complaintbot.tar"
         manifest = await asyncio.to_thread(
             backup.create, db_url, core.settings.files_dir, archive, progress=slow_disk
         )
@@ -233,7 +233,7 @@ def test_restore_refuses_a_deployment_with_data_unless_forced(
 ):
     files = tmp_path / "data" / "files"
     FileStore(files).save(b"evidence", suffix="jpg")
-    archive = tmp_path / "b.tar.gz"
+    archive = tmp_path / "b.tar"
     backup.create(db_url, files, archive)
     for name, value in {
         "COMPLAINTBOT_DATABASE_URL": db_url,
@@ -258,7 +258,7 @@ def test_restore_refuses_a_deployment_with_data_unless_forced(
 
 def test_a_damaged_archive_is_refused_and_nothing_is_touched(db_url, tmp_path, elsewhere):
     target_url, target_files = elsewhere
-    archive = tmp_path / "b.tar.gz"
+    archive = tmp_path / "b.tar"
     FileStore(tmp_path / "files").save(b"evidence", suffix="jpg")
     backup.create(db_url, tmp_path / "files", archive)
     data = bytearray(archive.read_bytes())
@@ -282,7 +282,7 @@ def test_the_backup_command_prints_counts_and_where_the_key_is(
     monkeypatch.setenv("COMPLAINTBOT_DATABASE_URL", db_url)
     monkeypatch.setenv("COMPLAINTBOT_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("COMPLAINTBOT_SECRET_KEY_FILE", "/etc/complaintbot/secret.key")
-    out_file = tmp_path / "b.tar.gz"
+    out_file = tmp_path / "b.tar"
 
     assert main(["backup", "--out", str(out_file)]) == 0
 
