@@ -62,6 +62,12 @@ ERRORS = {
         "ไฟล์สำรองนี้มาจาก {archive} กู้คืนลง {target} ไม่ได้",
         "this is a {archive} backup; it cannot be restored into {target}",
     ),
+    "wrong_schema": Say(
+        "ไฟล์สำรองนี้มาจาก schema {archive} แต่ฐานข้อมูลปลายทางใช้ schema {target} "
+        "ให้ตั้ง search_path ใน COMPLAINTBOT_DATABASE_URL เป็น {archive}",
+        "this dump is of schema {archive}, but the target database uses schema {target}; "
+        "set the search_path in COMPLAINTBOT_DATABASE_URL to {archive}",
+    ),
     "bad_archive": Say(
         "ไฟล์สำรองเสียหายหรือไม่ใช่ไฟล์ของ complaintbot ({error})",
         "the archive is damaged or not a complaintbot backup ({error})",

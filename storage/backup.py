@@ -429,6 +429,9 @@ def _install_pg(engine: Engine, url: str, dump: Path, manifest: Manifest) -> Non
     pg_schema = str(manifest.database.get("pg_schema") or "public")
     with engine.begin() as conn:
         major = int(conn.execute(sa.text("show server_version_num")).scalar_one()) // 10000
+        looks_in = _first_schema(conn.execute(sa.text("show search_path")).scalar_one())
+        if looks_in != pg_schema:
+            raise BackupError("wrong_schema", archive=pg_schema, target=looks_in)
         exists = conn.execute(
             sa.text("select 1 from information_schema.schemata where schema_name = :s"),
             {"s": pg_schema},
@@ -456,6 +459,15 @@ def _install_pg(engine: Engine, url: str, dump: Path, manifest: Manifest) -> Non
         result = subprocess.run(command, env=env, capture_output=True, text=True)
     if result.returncode != 0:
         raise BackupError("pg_restore_failed", error=_last_line(result.stderr))
+
+
+def _first_schema(search_path: str) -> str:
+    """The schema tables are created in: the first of the search path, `$user` aside."""
+    for part in search_path.split(","):
+        name = part.strip().strip('"')
+        if name and name != "$user":
+            return name
+    return "public"
 
 
 def _verify_counts(engine: Engine, manifest: Manifest, progress: Progress) -> None:

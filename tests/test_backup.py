@@ -276,6 +276,28 @@ def test_a_damaged_archive_is_refused_and_nothing_is_touched(db_url, tmp_path, e
     engine.dispose()
 
 
+def test_a_postgresql_dump_is_not_restored_into_another_schema(db_url, tmp_path):
+    if not db_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL schemas only")
+    archive = tmp_path / "b.tar"
+    backup.create(db_url, tmp_path / "files", archive)
+    other = f"t_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(POSTGRES_URL)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'create schema "{other}"'))
+    target = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={other}"})
+    try:
+        with pytest.raises(backup.BackupError) as refused:
+            backup.restore(archive, target.render_as_string(hide_password=False), tmp_path / "r")
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'drop schema "{other}" cascade'))
+        admin.dispose()
+
+    assert refused.value.code == "wrong_schema"
+    assert refused.value.details["target"] == other
+
+
 def test_the_backup_command_prints_counts_and_where_the_key_is(
     db_url, tmp_path, capsys, monkeypatch
 ):

@@ -6,6 +6,7 @@ updates, an old schema, a missing or weak key. Runs on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import base64
+import json
 import logging
 import os
 import time
@@ -101,6 +102,10 @@ def test_a_healthy_deployment_is_all_green(deployment, capsys, monkeypatch, capl
     assert msg.LINE_OK.format(name="อบต.เขาทอง", endpoint=PUBLIC + "/line/webhook").th in out
     assert "@khaothong_test_bot" in out
     assert msg.ALL_GREEN.en in out
+    code, out = main(["doctor", "--json"]), capsys.readouterr().out
+    report = json.loads(out)
+    assert code == 0 and report["ok"] is True
+    assert {c["check"]: c["level"] for c in report["checks"]}["LINE"] == "ok"
     assert TOKEN not in out and LINE_TOKEN not in out and LINE_SECRET not in out
 
 
