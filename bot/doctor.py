@@ -193,9 +193,10 @@ class Doctor:
             for column in table.columns
             if isinstance(column.type, crypto.SealedText)
         ]
-        if not sealed:
-            return None
-        engine = make_engine(self.settings.database_url)
+        url = self.settings.database_url
+        if not sealed or (url.startswith("sqlite") and not Path(url.split("///", 1)[-1]).exists()):
+            return None  # nothing sealed to try (and never create a database file here)
+        engine = make_engine(url)
         try:
             with engine.connect() as conn:
                 for table, column, purpose in sealed:
