@@ -48,7 +48,10 @@ class Telemetry:
 
     def received(self, channel: str, kind: str) -> None:
         for observer in self.observers:
-            observer.received(channel, kind)
+            try:
+                observer.received(channel, kind)
+            except Exception:  # counting must never cost a citizen their turn
+                log.exception("turn observer failed")
 
     def handled(self, record: TurnRecord) -> None:
         log.info(
@@ -58,4 +61,7 @@ class Telemetry:
                    "outcome": str(record.outcome), "duration_ms": round(record.seconds * 1000, 1)},
         )  # fmt: skip
         for observer in self.observers:
-            observer.handled(record)
+            try:
+                observer.handled(record)
+            except Exception:
+                log.exception("turn observer failed")

@@ -16,8 +16,10 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bot import readiness
 from bot.logs import JsonFormatter
+from messages import complaint as complaint_msg
 from tests.line_harness import LineBot
 from tests.ops_harness import file_complaint, watched_bot
+from tests.transcript import Chat
 
 TEXT = "ไฟถนนดับทั้งซอยมาสามคืนแล้ว"
 
@@ -140,3 +142,22 @@ async def test_every_turn_logs_one_json_line_with_channel_kind_step_and_duration
     everything = "\n".join(json_log)
     for secret in (code, code.replace("-", ""), user_id, TEXT):
         assert secret not in everything
+
+
+class BrokenObserver:
+    def received(self, channel: str, kind: str) -> None:
+        raise RuntimeError("metrics backend gone")
+
+    def handled(self, record) -> None:
+        raise RuntimeError("metrics backend gone")
+
+
+async def test_a_failing_metrics_observer_never_costs_a_citizen_their_turn(make_core):
+    core = make_core()
+    core.engine.telemetry.observers.append(BrokenObserver())
+    chat = Chat(core)
+    await chat.open()
+
+    answer = await chat.say("1")
+
+    assert complaint_msg.ASK_CATEGORY in answer
