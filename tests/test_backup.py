@@ -6,8 +6,11 @@ status change and file is compared. On SQLite and PostgreSQL.
 from __future__ import annotations
 
 import asyncio
+import base64
+import gzip
 import os
 import random
+import subprocess
 import tarfile
 import time
 import uuid
@@ -24,7 +27,7 @@ from bot.cli import main
 from bot.config import Settings
 from handlers.cases import Status, change_status, file_tip, find_case
 from messages.backup import ERRORS
-from storage import backup
+from storage import backup, crypto
 from storage.db import make_engine
 from storage.files import FileStore
 from storage.models import (
@@ -35,7 +38,7 @@ from storage.models import (
     TipStatusChange,
 )
 from storage.timeutil import utcnow
-from tests.conftest import POSTGRES_URL
+from tests.conftest import POSTGRES_URL, TEST_SECRET
 from tests.ops_harness import file_complaint, watched_bot
 from tests.transcript import Chat
 
@@ -323,3 +326,44 @@ def test_a_missing_pg_dump_is_named_with_the_package_to_install(monkeypatch, tmp
     assert missing.value.code == "no_pg_tool"
     assert missing.value.details == {"tool": "pg_dump", "major": 99}
     assert "postgresql-client-{major}" in ERRORS["no_pg_tool"].en
+
+
+def test_sealed_content_stays_sealed_and_the_key_stays_out(db_url, engine, tmp_path, test_keyring):
+    """Whatever a table seals is archived as ciphertext, and the key text is nowhere in it."""
+    metadata = sa.MetaData()
+    probe = sa.Table(
+        "backup_sealed_probe", metadata,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("body", crypto.SealedText("probe")),
+    )  # fmt: skip
+    metadata.create_all(engine)
+    with engine.begin() as conn:
+        conn.execute(probe.insert().values(id=1, body=TIP_TEXT))
+        blob = conn.execute(sa.text("select body from backup_sealed_probe")).scalar_one()
+    key_text = base64.b64encode(TEST_SECRET).decode()
+    archive = tmp_path / "b.tar"
+    try:
+        backup.create(db_url, tmp_path / "files", archive)
+    finally:
+        metadata.drop_all(engine)
+
+    database = _database_text(archive, tmp_path)
+    sealed = bytes(blob)
+    assert sealed in database or sealed.hex().encode() in database  # the row is there, sealed
+    raw = archive.read_bytes()
+    for secret in (TIP_TEXT.encode(), TEST_SECRET, key_text.encode()):
+        assert secret not in database and secret not in raw
+
+
+def _database_text(archive: Path, tmp_path: Path) -> bytes:
+    """The archived database as bytes one can search: the SQLite file, or the dump as SQL."""
+    with tarfile.open(archive) as tar:
+        names = tar.getnames()
+        if backup.SQLITE_MEMBER in names:
+            return gzip.decompress(tar.extractfile(backup.SQLITE_MEMBER).read())
+        tar.extract(backup.PG_MEMBER, tmp_path, filter="data")
+    dump = tmp_path / backup.PG_MEMBER
+    pg_restore = backup.find_pg_tool("pg_restore", 0)  # any version can print a dump as SQL
+    return subprocess.run(
+        [pg_restore, "--file=-", str(dump)], capture_output=True, check=True
+    ).stdout
