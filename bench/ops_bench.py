@@ -3,7 +3,7 @@ deployment with many cases and photos, on SQLite and PostgreSQL.
 
 Run by hand: `.venv/bin/python bench/ops_bench.py [--cases 2000] [--files 500] [--kb 200]`.
 Prints microseconds per turn for the counters and the log line, and seconds and MB/s for
-`backup.create` and `backup.restore`. Nothing is asserted.
+`backup.create` and `restore.restore`. Nothing is asserted.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bot.metrics import Metrics
 from handlers.cases import file_complaint
 from handlers.telemetry import Telemetry, TurnRecord
-from storage import backup, crypto
+from storage import backup, crypto, restore
 from storage.db import make_engine, migrate
 from storage.files import FileStore
 from storage.models import Organisation
@@ -87,7 +87,7 @@ def backup_round(name: str, url: str, target: str, tmp: Path, args) -> None:
     print(f"  {name} backup: {took:.2f} s for {args.cases} cases and {size_mb:.0f} MB of "
           f"files ({size_mb / took:.0f} MB/s), archive {archive_mb:.0f} MB")  # fmt: skip
     start = time.perf_counter()
-    backup.restore(out, target, tmp / "restored-files")
+    restore.restore(out, target, tmp / "restored-files")
     took = time.perf_counter() - start
     print(f"  {name} restore: {took:.2f} s ({size_mb / took:.0f} MB/s)")
 

@@ -15,7 +15,8 @@ from tqdm import tqdm
 from bot.config import Settings
 from messages import backup as msg
 from messages.doctor import Say
-from storage import backup
+from storage import backup, restore
+from storage.backup_archive import BackupError
 
 
 class _Bars:
@@ -48,7 +49,7 @@ def _say(said: Say, *, err: bool = False) -> None:
     print(said.en, file=out)
 
 
-def _error(exc: backup.BackupError) -> int:
+def _error(exc: BackupError) -> int:
     details = {k: (msg.YES if v is True else msg.NO if v is False else v)
                for k, v in exc.details.items()}  # fmt: skip
     _say(msg.ERRORS[exc.code].format(**details), err=True)
@@ -70,7 +71,7 @@ def _backup(args: argparse.Namespace) -> int:
         manifest = backup.create(
             settings.database_url, settings.files_dir, Path(args.out), progress=bars
         )
-    except backup.BackupError as exc:
+    except BackupError as exc:
         bars.close()
         return _error(exc)
     bars.close()
@@ -92,11 +93,11 @@ def _restore(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     bars = _Bars()
     try:
-        restored = backup.restore(
+        restored = restore.restore(
             Path(args.file), settings.database_url, settings.files_dir,
             force=args.force, progress=bars,
         )  # fmt: skip
-    except backup.BackupError as exc:
+    except BackupError as exc:
         bars.close()
         return _error(exc)
     bars.close()

@@ -27,7 +27,8 @@ from bot.cli import main
 from bot.config import Settings
 from handlers.cases import Status, change_status, file_tip, find_case
 from messages.backup import ERRORS
-from storage import backup, crypto
+from storage import backup, crypto, pg_tools, restore
+from storage.backup_archive import PG_MEMBER, SQLITE_MEMBER, BackupError, read_manifest
 from storage.db import make_engine
 from storage.files import FileStore
 from storage.models import (
@@ -180,7 +181,7 @@ async def test_a_backup_under_load_restores_every_case_change_and_file(db_url, t
         names = tar.getnames()
     assert not any("secret" in n or n.endswith(".key") for n in names)
 
-    restored = backup.restore(archive, target_url, target_files)
+    restored = restore.restore(archive, target_url, target_files)
     copy = rows(target_url)
 
     # The copy is one moment: counts match the manifest, and every restored row is the
@@ -268,8 +269,8 @@ def test_a_damaged_archive_is_refused_and_nothing_is_touched(db_url, tmp_path, e
     data[len(data) // 2] ^= 0xFF
     archive.write_bytes(bytes(data))
 
-    with pytest.raises(backup.BackupError) as refused:
-        backup.restore(archive, target_url, target_files)
+    with pytest.raises(BackupError) as refused:
+        restore.restore(archive, target_url, target_files)
 
     assert refused.value.code in ("bad_archive", "checksum")
     assert not target_files.exists()
@@ -290,8 +291,8 @@ def test_a_postgresql_dump_is_not_restored_into_another_schema(db_url, tmp_path)
         conn.execute(sa.text(f'create schema "{other}"'))
     target = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={other}"})
     try:
-        with pytest.raises(backup.BackupError) as refused:
-            backup.restore(archive, target.render_as_string(hide_password=False), tmp_path / "r")
+        with pytest.raises(BackupError) as refused:
+            restore.restore(archive, target.render_as_string(hide_password=False), tmp_path / "r")
     finally:
         with admin.begin() as conn:
             conn.execute(sa.text(f'drop schema "{other}" cascade'))
@@ -314,15 +315,15 @@ def test_the_backup_command_prints_counts_and_where_the_key_is(
     out = capsys.readouterr().out
     assert "backup written" in out and "schema 0002_plans" in out
     assert "/etc/complaintbot/secret.key" in out and "not in the archive" in out
-    manifest = backup.read_manifest(out_file)
+    manifest = read_manifest(out_file)
     assert manifest.tables["organisation"] == 0 and manifest.schema == ("0002_plans",)
 
 
 def test_a_missing_pg_dump_is_named_with_the_package_to_install(monkeypatch, tmp_path):
-    monkeypatch.setattr(backup.shutil, "which", lambda _name: None)
-    monkeypatch.setattr(backup.Path, "glob", lambda self, pattern: iter(()))
-    with pytest.raises(backup.BackupError) as missing:
-        backup.find_pg_tool("pg_dump", 99)
+    monkeypatch.setattr(pg_tools.shutil, "which", lambda _name: None)
+    monkeypatch.setattr(pg_tools.Path, "glob", lambda self, pattern: iter(()))
+    with pytest.raises(BackupError) as missing:
+        pg_tools.find_pg_tool("pg_dump", 99)
     assert missing.value.code == "no_pg_tool"
     assert missing.value.details == {"tool": "pg_dump", "major": 99}
     assert "postgresql-client-{major}" in ERRORS["no_pg_tool"].en
@@ -359,11 +360,11 @@ def _database_text(archive: Path, tmp_path: Path) -> bytes:
     """The archived database as bytes one can search: the SQLite file, or the dump as SQL."""
     with tarfile.open(archive) as tar:
         names = tar.getnames()
-        if backup.SQLITE_MEMBER in names:
-            return gzip.decompress(tar.extractfile(backup.SQLITE_MEMBER).read())
-        tar.extract(backup.PG_MEMBER, tmp_path, filter="data")
-    dump = tmp_path / backup.PG_MEMBER
-    pg_restore = backup.find_pg_tool("pg_restore", 0)  # any version can print a dump as SQL
+        if SQLITE_MEMBER in names:
+            return gzip.decompress(tar.extractfile(SQLITE_MEMBER).read())
+        tar.extract(PG_MEMBER, tmp_path, filter="data")
+    dump = tmp_path / PG_MEMBER
+    pg_restore = pg_tools.find_pg_tool("pg_restore", 0)  # any version can print a dump as SQL
     return subprocess.run(
         [pg_restore, "--file=-", str(dump)], capture_output=True, check=True
     ).stdout
