@@ -12,7 +12,7 @@ import json
 import re
 import tarfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 FORMAT = 1
@@ -53,7 +53,6 @@ class Manifest:
     database: dict[str, object]  # {"member", "size", "sha256", "pg_schema"?}
     missing_files: int = 0
     format: int = FORMAT
-    extra: dict[str, object] = field(default_factory=dict)
 
     def to_json(self) -> bytes:
         return json.dumps(
