@@ -86,6 +86,7 @@ class Doctor:
             (msg.TITLE_DATABASE, self.database),
             (msg.TITLE_SECRET_KEY, self.secret_key),
             (msg.TITLE_FILES, self.files),
+            (msg.TITLE_SERVER, self.server),
             (msg.TITLE_PUBLIC_URL, self.public_url),
             (msg.TITLE_LINE, self.line),
             (msg.TITLE_TELEGRAM, self.telegram),
@@ -95,7 +96,7 @@ class Doctor:
         s = self.settings
         if not (s.line_channel_access_token or s.telegram_bot_token):
             nothing = Finding(Level.FAIL, msg.NO_CHANNEL, msg.NO_CHANNEL_FIX)
-            results.insert(4, Result(msg.TITLE_CHANNELS, (nothing,)))
+            results.insert(5, Result(msg.TITLE_CHANNELS, (nothing,)))
         return results
 
     # -- database --------------------------------------------------------------------------
@@ -253,6 +254,32 @@ class Doctor:
             yield Finding(Level.WARN, msg.FILES_LOW.format(free=free, percent=percent), fix)
         else:
             yield Finding(Level.OK, msg.FILES_OK.format(free=free))
+
+    # -- the bot's own web server ----------------------------------------------------------
+
+    def server(self) -> Iterator[Finding]:
+        """Is `complaintbot serve` running here and ready? (Its `/readyz`, on loopback.)"""
+        host = self.settings.host
+        if host in ("0.0.0.0", "::", ""):
+            host = "127.0.0.1"
+        url = f"http://{host}:{self.settings.port}/readyz"
+        try:
+            # Loopback: never through a proxy from the environment.
+            response = httpx.get(url, timeout=5, trust_env=False)
+        except httpx.HTTPError:
+            yield Finding(Level.FAIL, msg.SERVER_DOWN.format(url=url), msg.SERVER_DOWN_FIX)
+            return
+        try:
+            state = response.json()
+        except ValueError:
+            state = {}
+        if response.status_code == 200 and state.get("ready"):
+            yield Finding(Level.OK, msg.SERVER_OK.format(url=url))
+            return
+        reasons = [f"{k}={state[k]}" for k in ("database", "migrations", "outgoing_backlog")
+                   if k in state] or [f"HTTP {response.status_code}"]  # fmt: skip
+        said = msg.SERVER_NOT_READY.format(reason=", ".join(reasons))
+        yield Finding(Level.FAIL, said, msg.SERVER_NOT_READY_FIX)
 
     # -- public URL ------------------------------------------------------------------------
 

@@ -151,6 +151,23 @@ NO_CHANNEL_FIX = Say(
     "set LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN, and/or TELEGRAM_BOT_TOKEN",
 )
 
+# -- the bot's own web server -----------------------------------------------------------
+TITLE_SERVER = Say("เว็บเซิร์ฟเวอร์ของบอต", "The bot's web server")
+SERVER_OK = Say("ตอบที่ {url} และพร้อมรับงาน", "answers at {url} and is ready")
+SERVER_DOWN = Say(
+    "ไม่มีโปรแกรมตอบที่ {url} (complaintbot serve ไม่ได้ทำงานอยู่?)",
+    "nothing answers at {url}: is complaintbot serve running?",
+)
+SERVER_DOWN_FIX = Say(
+    "systemctl start complaintbot แล้วดูสาเหตุด้วย journalctl -u complaintbot -e",
+    "systemctl start complaintbot, and see why it stopped: journalctl -u complaintbot -e",
+)
+SERVER_NOT_READY = Say("ตอบแต่ยังไม่พร้อม ({reason})", "answers but is not ready ({reason})")
+SERVER_NOT_READY_FIX = Say(
+    "ดูรายการฐานข้อมูลด้านบน และ journalctl -u complaintbot -e",
+    "see the database finding above, and journalctl -u complaintbot -e",
+)
+
 # -- public URL --------------------------------------------------------------------------
 URL_OK = Say("{url}", "{url}")
 URL_NOT_NEEDED = Say("ไม่จำเป็น (Telegram แบบ polling และไม่ได้เปิด LINE)",

@@ -19,13 +19,15 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
+from bot.app import build_core
 from bot.cli import main
 from bot.config import Settings
 from bot.doctor import Doctor, Level
+from bot.ops_web import serving_app
 from messages import doctor as msg
 from storage import crypto
 from tests.fake_line import FakeLine, serving_in_thread
-from tests.fake_telegram import TOKEN, FakeTelegram
+from tests.fake_telegram import TOKEN, FakeTelegram, free_socket
 
 PUBLIC = "https://bot.khaothong.go.th"
 LINE_TOKEN = "line-access-token-for-doctor"
@@ -86,7 +88,14 @@ def deployment(db_url_and_engine, tmp_path, tmp_path_factory) -> Iterator[Deploy
                 "TELEGRAM_WEBHOOK_URL": PUBLIC + "/telegram/webhook",
                 "TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET,
             }
-            yield Deployment(env, line, telegram, engine, key_file)
+            # The bot's own web server, as `complaintbot serve` runs it (no channels needed).
+            core = build_core(Settings.from_env(env))
+            try:
+                with serving_in_thread(serving_app(core.settings, core, [])) as bot_url:
+                    env["COMPLAINTBOT_PORT"] = bot_url.rsplit(":", 1)[1]
+                    yield Deployment(env, line, telegram, engine, key_file)
+            finally:
+                core.db.dispose()
     finally:
         telegram.stop()
 
@@ -226,8 +235,9 @@ def test_each_planted_fault_fails_with_what_is_wrong_and_how_to_fix_it(
     assert said.th in out and said.en in out
     assert f"→ {msg.FIX.th}: {fix.th}" in out
     assert f"→ {msg.FIX.en}: {fix.en}" in out
-    # One fault, one failed check (a plain-http URL also mismatches what LINE calls).
-    assert out.count("[FAIL]") == (2 if fault == "plain http" else 1), out
+    # One fault, one failed check (a plain-http URL also mismatches what LINE calls, and a
+    # schema behind also makes the running bot unready).
+    assert out.count("[FAIL]") == (2 if fault in ("plain http", "old schema") else 1), out
     assert TOKEN not in out and LINE_TOKEN not in out
 
 
@@ -243,6 +253,20 @@ def test_a_key_file_inside_the_data_directory_is_a_warning(deployment, capsys, m
     assert msg.KEY_IN_DATA_DIR.format(path=inside).en in out
     assert msg.KEY_OPEN_MODE.format(path=inside, mode="644").th in out
     assert "[WARN] " + msg.TITLE_SECRET_KEY.th in out
+
+
+def test_a_bot_that_is_not_running_fails(deployment, capsys, monkeypatch):
+    sock = free_socket()
+    deployment.env["COMPLAINTBOT_PORT"] = str(sock.getsockname()[1])  # bound, not listening
+    try:
+        code, out = deployment.doctor(capsys, monkeypatch)
+    finally:
+        sock.close()
+
+    assert code == 1
+    url = f"http://127.0.0.1:{deployment.env['COMPLAINTBOT_PORT']}/readyz"
+    assert msg.SERVER_DOWN.format(url=url).en in out
+    assert msg.SERVER_DOWN_FIX.th in out
 
 
 def test_no_channel_at_all_fails(deployment, capsys, monkeypatch):
