@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from sqlmodel import Session
 
+from bot import logs
 from bot.app import UnknownOrganisation, build_core
 from bot.config import Settings
 from bot.optional import present_modules
@@ -28,6 +29,8 @@ EXTRA_COMMANDS = (
     "bot.case_cli",
     "bot.stats_cli",
     "bot.understand_cli",
+    "bot.doctor_cli",
+    "bot.backup_cli",
 )
 
 
@@ -131,7 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     # The console is for people reading replies: only warnings go to the terminal there.
     level = logging.WARNING if args.command == "chat" else logging.INFO
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.configure(level, os.environ.get("COMPLAINTBOT_LOG_FORMAT", "text").strip().lower())
     if args.command not in ("serve", "db"):
         logging.getLogger("alembic").setLevel(logging.WARNING)  # staff tools: results only
     return args.func(args)

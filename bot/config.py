@@ -35,6 +35,16 @@ class Settings:
     secret_key: str = ""
     # Where the secret is read from when `secret_key` is empty; created for the demo default.
     secret_key_file: Path | None = None
+    # -- running it for real (issue 14) --
+    # The https address citizens' platforms reach this server at (LINE and Telegram webhooks).
+    public_url: str = ""
+    # `/metrics` (Prometheus) listens on its own port, loopback by default; 0: no metrics.
+    metrics_port: int = 0
+    metrics_host: str = "127.0.0.1"
+    log_format: str = "text"  # or "json", one object a line, for log collectors
+    # `/readyz` answers 503 when this many outgoing messages are waiting to be sent.
+    ready_max_backlog: int = 500
+    data_dir: Path = DEFAULT_DATA_DIR  # COMPLAINTBOT_DATA_DIR, for the doctor and backups
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -66,4 +76,10 @@ class Settings:
             line_api_host=get("LINE_API_HOST"),
             secret_key=get("COMPLAINTBOT_SECRET_KEY"),
             secret_key_file=Path(get("COMPLAINTBOT_SECRET_KEY_FILE", str(data_dir / "secret.key"))),
+            public_url=get("COMPLAINTBOT_PUBLIC_URL").rstrip("/"),
+            metrics_port=int(get("COMPLAINTBOT_METRICS_PORT", "0") or 0),
+            metrics_host=get("COMPLAINTBOT_METRICS_HOST", "127.0.0.1"),
+            log_format=get("COMPLAINTBOT_LOG_FORMAT", "text").lower(),
+            ready_max_backlog=int(get("COMPLAINTBOT_READY_MAX_BACKLOG", "500")),
+            data_dir=data_dir,
         )

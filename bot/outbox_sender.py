@@ -51,6 +51,12 @@ class OutboxSender:
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
         self.routes: list = []
+        # Told of each attempt as (channel, delivered): the metrics count them.
+        self.observers: list[Callable[..., None]] = []
+
+    def _tell(self, channel: str, ok: bool) -> None:
+        for observe in self.observers:
+            observe(channel, ok=ok)
 
     def wake(self) -> None:
         """A turn committed messages: deliver now rather than at the next idle tick."""
@@ -85,9 +91,11 @@ class OutboxSender:
                 "outbox message %s to %s failed (%s, attempt %s%s)", item.id, item.channel,
                 type(exc).__name__, item.attempts, ", given up" if gave_up else "",
             )  # fmt: skip
+            self._tell(item.channel, False)
             return 0
         with Session(self.db) as session, session.begin():
             outbox.mark_sent(session, item.id, self.clock())
+        self._tell(item.channel, True)
         return 1
 
     async def start(self) -> None:

@@ -65,10 +65,15 @@ def build_web_app(runners: list[ChannelRunner], core: Core | None = None) -> Sta
 
 def serve(settings: Settings, core: Core) -> int:
     from bot.background import background_runners
+    from bot.logs import uvicorn_log_config
+    from bot.ops_web import serving_app
 
     runners = configured_channels(settings, core)
     if not runners:
         log.warning("no chat channel is configured; serving /healthz and /stats only")
-    app = build_web_app(runners + background_runners(core, runners), core)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+    app = serving_app(settings, core, runners + background_runners(core, runners))
+    log_config = uvicorn_log_config(settings.log_format)
+    uvicorn.run(
+        app, host=settings.host, port=settings.port, log_level="info", log_config=log_config
+    )
     return 0

@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from handlers.flow import Ctx, Deps
 from handlers.router import position, route
+from handlers.telemetry import Outcome, Telemetry, TurnRecord, position_name
 from handlers.types import Event, Notice, Reply, Turn
 from messages import common
 from storage import conversations
@@ -47,12 +48,14 @@ class ConversationEngine:
         # One lock per chat with a count of turns waiting on it, dropped when none are.
         self._next_prune = 0.0
         self._locks: dict[tuple[str, str], tuple[asyncio.Lock, list[int]]] = {}
+        self.telemetry = Telemetry()
 
     async def handle(self, event: Event) -> list[Reply]:
         """Run one turn and return the replies to deliver ([] for a redelivered event).
 
         Turns of one chat run in order; turns of different chats run side by side.
         """
+        self.telemetry.received(event.channel.value, event.kind.value)
         key = (event.channel.value, event.chat_id)
         lock, users = self._locks.setdefault(key, (asyncio.Lock(), [0]))
         users[0] += 1
@@ -68,13 +71,19 @@ class ConversationEngine:
                 del self._locks[key]
 
     def handle_sync(self, event: Event) -> list[Reply]:
+        record = TurnRecord(event.channel.value, event.kind.value)
+        started = time.perf_counter()
         try:
             self._prune_now_and_then()
-            return self._turn(event)
+            return self._turn(event, record)
         except Exception:
             # Never log the event itself: it may be a tip, and carries chat and user ids.
             log.exception("turn failed (channel=%s kind=%s)", event.channel, event.kind)
+            record.outcome = Outcome.FAILED
             return [Reply(common.INTERNAL_ERROR, notice=Notice.FAILED)]
+        finally:
+            record.seconds = time.perf_counter() - started
+            self.telemetry.handled(record)
 
     def _prune_now_and_then(self) -> None:
         """Forget processed-event ids older than any platform's redelivery window."""
@@ -84,11 +93,12 @@ class ConversationEngine:
         with Session(self.db) as session, session.begin():
             conversations.prune_events(session, utcnow() - EVENT_MEMORY)
 
-    def _turn(self, event: Event) -> list[Reply]:
+    def _turn(self, event: Event, record: TurnRecord) -> list[Reply]:
         with Session(self.db) as session, session.begin():
             if not conversations.claim_event(
                 session, self.org_id, event.channel.value, event.event_id
             ):
+                record.outcome = Outcome.DUPLICATE
                 return []
             convo = conversations.lock(session, self.org_id, event.channel.value, event.chat_id)
             org = session.get(Organisation, self.org_id)
@@ -96,6 +106,7 @@ class ConversationEngine:
                 event, session, org, self.deps, convo.flow, convo.step, dict(convo.data or {})
             )
             turn = self._route(ctx)
+            record.step = position_name(turn.flow, turn.step)
             if turn.flow is None:
                 conversations.forget(session, convo)
             else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import sqlalchemy as sa
 from sqlmodel import Session, delete, select
 
 from storage.staff_models import OutboxMessage
@@ -105,12 +106,12 @@ def mark_failed(session: Session, message_id: int, now: datetime, *, permanent: 
 
 
 def pending_count(session: Session) -> int:
-    rows = session.exec(
-        select(OutboxMessage.id).where(
+    """Messages neither sent nor given up on (readiness and the metrics watch this)."""
+    return session.exec(
+        select(sa.func.count()).where(
             OutboxMessage.sent_at.is_(None), OutboxMessage.gave_up_at.is_(None)
         )
-    ).all()
-    return len(rows)
+    ).one()
 
 
 def prune(session: Session, now: datetime) -> int:

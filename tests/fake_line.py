@@ -60,6 +60,11 @@ class FakeLine:
     rich_menu_images: dict[str, Content] = field(default_factory=dict)
     default_rich_menu: str | None = None
     failures: dict[str, list[int]] = field(default_factory=dict)  # path -> statuses to answer
+    # The channel's webhook settings in the console (GET/PUT /v2/bot/channel/webhook/endpoint).
+    webhook_endpoint: str = ""
+    webhook_active: bool = False
+    # Stand-in for the console's "Use webhook" switch when the endpoint is set by API.
+    activate_on_put: bool = False
     _tokens: set[str] = field(default_factory=set)
     _retry_keys: set[str] = field(default_factory=set)
 
@@ -129,6 +134,12 @@ class FakeLine:
                     "/v2/bot/user/all/richmenu/{rich_menu_id}",
                     self._set_default_rich_menu,
                     methods=["POST"],
+                ),
+                Route("/v2/bot/info", self._bot_info, methods=["GET"]),
+                Route(
+                    "/v2/bot/channel/webhook/endpoint",
+                    self._webhook_endpoint,
+                    methods=["GET", "PUT"],
                 ),
             ]
         )
@@ -246,6 +257,30 @@ class FakeLine:
             return JSONResponse({"message": "An image has not been uploaded"}, status_code=400)
         self.default_rich_menu = rich_menu_id
         return JSONResponse({})
+
+    async def _bot_info(self, request: Request) -> Response:
+        call = await self._record(request)
+        if isinstance(call, Response):
+            return call
+        self.calls.append(call)
+        return JSONResponse(
+            {"userId": "U" + "0" * 32, "basicId": "@123abcde", "displayName": "อบต.เขาทอง",
+             "chatMode": "bot", "markAsReadMode": "auto"}
+        )  # fmt: skip
+
+    async def _webhook_endpoint(self, request: Request) -> Response:
+        call = await self._record(request)
+        if isinstance(call, Response):
+            return call
+        self.calls.append(call)
+        if request.method == "PUT":
+            endpoint = call.json().get("endpoint", "")
+            if not endpoint.startswith("https://"):
+                return JSONResponse({"message": "Invalid webhook endpoint URL"}, status_code=400)
+            self.webhook_endpoint = endpoint
+            self.webhook_active = self.webhook_active or self.activate_on_put
+            return JSONResponse({})
+        return JSONResponse({"endpoint": self.webhook_endpoint, "active": self.webhook_active})
 
 
 def _sent(call: Call) -> list[dict]:

@@ -62,6 +62,10 @@ class FakeTelegram:
         self.webhook: dict[str, Any] | None = None
         self.webhook_statuses: list[int] = []
         self.blocked: set[int] = set()  # chats whose user blocked the bot
+        # What getWebhookInfo reports beyond the queue: updates Telegram could not deliver
+        # yet, and the last delivery error as (unix time, message).
+        self.undelivered = 0
+        self.webhook_error: tuple[int, str] | None = None
         self._queue: list[dict] = []
         self._files: dict[str, StoredFile] = {}
         self._messages: dict[tuple[int, int], dict] = {}
@@ -262,6 +266,17 @@ class FakeTelegram:
         with self._lock:
             self.webhook = {"url": params["url"], "secret": params.get("secret_token", "")}
         return _ok(True)
+
+    async def _m_getWebhookInfo(self, params: dict, files: dict) -> Response:
+        with self._lock:
+            info: dict[str, Any] = {
+                "url": self.webhook["url"] if self.webhook else "",
+                "has_custom_certificate": False,
+                "pending_update_count": len(self._queue) + self.undelivered,
+            }
+        if self.webhook_error is not None:
+            info["last_error_date"], info["last_error_message"] = self.webhook_error
+        return _ok(info)
 
     async def _m_deleteWebhook(self, params: dict, files: dict) -> Response:
         with self._lock:
