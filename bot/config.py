@@ -35,6 +35,12 @@ class Settings:
     secret_key: str = ""
     # Where the secret is read from when `secret_key` is empty; created for the demo default.
     secret_key_file: Path | None = None
+    # Secrets replaced by `keys rotate`, still accepted for reading and for finding tip codes
+    # hashed before the rotation (comma- or space-separated, like the key file's later lines).
+    retired_secret_keys: tuple[str, ...] = ()
+    # Retention (storage.retention): days a closed tip's content is kept, hours a draft lives.
+    tip_retention_days: int = 365
+    draft_hours: int = 24
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -66,4 +72,9 @@ class Settings:
             line_api_host=get("LINE_API_HOST"),
             secret_key=get("COMPLAINTBOT_SECRET_KEY"),
             secret_key_file=Path(get("COMPLAINTBOT_SECRET_KEY_FILE", str(data_dir / "secret.key"))),
+            retired_secret_keys=tuple(
+                get("COMPLAINTBOT_RETIRED_SECRET_KEYS").replace(",", " ").split()
+            ),
+            tip_retention_days=int(get("COMPLAINTBOT_TIP_RETENTION_DAYS", "365")),
+            draft_hours=int(get("COMPLAINTBOT_DRAFT_HOURS", "24")),
         )

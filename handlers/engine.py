@@ -20,7 +20,7 @@ from handlers.flow import Ctx, Deps
 from handlers.router import position, route
 from handlers.types import Event, Notice, Reply, Turn
 from messages import common
-from storage import conversations
+from storage import conversations, residue
 from storage.models import Organisation
 from storage.timeutil import utcnow
 
@@ -90,6 +90,7 @@ class ConversationEngine:
             ctx = Ctx(
                 event, session, org, self.deps, convo.flow, convo.step, dict(convo.data or {})
             )
+            was_in, _step = position(ctx)
             turn = self._route(ctx)
             if turn.flow is None:
                 conversations.forget(session, convo)
@@ -98,7 +99,9 @@ class ConversationEngine:
                 convo.version += 1
                 convo.updated_at = utcnow()
                 session.add(convo)
-            return turn.replies
+        if was_in is not None and was_in.scrub_on_exit and turn.flow != was_in.name:
+            residue.scrub(self.db)  # after commit: the draft's old page versions go too
+        return turn.replies
 
     def resume(self, event: Event) -> list[Reply]:
         """The current question again, for `event`'s chat coming back after a restart."""

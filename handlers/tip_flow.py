@@ -176,7 +176,7 @@ def prompt_confirm(ctx: Ctx) -> Reply:
 def on_confirm(ctx: Ctx) -> Turn:
     """File the tip; its code is shown this once and never again in this chat."""
     d = ctx.data
-    tip = file_tip(
+    tip, code = file_tip(
         ctx.session,
         org_id=ctx.org.id,
         now=ctx.now(),
@@ -188,7 +188,7 @@ def on_confirm(ctx: Ctx) -> Turn:
         informant_name=d.get("name", ""),
         informant_contact=d.get("contact", ""),
     )
-    return finish(Reply(msg.filed(pretty(tip.code), tip.due_on)), menu.main_menu())
+    return finish(Reply(msg.filed(pretty(code), tip.due_on)), menu.main_menu())
 
 
 FLOW = Flow(
@@ -207,4 +207,5 @@ FLOW = Flow(
         S.CONFIRM: Step(on_confirm, prompt_confirm),
     },
     discard=evidence.discard_files,
+    scrub_on_exit=True,
 )

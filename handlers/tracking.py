@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from handlers import menu
-from handlers.cases import CaseView, find_case
+from handlers.cases import CaseView, Stream, find_case
 from handlers.codes import CodeProblem, FoundCode, find_code, masked
 from handlers.flow import Ctx, Expect, Flow, Step, ask, finish, retry
 from handlers.types import HistoryEntry, Reply, StatusCard, Turn
@@ -21,9 +21,9 @@ class S(StrEnum):
 
 def status_reply(view: CaseView) -> Reply:
     """The public face of a case: status, dates and public notes, with a masked code."""
+    when = thai_date if view.stream is Stream.TIP else thai_datetime  # tips: never the hour
     history = tuple(
-        HistoryEntry(thai_datetime(c.at), msg.STATUS_LABELS[c.status], c.public_note)
-        for c in view.history
+        HistoryEntry(when(c.at), msg.STATUS_LABELS[c.status], c.public_note) for c in view.history
     )
     card = StatusCard(
         masked_code=masked(view.code),

@@ -6,7 +6,8 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import storage.models
-import storage.plan_models  # noqa: F401
+import storage.plan_models
+import storage.protect_models  # noqa: F401
 
 config = context.config
 target_metadata = SQLModel.metadata
