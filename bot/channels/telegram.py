@@ -33,8 +33,9 @@ from telegram.ext import Application, ContextTypes, TypeHandler
 from bot.channels.telegram_events import Incoming, chat_key, parse
 from bot.channels.telegram_render import MAX_TEXT, Outgoing, render, utf16_len
 from bot.config import Settings
-from handlers.types import Attachment, Event, Notice, Reply
+from handlers.types import Attachment, AttachmentKind, Event, Notice, Reply
 from messages import telegram as msg
+from storage.media import without_metadata
 
 if TYPE_CHECKING:
     from bot.app import Core
@@ -246,6 +247,8 @@ class TelegramChannel:
                 data = bytes(await remote.download_as_bytearray(read_timeout=DOWNLOAD_TIMEOUT))
                 if len(data) > self.download_limit:
                     raise FileTooBig
+                if ref.kind is AttachmentKind.PHOTO:
+                    data = await asyncio.to_thread(without_metadata, data)
                 key = await asyncio.to_thread(self.core.files.save, data, suffix=ref.suffix)
                 saved.append(Attachment(ref.kind, key, len(data), ref.mime, ref.name))
         except BaseException:
