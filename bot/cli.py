@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from bot.app import UnknownOrganisation, build_core
 from bot.config import Settings
+from bot.logging_redact import install_redaction
 from bot.optional import present_modules
 from handlers.cases import Status, UnknownCode, change_status
 from handlers.codes import CodeProblem, find_code, pretty
@@ -151,6 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    install_redaction()  # before anything logs: no ids, codes or text at any level
     # The console is for people reading replies: only warnings go to the terminal there.
     level = logging.WARNING if args.command == "chat" else logging.INFO
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
