@@ -11,6 +11,7 @@ from handlers.flow import Ctx, Expect, Flow, Step, ask, finish, retry
 from handlers.types import HistoryEntry, Reply, StatusCard, Turn
 from messages import tracking as msg
 from messages.format import thai_date, thai_datetime
+from storage import guess_limit
 
 NAME = "track"
 
@@ -42,13 +43,25 @@ def status_reply(view: CaseView) -> Reply:
 
 
 def answer(ctx: Ctx, found: FoundCode) -> Reply:
-    """One reply for a code: its status, or why it cannot be answered. Nothing else."""
+    """One reply for a code: its status, or why it cannot be answered. Nothing else.
+
+    A typo or a wrong length is not a guess; a well-formed code that matches nothing is,
+    and too many of those make the chat wait (storage.guess_limit).
+    """
     if found.problem is CodeProblem.TYPO:
         return Reply(msg.TYPO)
     if found.problem is CodeProblem.LENGTH:
         return Reply(msg.WRONG_LENGTH.format(count=len(found.digits)))
+    event = ctx.event
+    limit = guess_limit.refused(ctx.session, event.channel.value, event.chat_id, ctx.now())
+    if limit is not None:  # even a right code: guessing must not pay off
+        text = msg.EVERYONE_WAITS if limit.everyone else msg.TOO_MANY_TRIES
+        return Reply(text.format(minutes=limit.minutes))
     view = find_case(ctx.session, ctx.org.id, found.digits)
-    return status_reply(view) if view else Reply(msg.NOT_FOUND)
+    if view is None:
+        guess_limit.record_miss(ctx.session, event.channel.value, event.chat_id, ctx.now())
+        return Reply(msg.NOT_FOUND)
+    return status_reply(view)
 
 
 def start(ctx: Ctx) -> Turn:
