@@ -43,6 +43,8 @@ def route(ctx: Ctx) -> Turn:
         return _leave(ctx, flow, Reply(common.welcome(ctx.org.name)), menu.main_menu())
     if not event.is_private:
         return _unchanged(ctx, Reply(common.GROUP_CHAT))
+    if event.choice == tip_flow.CODE_SAVED:  # the tip code's message: any time, no state
+        return _unchanged(ctx, tip_flow.code_saved(ctx))
     # Built once per turn: a prompt may query the database (the plan flow's do).
     prompt = step.prompt(ctx) if step else menu.main_menu()
     ctx = _resolve_typed_choice(ctx, prompt)

@@ -42,6 +42,7 @@ SKIP = "t:skip"
 EV_DONE, EV_SKIP = "t:ev:done", "t:ev:skip"
 ANONYMOUS, IDENTIFIED = "t:anon", "t:named"
 CONFIRM = "t:confirm"
+CODE_SAVED = "t:saved"  # under the message showing the code; works from anywhere, no state
 
 
 def start(ctx: Ctx) -> Turn:
@@ -188,7 +189,20 @@ def on_confirm(ctx: Ctx) -> Turn:
         informant_name=d.get("name", ""),
         informant_contact=d.get("contact", ""),
     )
-    return finish(Reply(msg.filed(pretty(code), tip.due_on)), menu.main_menu())
+    saved = (Choice(msg.BUTTON_CODE_SAVED, CODE_SAVED),)
+    return finish(Reply(msg.filed(pretty(code), tip.due_on), saved), menu.main_menu())
+
+
+def code_saved(ctx: Ctx) -> Reply:
+    """The informant has the code: delete the bot's message that showed it, where possible.
+
+    The pressed button carries that message's id (Telegram), so nothing had to be stored
+    to remember it; LINE cannot delete a sent message, so the informant is told how to.
+    """
+    ref = ctx.event.message_ref
+    if ref:
+        return Reply(msg.CODE_MESSAGE_DELETED, delete_ref=ref)
+    return Reply(msg.CODE_MESSAGE_STAYS)
 
 
 FLOW = Flow(
