@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from handlers import complaint_flow, menu, plan_flow, tip_flow, tracking
+from handlers import complaint_flow, erasure, menu, plan_flow, tip_flow, tracking
 from handlers.codes import find_code, is_only_code
 from handlers.flow import Ctx, Expect, Flow, Step, finish
 from handlers.types import Choice, EventKind, Notice, Reply, Turn
@@ -45,6 +45,8 @@ def route(ctx: Ctx) -> Turn:
         return _unchanged(ctx, Reply(common.GROUP_CHAT))
     if event.choice == tip_flow.CODE_SAVED:  # the tip code's message: any time, no state
         return _unchanged(ctx, tip_flow.code_saved(ctx))
+    if erasure.handles(event.choice):  # PDPA: the button carries the complaint's code
+        return _unchanged(ctx, erasure.answer(ctx))
     # Built once per turn: a prompt may query the database (the plan flow's do).
     prompt = step.prompt(ctx) if step else menu.main_menu()
     ctx = _resolve_typed_choice(ctx, prompt)

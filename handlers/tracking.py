@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from enum import StrEnum
 
-from handlers import menu
+from handlers import erasure, menu
 from handlers.cases import CaseView, Stream, find_case
 from handlers.codes import CodeProblem, FoundCode, find_code, masked
 from handlers.flow import Ctx, Expect, Flow, Step, ask, finish, retry
@@ -61,7 +62,11 @@ def answer(ctx: Ctx, found: FoundCode) -> Reply:
     if view is None:
         guess_limit.record_miss(ctx.session, event.channel.value, event.chat_id, ctx.now())
         return Reply(msg.NOT_FOUND)
-    return status_reply(view)
+    reply = status_reply(view)
+    erase = (
+        erasure.offer(ctx.session, ctx.org.id, found.digits) if view.stream == "complaint" else None
+    )
+    return replace(reply, choices=(erase, *reply.choices)) if erase else reply
 
 
 def start(ctx: Ctx) -> Turn:
