@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from sqlmodel import Session
 
-from bot.app import UnknownOrganisation, build_core
+from bot.app import UnknownOrganisation, build_core, load_keyring
 from bot.config import Settings
 from bot.logging_redact import install_redaction
 from bot.optional import present_modules
@@ -21,11 +21,12 @@ from handlers.codes import CodeProblem, find_code, pretty
 from messages import cli as msg
 from messages import console as console_msg
 from messages.tracking import STATUS_LABELS
+from storage import crypto
 from storage.db import make_engine, migrate
 from storage.timeutil import utcnow
 
 # Command groups that live beside their feature; registered when present.
-EXTRA_COMMANDS = ("bot.plan_cli", "bot.line_cli")
+EXTRA_COMMANDS = ("bot.plan_cli", "bot.line_cli", "bot.keys_cli")
 
 
 def _chat(args: argparse.Namespace) -> int:
@@ -55,6 +56,7 @@ def _chat(args: argparse.Namespace) -> int:
 def _load_samples(settings: Settings) -> None:
     from storage.plan_samples import load_sample_plans
 
+    crypto.configure(load_keyring(settings))  # a migration may seal existing rows
     db = make_engine(settings.database_url)
     migrate(db)
     with Session(db) as session, session.begin():
@@ -101,7 +103,9 @@ def _case_status(args: argparse.Namespace) -> int:
 
 
 def _db_upgrade(_args: argparse.Namespace) -> int:
-    migrate(make_engine(Settings.from_env().database_url))
+    settings = Settings.from_env()
+    crypto.configure(load_keyring(settings))  # a migration may seal existing rows
+    migrate(make_engine(settings.database_url))
     print(msg.MIGRATED)
     return 0
 

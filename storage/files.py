@@ -58,7 +58,7 @@ class FileStore:
         """Seal the file again under the current key (`keys rotate`)."""
         self._write(self.path(key), self.read(key), replace=True)
 
-    def keys(self) -> Iterator[str]:
+    def stored_keys(self) -> Iterator[str]:
         """Every stored file's key."""
         if not self.root.is_dir():
             return

@@ -52,7 +52,7 @@ def test_the_file_store_seals_what_it_writes_and_wipes_what_it_deletes(tmp_path)
     assert store.read(key) == b"receipt of the bribe"
     store.delete(key)
     assert not store.path(key).exists()
-    assert list(store.keys()) == []
+    assert list(store.stored_keys()) == []
 
 
 def test_a_file_sealed_under_a_retired_key_is_read_and_resealed(tmp_path):
