@@ -39,41 +39,49 @@ def _ring():
     return crypto.keyring()
 
 
+def _sqlite() -> bool:
+    return op.get_bind().dialect.name == "sqlite"
+
+
 def _seal_columns(table: str, columns: dict[str, str], extra: dict | None = None) -> None:
-    """Replace text `columns` of `table` by sealed (binary) ones, converting every row."""
+    """Seal text `columns` of `table` in every row (plus `extra` values per row id).
+
+    SQLite stores a BLOB in a column declared TEXT unchanged, so there the values are
+    replaced in place: rebuilding `tip` would trip the foreign keys of rows that point at
+    it. PostgreSQL gets new `bytea` columns in place of the text ones.
+    """
     conn = op.get_bind()
-    with op.batch_alter_table(table) as batch:
+    target = {name: name if _sqlite() else f"{name}_sealed" for name in columns}
+    if not _sqlite():
         for name in columns:
-            batch.add_column(sa.Column(f"{name}_sealed", sa.LargeBinary(), nullable=True))
+            op.add_column(table, sa.Column(target[name], sa.LargeBinary(), nullable=True))
     rows = conn.execute(sa.text(f"select id, {', '.join(columns)} from {table}")).mappings()
-    updates = []
     for row in rows.all():
         ring = _ring()
-        values = {f"{n}_sealed": ring.seal((row[n] or "").encode(), p) for n, p in columns.items()}
-        updates.append({"id": row["id"], **values, **((extra or {}).get(row["id"], {}))})
-    for values in updates:
-        typed = sa.table(table, sa.column("id"), *(sa.column(k, _TYPES.get(k)) for k in values))
-        row_id = values.pop("id")
-        conn.execute(sa.update(typed).where(typed.c.id == row_id).values(**values))
-    with op.batch_alter_table(table) as batch:
+        values = {target[n]: ring.seal((row[n] or "").encode(), p) for n, p in columns.items()}
+        values.update((extra or {}).get(row["id"], {}))
+        typed = sa.table(
+            table, sa.column("id"), *(sa.column(k, _TYPES.get(k, sa.LargeBinary())) for k in values)
+        )
+        conn.execute(sa.update(typed).where(typed.c.id == row["id"]).values(**values))
+    if not _sqlite():
         for name in columns:
-            batch.drop_column(name)
-        for name in columns:
-            batch.alter_column(
-                f"{name}_sealed", new_column_name=name, existing_type=sa.LargeBinary(),
-                nullable=False,
-            )  # fmt: skip
+            op.drop_column(table, name)
+            op.alter_column(table, target[name], new_column_name=name, nullable=False)
 
 
 def _tips() -> None:
     from storage.tip_privacy import CODE_PURPOSE, received_day
 
     conn = op.get_bind()
-    with op.batch_alter_table("tip") as batch:
-        batch.add_column(sa.Column("code_hash", sa.String(80), nullable=True))
-        batch.add_column(sa.Column("content_deleted_at", sa.DateTime(timezone=True), nullable=True))
+    rows = conn.execute(sa.text("select id, code, received_at from tip")).mappings().all()
+    if _sqlite():  # renamed in place: the column keeps its UNIQUE constraint
+        op.execute("ALTER TABLE tip RENAME COLUMN code TO code_hash")
+    else:
+        op.add_column("tip", sa.Column("code_hash", sa.String(80), nullable=True))
+    op.add_column("tip", sa.Column("content_deleted_at", sa.DateTime(timezone=True)))
     extra = {}
-    for row in conn.execute(sa.text("select id, code, received_at from tip")).mappings().all():
+    for row in rows:
         received = row["received_at"]
         if isinstance(received, str):  # SQLite hands back text here
             received = datetime.fromisoformat(received)
@@ -84,10 +92,10 @@ def _tips() -> None:
             "received_at": received_day(received),
         }
     _seal_columns("tip", TIP_TEXT, extra)
-    with op.batch_alter_table("tip") as batch:
-        batch.drop_column("code")
-        batch.alter_column("code_hash", existing_type=sa.String(80), nullable=False)
-        batch.create_unique_constraint("uq_tip_code_hash", ["code_hash"])
+    if not _sqlite():
+        op.drop_column("tip", "code")
+        op.alter_column("tip", "code_hash", nullable=False)
+        op.create_unique_constraint("uq_tip_code_hash", "tip", ["code_hash"])
 
 
 def _conversations() -> None:
