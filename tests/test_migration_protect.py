@@ -10,10 +10,10 @@ import sqlalchemy as sa
 from alembic import command
 from sqlmodel import Session, select
 
-from handlers.cases import find_case
+from handlers.cases import Status, change_status, find_case
 from storage import conversations
 from storage.db import alembic_config, make_engine
-from storage.models import Conversation, Tip, TipStatusChange
+from storage.models import Conversation, Tip, TipFile, TipStatusChange
 from tests.conftest import POSTGRES_URL, _postgres_problem
 from tests.residue import traces_in_rows
 
@@ -93,6 +93,8 @@ def test_existing_tips_and_drafts_are_sealed_and_their_codes_hashed(old_engine):
             public_note="",
             internal_note="แหล่งข่าวอยู่กองคลัง",
         )
+        _insert(conn, "tip_file", id=1, org_id=1, tip_id=1, kind="file", key="ab" * 16,
+                mime="application/pdf", size=3)  # fmt: skip
         _insert(
             conn,
             "conversation",
@@ -118,4 +120,8 @@ def test_existing_tips_and_drafts_are_sealed_and_their_codes_hashed(old_engine):
         draft = conversations.peek(session, 1, "line", "U" + "ab" * 16)
         assert draft is not None and draft.data == {"conduct": CONDUCT} and draft.step == "accused"
         assert session.exec(select(Conversation)).one().chat_id != "U" + "ab" * 16
+        assert session.exec(select(TipFile)).one().tip_id == 1  # children survive the rebuild
+    with Session(old_engine) as session, session.begin():  # new rows get fresh ids
+        change_status(session, org_id=1, code=CODE, status=Status.IN_PROGRESS, actor="staff",
+                      now=at)  # fmt: skip
     assert traces_in_rows(old_engine, [CODE, CONDUCT, "U" + "ab" * 16, "กองคลัง"]) == []

@@ -1,8 +1,10 @@
 """informant protection: sealed tip text and drafts, hashed tip codes and chat keys, guess limit
 
-Existing rows are converted in place with the deployment's keyring (configured before
-migrating): tip text and notes sealed, tip codes replaced by their keyed hash, tip times cut
-to the day, conversation drafts sealed and filed under a keyed hash of their chat.
+Existing rows are converted with the deployment's keyring (configured before migrating):
+tip text and notes sealed, tip codes replaced by their keyed hash, tip times cut to the day,
+conversation drafts sealed and filed under a keyed hash of their chat. The tables are
+emptied, changed and filled again (children first out, last in), because SQLite rebuilds a
+changed table and would refuse to drop `tip` while rows point at it.
 There is no way back: a keyed hash cannot be turned into the code again.
 
 Revision ID: 0005_protect
@@ -30,7 +32,11 @@ TIP_TEXT = {
     "informant_contact": "tip.informant",
 }
 NOTES = {"public_note": "tip.note", "internal_note": "tip.note"}
-_TYPES = {"received_at": sa.DateTime(timezone=True), "code_hash": sa.String(80)}
+_TS = sa.DateTime(timezone=True)
+_TYPES = {
+    "received_at": _TS, "updated_at": _TS, "at": _TS,
+    "code_hash": sa.String(80), **dict.fromkeys([*TIP_TEXT, *NOTES], sa.LargeBinary()),
+}  # fmt: skip
 
 
 def _ring():
@@ -39,96 +45,92 @@ def _ring():
     return crypto.keyring()
 
 
-def _sqlite() -> bool:
-    return op.get_bind().dialect.name == "sqlite"
+def _rows(table: str) -> list[dict]:
+    return [dict(r) for r in op.get_bind().execute(sa.text(f"select * from {table}")).mappings()]
 
 
-def _seal_columns(table: str, columns: dict[str, str], extra: dict | None = None) -> None:
-    """Seal text `columns` of `table` in every row (plus `extra` values per row id).
+def _insert(table: str, rows: list[dict]) -> None:
+    for row in rows:
+        typed = sa.table(table, *(sa.column(k, _TYPES.get(k)) for k in row))
+        op.get_bind().execute(sa.insert(typed).values(**row))
 
-    SQLite stores a BLOB in a column declared TEXT unchanged, so there the values are
-    replaced in place: rebuilding `tip` would trip the foreign keys of rows that point at
-    it. PostgreSQL gets new `bytea` columns in place of the text ones.
-    """
-    conn = op.get_bind()
-    target = {name: name if _sqlite() else f"{name}_sealed" for name in columns}
-    if not _sqlite():
-        for name in columns:
-            op.add_column(table, sa.Column(target[name], sa.LargeBinary(), nullable=True))
-    rows = conn.execute(sa.text(f"select id, {', '.join(columns)} from {table}")).mappings()
-    for row in rows.all():
-        ring = _ring()
-        values = {target[n]: ring.seal((row[n] or "").encode(), p) for n, p in columns.items()}
-        values.update((extra or {}).get(row["id"], {}))
-        typed = sa.table(
-            table, sa.column("id"), *(sa.column(k, _TYPES.get(k, sa.LargeBinary())) for k in values)
-        )
-        conn.execute(sa.update(typed).where(typed.c.id == row["id"]).values(**values))
-    if not _sqlite():
-        for name in columns:
-            op.drop_column(table, name)
-            op.alter_column(table, target[name], new_column_name=name, nullable=False)
+
+def _as_datetime(value) -> datetime:
+    if isinstance(value, str):  # SQLite hands back text from a plain select
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+def _seal(row: dict, columns: dict[str, str]) -> dict:
+    ring = _ring()
+    return {**row, **{n: ring.seal((row[n] or "").encode(), p) for n, p in columns.items()}}
 
 
 def _tips() -> None:
     from storage.tip_privacy import CODE_PURPOSE, received_day
 
-    conn = op.get_bind()
-    rows = conn.execute(sa.text("select id, code, received_at from tip")).mappings().all()
-    if _sqlite():  # renamed in place: the column keeps its UNIQUE constraint
-        op.execute("ALTER TABLE tip RENAME COLUMN code TO code_hash")
-    else:
-        op.add_column("tip", sa.Column("code_hash", sa.String(80), nullable=True))
-    op.add_column("tip", sa.Column("content_deleted_at", sa.DateTime(timezone=True)))
-    extra = {}
-    for row in rows:
-        received = row["received_at"]
-        if isinstance(received, str):  # SQLite hands back text here
-            received = datetime.fromisoformat(received)
-        if received.tzinfo is None:
-            received = received.replace(tzinfo=UTC)
-        extra[row["id"]] = {
-            "code_hash": _ring().tagged_macs(row["code"].encode(), CODE_PURPOSE)[0],
-            "received_at": received_day(received),
-        }
-    _seal_columns("tip", TIP_TEXT, extra)
-    if not _sqlite():
-        op.drop_column("tip", "code")
-        op.alter_column("tip", "code_hash", nullable=False)
-        op.create_unique_constraint("uq_tip_code_hash", "tip", ["code_hash"])
+    tips, changes, files = _rows("tip"), _rows("tip_status_change"), _rows("tip_file")
+    for table in ("tip_file", "tip_status_change", "tip"):
+        op.get_bind().execute(sa.text(f"delete from {table}"))
+
+    with op.batch_alter_table("tip") as batch:
+        batch.drop_column("code")
+        batch.add_column(sa.Column("code_hash", sa.String(80), nullable=False))
+        batch.add_column(sa.Column("content_deleted_at", _TS, nullable=True))
+        for name in TIP_TEXT:
+            batch.drop_column(name)
+    with op.batch_alter_table("tip") as batch:
+        batch.create_unique_constraint("uq_tip_code_hash", ["code_hash"])
+        for name in TIP_TEXT:
+            batch.add_column(sa.Column(name, sa.LargeBinary(), nullable=False))
+    with op.batch_alter_table("tip_status_change") as batch:
+        for name in NOTES:
+            batch.drop_column(name)
+    with op.batch_alter_table("tip_status_change") as batch:
+        for name in NOTES:
+            batch.add_column(sa.Column(name, sa.LargeBinary(), nullable=False))
+
+    for tip in tips:
+        code = tip.pop("code")
+        tip["code_hash"] = _ring().tagged_macs(code.encode(), CODE_PURPOSE)[0]
+        tip["received_at"] = received_day(_as_datetime(tip["received_at"]))
+        tip["updated_at"] = _as_datetime(tip["updated_at"])
+    _insert("tip", [_seal(tip, TIP_TEXT) for tip in tips])
+    for change in changes:
+        change["at"] = _as_datetime(change["at"])
+    _insert("tip_status_change", [_seal(change, NOTES) for change in changes])
+    _insert("tip_file", files)
+    if op.get_bind().dialect.name == "postgresql":  # ids were given: move the sequences on
+        for table in ("tip_status_change", "tip_file"):
+            op.execute(
+                f"select setval(pg_get_serial_sequence('{table}', 'id'),"
+                f" coalesce(max(id), 0) + 1, false) from {table}"
+            )
 
 
 def _conversations() -> None:
-    conn = op.get_bind()
-    rows = conn.execute(sa.text("select * from conversation")).mappings().all()
-    conn.execute(sa.text("delete from conversation"))
+    rows = _rows("conversation")
+    op.get_bind().execute(sa.text("delete from conversation"))
     with op.batch_alter_table("conversation") as batch:  # empty now: no cast needed
         batch.drop_column("data")
     with op.batch_alter_table("conversation") as batch:
         batch.add_column(sa.Column("data", sa.LargeBinary(), nullable=False))
+    ring = _ring() if rows else None
     for row in rows:
-        ring = _ring()
         data = row["data"] if isinstance(row["data"], dict) else json.loads(row["data"] or "{}")
-        key = ring.macs(f"{row['channel']}\0{row['chat_id']}".encode(), "chat")[0]
-        sealed = ring.seal(json.dumps(data, ensure_ascii=False).encode(), "conversation")
-        conn.execute(
-            sa.text(
-                "insert into conversation (org_id, channel, chat_id, flow, step, data, version,"
-                " updated_at) values (:org_id, :channel, :chat_id, :flow, :step, :data,"
-                " :version, :updated_at)"
-            ),
-            {**row, "chat_id": key, "data": sealed},
-        )
+        row["chat_id"] = ring.macs(f"{row['channel']}\0{row['chat_id']}".encode(), "chat")[0]
+        row["data"] = ring.seal(json.dumps(data, ensure_ascii=False).encode(), "conversation")
+        row["updated_at"] = _as_datetime(row["updated_at"])
+    _insert("conversation", rows)
 
 
 def upgrade() -> None:
     _tips()
-    _seal_columns("tip_status_change", NOTES)
     _conversations()
     op.create_table(
         "code_guess_window",
         sa.Column("scope", sa.String(80), nullable=False),
-        sa.Column("window_start", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("window_start", _TS, nullable=False),
         sa.Column("misses", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("scope", "window_start"),
     )
