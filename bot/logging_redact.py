@@ -48,11 +48,16 @@ def _is_ours(name: str) -> bool:
 
 
 def _clean(record: logging.LogRecord) -> None:
-    try:
-        message = record.getMessage()
-    except Exception:  # a malformed call: keep the template, drop the arguments
-        message = str(record.msg)
-    record.msg, record.args = redact(message, quoted=not _is_ours(record.name)), None
+    quoted = not _is_ours(record.name)
+    if record.args:
+        # Keep the template and the arguments' shape (uvicorn's access log unpacks them):
+        # the template is code, each argument is data.
+        record.msg = redact(str(record.msg))
+        args = record.args if isinstance(record.args, tuple) else (record.args,)
+        cleaned = tuple(_clean_arg(a, quoted) for a in args)
+        record.args = cleaned if isinstance(record.args, tuple) else cleaned[0]
+    else:
+        record.msg = redact(str(record.msg), quoted=quoted)  # a finished message
     if record.exc_info and record.exc_info[0] is not None:
         kind, _value, tb = record.exc_info
         frames = "".join(  # where, without source lines: they can hold literals too
@@ -64,6 +69,33 @@ def _clean(record: logging.LogRecord) -> None:
         record.exc_info = None
     elif record.exc_text:
         record.exc_text = redact(record.exc_text, quoted=True)
+
+
+class _Hidden(int):
+    """A long number (a chat or user id) that still formats with %d, as 0."""
+
+    def __repr__(self) -> str:
+        return "<number>"
+
+    __str__ = __repr__
+
+
+def _clean_arg(value: object, quoted: bool, payload: bool = False) -> object:
+    """One argument of a log call, cleaned; of the same kind where formatting needs it.
+
+    `payload`: a value inside another library's dict (request parameters): all data.
+    """
+    if value is None or isinstance(value, bool | float):
+        return value
+    if isinstance(value, int):
+        return _Hidden(0) if abs(value) >= 10_000 else value  # counts stay, ids go
+    if isinstance(value, dict):
+        return {k: _clean_arg(v, quoted, payload=quoted) for k, v in value.items()}
+    if isinstance(value, str):
+        if payload or (quoted and (" " in value or not value.isascii())):
+            return "<text>"  # another library's argument that reads like words: data
+        return redact(value, quoted=quoted)
+    return redact(repr(value), quoted=True)
 
 
 def install_redaction() -> Callable[[], None]:

@@ -56,3 +56,12 @@ def test_our_own_messages_stay_readable():
     assert redact("turn failed (channel=line kind=message) after 3 tries") == (
         "turn failed (channel=line kind=message) after 3 tries"
     )
+
+
+def test_arguments_keep_their_shape_so_formatting_never_fails(records):
+    logging.getLogger("bot.x").info("chat %d had %d turns", 5830194627, 3)
+    logging.getLogger("uvicorn.access").info(
+        '%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "POST", "/line/webhook", "1.1", 200
+    )
+    assert records[0] == "chat 0 had 3 turns"
+    assert records[1].endswith('"POST /line/webhook HTTP/1.1" 200')
