@@ -21,6 +21,9 @@ from storage.db import is_sqlite
 
 log = logging.getLogger(__name__)
 
+CHECKPOINT_WAIT_MS = 2000
+CONNECTION_WAIT_MS = 30000  # what storage.db sets on every connection
+
 
 def scrub(engine: Engine) -> bool:
     """Leave no old page versions behind; True when the log was emptied (SQLite)."""
@@ -28,7 +31,11 @@ def scrub(engine: Engine) -> bool:
         raw = engine.raw_connection()
         try:
             cur = raw.cursor()  # autocommit (storage.db): a checkpoint runs outside BEGIN
+            # Wait for other turns' readers only briefly: an informant is waiting for the
+            # code, and the next scrub (or retention run) finishes what this one could not.
+            cur.execute(f"PRAGMA busy_timeout={CHECKPOINT_WAIT_MS}")
             busy, _frames, _done = cur.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            cur.execute(f"PRAGMA busy_timeout={CONNECTION_WAIT_MS}")
             cur.close()
         finally:
             raw.close()
