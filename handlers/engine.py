@@ -42,6 +42,7 @@ class ConversationEngine:
         self.org_id = org_id
         self.deps = deps
         self._route = router
+        self._scrubber = residue.Scrubber(db)
         # One lock per chat with a count of turns waiting on it, dropped when none are.
         self._next_prune = 0.0
         self._locks: dict[tuple[str, str], tuple[asyncio.Lock, list[int]]] = {}
@@ -100,7 +101,9 @@ class ConversationEngine:
                 convo.updated_at = utcnow()
                 session.add(convo)
         if was_in is not None and was_in.scrub_on_exit and turn.flow != was_in.name:
-            residue.scrub(self.db)  # after commit: the draft's old page versions go too
+            self._scrubber.after_sensitive_turn()  # after commit: old page versions go too
+        else:
+            self._scrubber.after_turn()
         return turn.replies
 
     def resume(self, event: Event) -> list[Reply]:

@@ -14,6 +14,7 @@ there is that the rows never held a chat id (only a keyed hash) nor a readable d
 from __future__ import annotations
 
 import logging
+import threading
 
 from sqlalchemy.engine import Engine
 
@@ -25,7 +26,7 @@ CHECKPOINT_WAIT_MS = 2000
 CONNECTION_WAIT_MS = 30000  # what storage.db sets on every connection
 
 
-def scrub(engine: Engine) -> bool:
+def scrub(engine: Engine, wait_ms: int = CHECKPOINT_WAIT_MS) -> bool:
     """Leave no old page versions behind; True when the log was emptied (SQLite)."""
     if is_sqlite(engine):
         raw = engine.raw_connection()
@@ -33,15 +34,58 @@ def scrub(engine: Engine) -> bool:
             cur = raw.cursor()  # autocommit (storage.db): a checkpoint runs outside BEGIN
             # Wait for other turns' readers only briefly: an informant is waiting for the
             # code, and the next scrub (or retention run) finishes what this one could not.
-            cur.execute(f"PRAGMA busy_timeout={CHECKPOINT_WAIT_MS}")
+            cur.execute(f"PRAGMA busy_timeout={int(wait_ms)}")
             busy, _frames, _done = cur.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
             cur.execute(f"PRAGMA busy_timeout={CONNECTION_WAIT_MS}")
             cur.close()
         finally:
             raw.close()
         if busy:
-            log.warning("write-ahead log still in use; it will be truncated by a later scrub")
+            log.info("write-ahead log still in use; a later scrub truncates it")
         return not busy
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.exec_driver_sql("VACUUM conversation")
     return False
+
+
+class Scrubber:
+    """When to scrub, for the conversation engine.
+
+    After a tip is filed or dropped: on SQLite at once (the informant's reply waits at most
+    `CHECKPOINT_WAIT_MS`); if other turns kept the log busy, it is tried again, without
+    waiting, after each later turn until it succeeds. On PostgreSQL the vacuum runs in the
+    background: it cannot make the rows' old versions go away sooner, only their space.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.due = False
+        self._lock = threading.Lock()
+        self._vacuuming = False
+
+    def after_sensitive_turn(self) -> None:
+        if is_sqlite(self.engine):
+            self.due = not scrub(self.engine)
+            return
+        with self._lock:  # one vacuum at a time (each holds a pooled connection)
+            self.due = True
+            if self._vacuuming:
+                return  # the running one goes round again
+            self._vacuuming = True
+        threading.Thread(target=self._vacuum, daemon=True).start()
+
+    def after_turn(self) -> None:
+        if self.due and is_sqlite(self.engine):
+            self.due = not scrub(self.engine, wait_ms=0)
+
+    def _vacuum(self) -> None:
+        while True:
+            with self._lock:
+                if not self.due:
+                    self._vacuuming = False
+                    return
+                self.due = False
+            try:
+                scrub(self.engine)
+            except Exception:
+                log.exception("vacuum after a tip failed")

@@ -51,3 +51,24 @@ def test_a_busy_log_does_not_hold_the_informant_up(engine):
         cur.execute("ROLLBACK")
         reader.close()
     assert residue.scrub(engine) is True
+
+
+def test_a_scrub_the_log_was_too_busy_for_is_finished_after_a_later_turn(engine):
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.begin() as conn:
+        conn.execute(ADD_ORG, {"s": MARK})
+    with engine.begin() as conn:
+        conn.execute(sa.text("delete from organisation where slug = :s"), {"s": MARK})
+    scrubber = residue.Scrubber(engine)
+    reader = engine.raw_connection()
+    cur = reader.cursor()
+    cur.execute("BEGIN")
+    cur.execute("select * from organisation").fetchall()
+    scrubber.after_sensitive_turn()
+    assert scrubber.due
+    cur.execute("ROLLBACK")
+    reader.close()
+    scrubber.after_turn()
+    assert not scrubber.due
+    assert all(MARK.encode() not in p.read_bytes() for p in _files(engine))
