@@ -22,10 +22,10 @@ from bot.logging_redact import install_redaction
 from handlers import menu, tip_flow
 from messages import common
 from messages import tip as tip_msg
-from storage.models import Conversation, Tip
+from storage.models import Conversation, Tip, TipFile
 from tests.fake_telegram import TOKEN, FakeTelegram, free_socket, serving
 from tests.line_harness import running_line_bot, tracking_code
-from tests.photos import jpeg_with_gps
+from tests.photos import assert_clean, jpeg_with_gps
 from tests.residue import traces_in_files, traces_in_logs, traces_in_rows
 from tests.telegram_chat import TelegramChat
 from tests.transcript import Chat, code_in
@@ -81,6 +81,13 @@ def assert_no_residue(engine, tmp_path: Path, lines: list[str], terms: list[str]
     assert any(path.name.endswith(".log") for path in tmp_path.iterdir())
 
 
+def assert_evidence_clean(core) -> None:
+    """The photo sent as evidence was stored without its GPS, camera and time."""
+    with Session(core.db) as session:
+        [evidence] = session.exec(select(TipFile)).all()
+    assert_clean(core.files.read(evidence.key))
+
+
 async def _console_tip(chat: Chat, text: str, photo: Path) -> str:
     await chat.open()
     await chat.press(common.MENU_TIP)
@@ -112,6 +119,7 @@ async def test_console(make_core, tmp_path, logs):
         assert session.exec(select(Tip)).one().conduct == text  # filed, and readable with the key
         assert session.exec(select(Conversation)).all() == []
     terms = ["chat-4417-quiet", "user-8830-quiet", "chat-9921-quiet", "user-6604-quiet"]
+    assert_evidence_clean(core)
     assert_no_residue(core.db, tmp_path, logs, [*terms, text, cancelled, code])
 
 
@@ -182,6 +190,7 @@ async def test_telegram(mode, make_core, tmp_path, logs):
             await channel.stop()
     finally:
         fake.stop()
+    assert_evidence_clean(core)
     text, cancelled = _words(f"telegram{informant}")
     _, cancelled = _words(f"telegram{quitter}")
     terms = [str(informant), str(quitter), FIRST_NAME, LAST_NAME, USERNAME, text, cancelled]
@@ -210,6 +219,7 @@ async def test_line(db_url, tmp_path, logs):
         await other.press(tip_flow.CAT + "other")
         await other.say(cancelled)
         await other.press(menu.CANCEL)
+        assert_evidence_clean(line.core)
         engine = line.core.db
         terms = [informant, quitter, text, cancelled, code, code.replace("-", "")]
         assert_no_residue(engine, tmp_path, logs, terms)
