@@ -50,8 +50,9 @@ def logs(tmp_path: Path, monkeypatch) -> Iterator[list[str]]:
     also in a file."""
     lines: list[str] = []
     monkeypatch.setattr("bot.channels.telegram._quiet", lambda name, level: None)
+    old_levels = {name: logging.getLogger(name).level for name in SDK_LOGGERS}
     for name in SDK_LOGGERS:
-        monkeypatch.setattr(logging.getLogger(name), "level", logging.DEBUG)
+        logging.getLogger(name).setLevel(logging.DEBUG)  # setLevel also clears level caches
 
     class Keep(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
@@ -67,6 +68,8 @@ def logs(tmp_path: Path, monkeypatch) -> Iterator[list[str]]:
     root.setLevel(logging.DEBUG)
     yield lines
     root.setLevel(old_level)
+    for name, level in old_levels.items():
+        logging.getLogger(name).setLevel(level)
     for handler in handlers:
         root.removeHandler(handler)
         handler.close()
