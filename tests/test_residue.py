@@ -159,6 +159,7 @@ async def _telegram_tips(fake: FakeTelegram, channel, informant: int, quitter: i
     await chat.press(tip_msg.BUTTON_ANONYMOUS)
     texts = await chat.press(common.BUTTON_CONFIRM)
     code = next(code_in(t) for t in texts if "-" in t and any(c.isdigit() for c in t))
+    assert not fake.calls_to("sendPhoto") and not fake.calls_to("sendDocument")  # never shown back
     other = NamedTelegramChat(fake, channel, quitter)
     await other.say("/start")
     await other.press(common.MENU_TIP)
