@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -29,13 +30,24 @@ class Core:
     engine: ConversationEngine
 
 
+def key_file_path(settings: Settings) -> Path:
+    """The key file: configured, or beside the file store's directory (the data dir)."""
+    return settings.secret_key_file or Path(settings.files_dir).parent / "secret.key"
+
+
 def load_keyring(settings: Settings) -> crypto.Keyring:
     """The deployment's keyring: `COMPLAINTBOT_SECRET_KEY`, else the key file (created on first
-    use, so the demo runs with no configuration; production keeps the key elsewhere)."""
+    use, so the demo runs with no configuration; production keeps the key elsewhere).
+
+    Retired secrets follow the current one: `COMPLAINTBOT_RETIRED_SECRET_KEYS`, or the key
+    file's later lines (`complaintbot keys rotate` writes them there).
+    """
+    retired = [crypto.parse_secret(text) for text in settings.retired_secret_keys]
     if settings.secret_key:
-        return crypto.Keyring([crypto.parse_secret(settings.secret_key)])
-    assert settings.secret_key_file is not None
-    return crypto.Keyring([crypto.ensure_key_file(settings.secret_key_file)])
+        return crypto.Keyring([crypto.parse_secret(settings.secret_key), *retired])
+    path = key_file_path(settings)
+    crypto.ensure_key_file(path)
+    return crypto.Keyring([*crypto.read_key_file_ring(path), *retired])
 
 
 def build_core(settings: Settings, *, org_slug: str | None = None) -> Core:

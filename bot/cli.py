@@ -13,12 +13,14 @@ from collections.abc import Sequence
 from sqlmodel import Session
 
 from bot import logs
-from bot.app import UnknownOrganisation, build_core
+from bot.app import UnknownOrganisation, build_core, load_keyring
 from bot.config import Settings
+from bot.logging_redact import install_redaction
 from bot.optional import present_modules
 from handlers.cases import Status
 from messages import cli as msg
 from messages import console as console_msg
+from storage import crypto
 from storage.db import make_engine, migrate
 
 # Command groups that live beside their feature; registered when present.
@@ -31,6 +33,7 @@ EXTRA_COMMANDS = (
     "bot.understand_cli",
     "bot.doctor_cli",
     "bot.backup_cli",
+    "bot.keys_cli",
 )
 
 
@@ -61,6 +64,7 @@ def _chat(args: argparse.Namespace) -> int:
 def _load_samples(settings: Settings) -> None:
     from storage.plan_samples import load_sample_plans
 
+    crypto.configure(load_keyring(settings))  # a migration may seal existing rows
     db = make_engine(settings.database_url)
     migrate(db)
     with Session(db) as session, session.begin():
@@ -81,7 +85,9 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _db_upgrade(_args: argparse.Namespace) -> int:
-    migrate(make_engine(Settings.from_env().database_url))
+    settings = Settings.from_env()
+    crypto.configure(load_keyring(settings))  # a migration may seal existing rows
+    migrate(make_engine(settings.database_url))
     print(msg.MIGRATED)
     return 0
 
@@ -132,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    install_redaction()  # before anything logs: no ids, codes or text at any level
     # The console is for people reading replies: only warnings go to the terminal there.
     level = logging.WARNING if args.command == "chat" else logging.INFO
     logs.configure(level, os.environ.get("COMPLAINTBOT_LOG_FORMAT", "text").strip().lower())

@@ -45,6 +45,12 @@ class Settings:
     # `/readyz` answers 503 when this many outgoing messages are waiting to be sent.
     ready_max_backlog: int = 500
     data_dir: Path = DEFAULT_DATA_DIR  # COMPLAINTBOT_DATA_DIR, for the doctor and backups
+    # Secrets replaced by `keys rotate`, still accepted for reading and for finding tip codes
+    # hashed before the rotation (comma- or space-separated, like the key file's later lines).
+    retired_secret_keys: tuple[str, ...] = ()
+    # Retention (storage.retention): days a closed tip's content is kept, hours a draft lives.
+    tip_retention_days: int = 365
+    draft_hours: int = 24
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -82,4 +88,9 @@ class Settings:
             log_format=get("COMPLAINTBOT_LOG_FORMAT", "text").lower(),
             ready_max_backlog=int(get("COMPLAINTBOT_READY_MAX_BACKLOG", "500")),
             data_dir=data_dir,
+            retired_secret_keys=tuple(
+                get("COMPLAINTBOT_RETIRED_SECRET_KEYS").replace(",", " ").split()
+            ),
+            tip_retention_days=int(get("COMPLAINTBOT_TIP_RETENTION_DAYS", "365")),
+            draft_hours=int(get("COMPLAINTBOT_DRAFT_HOURS", "24")),
         )

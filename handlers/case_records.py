@@ -109,12 +109,11 @@ def add_case(
         if announce:
             notices.on_complaint_filed(session, org_id, case, received_at, notify=False)
         return Recorded(stream, case.code, as_utc(received_at))
-    tip = file_tip(
+    tip, code = file_tip(
         session, org_id=org_id, now=received_at, category=category, conduct=text,
         accused="", when_where="", evidence=[], informant_name=name,
         informant_contact=contact, channel=channel,
     )  # fmt: skip
-    code = tip.code  # read before anything else touches the row (it may be kept hashed)
     if announce:
         reference = notices.on_tip_filed(session, org_id, tip, received_at)
     else:

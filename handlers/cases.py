@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from handlers.codes import new_code
 from messages.format import local_date
+from storage import tip_privacy
 from storage.models import (
     Complaint,
     ComplaintFile,
@@ -72,7 +73,7 @@ def _unused_code(session: Session) -> str:
     while True:
         code = new_code()
         taken = session.exec(select(Complaint.id).where(Complaint.code == code)).first()
-        taken = taken or session.exec(select(Tip.id).where(Tip.code == code)).first()
+        taken = taken or tip_privacy.code_taken(session, code)
         if not taken:
             return code
 
@@ -160,12 +161,19 @@ def file_tip(
     informant_name: str,
     informant_contact: str,
     channel: str = "chat",
-) -> Tip:
-    """File a tip. Takes no chat or user: there is nowhere to put them. Only the channel's
-    kind (`line`, `walk-in`, …) goes to the content-free statistics record."""
+) -> tuple[Tip, str]:
+    """File a tip; returns it and its code, which is stored only as a keyed hash.
+
+    Takes no chat or user: there is nowhere to put them. Only the channel's kind (`line`,
+    `walk-in`, …) goes to the content-free statistics record. Its times are the day only
+    (`tip_privacy.received_day`), so staff cannot tell the hour it arrived.
+    """
+    code = _unused_code(session)
+    now = tip_privacy.received_day(now)
     tip = Tip(
+        id=tip_privacy.new_tip_id(session),
         org_id=org_id,
-        code=_unused_code(session),
+        code_hash=tip_privacy.code_hash(code),
         category=category,
         conduct=conduct,
         accused=accused,
@@ -193,7 +201,7 @@ def file_tip(
     )
     record_filed(session, org_id=org_id, stream=Stream.TIP, case_id=tip.id, category=category,
                  channel=channel, at=now)  # fmt: skip
-    return tip
+    return tip, code
 
 
 @dataclass(frozen=True)
@@ -232,13 +240,13 @@ _STREAM_TABLES = {
 
 
 def _find(session: Session, org_id: int, code: str) -> tuple[Stream, Complaint | Tip] | None:
-    for stream, tables in _STREAM_TABLES.items():
-        case = session.exec(
-            select(tables.case).where(tables.case.org_id == org_id, tables.case.code == code)
-        ).first()
-        if case is not None:
-            return stream, case
-    return None
+    case = session.exec(
+        select(Complaint).where(Complaint.org_id == org_id, Complaint.code == code)
+    ).first()
+    if case is not None:
+        return Stream.COMPLAINT, case
+    tip = tip_privacy.find_tip(session, org_id, code)  # tips keep only a hash of the code
+    return (Stream.TIP, tip) if tip is not None else None
 
 
 def find_by_code(session: Session, org_id: int, code: str) -> tuple[Stream, Complaint | Tip] | None:
@@ -260,7 +268,7 @@ def find_case(session: Session, org_id: int, code: str) -> CaseView | None:
     ).all()
     return CaseView(
         stream=stream,
-        code=case.code,
+        code=code,
         category=case.category,
         status=Status(case.status),
         received_at=as_utc(case.received_at),

@@ -21,7 +21,7 @@ from handlers.router import position, route
 from handlers.telemetry import Outcome, Telemetry, TurnRecord, position_name
 from handlers.types import Event, Notice, Reply, Turn
 from messages import common
-from storage import conversations
+from storage import conversations, residue
 from storage.models import Organisation
 from storage.timeutil import utcnow
 
@@ -45,6 +45,7 @@ class ConversationEngine:
         self._route = router
         # Called after every committed turn: the outbox sender delivers what the turn queued.
         self.after_commit: Callable[[], None] | None = None
+        self._scrubber = residue.Scrubber(db)
         # One lock per chat with a count of turns waiting on it, dropped when none are.
         self._next_prune = 0.0
         self._locks: dict[tuple[str, str], tuple[asyncio.Lock, list[int]]] = {}
@@ -105,6 +106,7 @@ class ConversationEngine:
             ctx = Ctx(
                 event, session, org, self.deps, convo.flow, convo.step, dict(convo.data or {})
             )
+            was_in, _step = position(ctx)
             turn = self._route(ctx)
             record.step = position_name(turn.flow, turn.step)
             if turn.flow is None:
@@ -114,7 +116,11 @@ class ConversationEngine:
                 convo.version += 1
                 convo.updated_at = utcnow()
                 session.add(convo)
-            return turn.replies
+        if was_in is not None and was_in.scrub_on_exit and turn.flow != was_in.name:
+            self._scrubber.after_sensitive_turn()  # after commit: old page versions go too
+        else:
+            self._scrubber.after_turn()
+        return turn.replies
 
     def resume(self, event: Event) -> list[Reply]:
         """The current question again, for `event`'s chat coming back after a restart."""

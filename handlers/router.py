@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from handlers import (
     complaint_flow,
+    erasure,
     followup,
     free_text,
     intake_offer,
@@ -67,6 +68,10 @@ def route(ctx: Ctx) -> Turn:
         return special
     if not event.is_private:
         return _unchanged(ctx, Reply(common.GROUP_CHAT))
+    if event.choice == tip_flow.CODE_SAVED:  # the tip code's message: any time, no state
+        return _unchanged(ctx, tip_flow.code_saved(ctx))
+    if erasure.handles(event.choice):  # PDPA: the button carries the complaint's code
+        return _unchanged(ctx, erasure.answer(ctx))
     # Built once per turn: a prompt may query the database (the plan flow's do).
     prompt = step.prompt(ctx) if step else menu.main_menu()
     ctx = _resolve_typed_choice(ctx, prompt)

@@ -45,6 +45,7 @@ SKIP = "t:skip"
 EV_DONE, EV_SKIP = "t:ev:done", "t:ev:skip"
 ANONYMOUS, IDENTIFIED = "t:anon", "t:named"
 CONFIRM = "t:confirm"
+CODE_SAVED = "t:saved"  # under the message showing the code; works from anywhere, no state
 
 
 def start(ctx: Ctx) -> Turn:
@@ -214,7 +215,7 @@ def prompt_confirm(ctx: Ctx) -> Reply:
 def on_confirm(ctx: Ctx) -> Turn:
     """File the tip; its code is shown this once and never again in this chat."""
     d = ctx.data
-    tip = file_tip(
+    tip, code = file_tip(
         ctx.session,
         org_id=ctx.org.id,
         now=ctx.now(),
@@ -229,7 +230,20 @@ def on_confirm(ctx: Ctx) -> Turn:
     )
     notices.on_tip_filed(ctx.session, ctx.org.id, tip, ctx.now())
     days = peek_deadline_days(ctx.session, ctx.org.id)
-    return finish(Reply(msg.filed(pretty(tip.code), tip.due_on, days)), menu.main_menu())
+    saved = (Choice(msg.BUTTON_CODE_SAVED, CODE_SAVED),)
+    return finish(Reply(msg.filed(pretty(code), tip.due_on, days), saved), menu.main_menu())
+
+
+def code_saved(ctx: Ctx) -> Reply:
+    """The informant has the code: delete the bot's message that showed it, where possible.
+
+    The pressed button carries that message's id (Telegram), so nothing had to be stored
+    to remember it; LINE cannot delete a sent message, so the informant is told how to.
+    """
+    ref = ctx.event.message_ref
+    if ref:
+        return Reply(msg.CODE_MESSAGE_DELETED, delete_ref=ref)
+    return Reply(msg.CODE_MESSAGE_STAYS)
 
 
 FLOW = Flow(
@@ -248,4 +262,5 @@ FLOW = Flow(
         S.CONFIRM: Step(on_confirm, prompt_confirm),
     },
     discard=evidence.discard_files,
+    scrub_on_exit=True,
 )

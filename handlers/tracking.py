@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from enum import StrEnum
 
-from handlers import menu
-from handlers.cases import CaseView, find_case
+from handlers import erasure, menu
+from handlers.cases import CaseView, Stream, find_case
 from handlers.codes import CodeProblem, FoundCode, find_code, masked
 from handlers.flow import Ctx, Expect, Flow, Step, ask, retry
 from handlers.types import HistoryEntry, Reply, StatusCard, Turn
 from messages import tracking as msg
 from messages.format import thai_date, thai_datetime
+from storage import guess_limit
 
 NAME = "track"
 
@@ -21,9 +23,9 @@ class S(StrEnum):
 
 def status_reply(view: CaseView) -> Reply:
     """The public face of a case: status, dates and public notes, with a masked code."""
+    when = thai_date if view.stream is Stream.TIP else thai_datetime  # tips: never the hour
     history = tuple(
-        HistoryEntry(thai_datetime(c.at), msg.STATUS_LABELS[c.status], c.public_note)
-        for c in view.history
+        HistoryEntry(when(c.at), msg.STATUS_LABELS[c.status], c.public_note) for c in view.history
     )
     card = StatusCard(
         masked_code=masked(view.code),
@@ -42,13 +44,29 @@ def status_reply(view: CaseView) -> Reply:
 
 
 def answer(ctx: Ctx, found: FoundCode) -> Reply:
-    """One reply for a code: its status, or why it cannot be answered. Nothing else."""
+    """One reply for a code: its status, or why it cannot be answered. Nothing else.
+
+    A typo or a wrong length is not a guess; a well-formed code that matches nothing is,
+    and too many of those make the chat wait (storage.guess_limit).
+    """
     if found.problem is CodeProblem.TYPO:
         return Reply(msg.TYPO)
     if found.problem is CodeProblem.LENGTH:
         return Reply(msg.WRONG_LENGTH.format(count=len(found.digits)))
+    event = ctx.event
+    limit = guess_limit.refused(ctx.session, event.channel.value, event.chat_id, ctx.now())
+    if limit is not None:  # even a right code: guessing must not pay off
+        text = msg.EVERYONE_WAITS if limit.everyone else msg.TOO_MANY_TRIES
+        return Reply(text.format(minutes=limit.minutes))
     view = find_case(ctx.session, ctx.org.id, found.digits)
-    return status_reply(view) if view else Reply(msg.NOT_FOUND)
+    if view is None:
+        guess_limit.record_miss(ctx.session, event.channel.value, event.chat_id, ctx.now())
+        return Reply(msg.NOT_FOUND)
+    reply = status_reply(view)
+    erase = (
+        erasure.offer(ctx.session, ctx.org.id, found.digits) if view.stream == "complaint" else None
+    )
+    return replace(reply, choices=(erase, *reply.choices)) if erase else reply
 
 
 def start(ctx: Ctx) -> Turn:

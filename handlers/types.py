@@ -63,6 +63,8 @@ class Event:
     attachments: tuple[Attachment, ...] = ()
     location: Location | None = None
     is_private: bool = True  # False in groups and rooms
+    # The platform's id of the bot message whose button was pressed (Telegram), if known.
+    message_ref: str | None = None
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,8 @@ class Reply:
     file_key: str | None = None
     card: StatusCard | None = None
     notice: Notice | None = None
+    # Delete this earlier bot message (an `Event.message_ref`) where the platform allows it.
+    delete_ref: str | None = None
 
 
 @dataclass

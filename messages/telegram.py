@@ -34,3 +34,7 @@ def file_too_big(limit_bytes: int) -> str:
 def chosen(text: str, label: str) -> str:
     """An answered menu, edited to show what was pressed instead of its buttons."""
     return f"{text}\n\n✅ {label}"
+
+
+# Put in place of a bot message that showed a tip code, when Telegram no longer lets it go.
+MESSAGE_REMOVED = "(ข้อความนี้ถูกลบเพื่อความปลอดภัยของผู้แจ้ง)"

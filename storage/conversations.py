@@ -1,4 +1,10 @@
-"""Conversation state and processed events. Repositories here never commit."""
+"""Conversation state and processed events. Repositories here never commit.
+
+A conversation row is found by a keyed hash of its chat (`chat_keys`), never by the chat id
+itself: a copy of the database shows that someone is writing something, not who. After
+`keys rotate` a chat's row is still found under the hash of a retired key and moved to the
+current one.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +13,9 @@ from datetime import datetime
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, delete, select, update
 
+from storage import crypto
 from storage.models import Conversation, ProcessedEvent
 from storage.timeutil import utcnow
 
@@ -17,15 +24,23 @@ def _insert(session: Session):
     return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
+def chat_keys(channel: str, chat_id: str) -> list[str]:
+    """What the conversation table stores for a chat: its keyed hash, current key first."""
+    return crypto.keyring().macs(f"{channel}\0{chat_id}".encode(), "chat")
+
+
 def lock(session: Session, org_id: int, channel: str, chat_id: str) -> Conversation:
     """The chat's conversation row, created if missing and locked for this transaction.
 
     On PostgreSQL the row lock makes a second worker wait for this turn to finish; SQLite
     transactions here begin IMMEDIATE, which serialises writers the same way.
     """
+    keys = chat_keys(channel, chat_id)
+    if len(keys) > 1:
+        _adopt_retired(session, org_id, channel, keys)
     stmt = (
         _insert(session)(Conversation)
-        .values(org_id=org_id, channel=channel, chat_id=chat_id, data={}, version=0,
+        .values(org_id=org_id, channel=channel, chat_id=keys[0], data={}, version=0,
                 updated_at=utcnow())
         .on_conflict_do_nothing()
     )  # fmt: skip
@@ -35,15 +50,44 @@ def lock(session: Session, org_id: int, channel: str, chat_id: str) -> Conversat
         .where(
             Conversation.org_id == org_id,
             Conversation.channel == channel,
-            Conversation.chat_id == chat_id,
+            Conversation.chat_id == keys[0],
         )
         .with_for_update()
         .execution_options(populate_existing=True)
     ).one()
 
 
-def peek(session: Session, org_id: int, channel: str, chat_id: str) -> Conversation | None:
-    return session.get(Conversation, (org_id, channel, chat_id))
+def _adopt_retired(session: Session, org_id: int, channel: str, keys: list[str]) -> None:
+    """A draft started before `keys rotate`: file it under the current key's hash."""
+    if peek(session, org_id, channel, keys=keys[:1]) is not None:
+        return
+    session.exec(
+        update(Conversation)
+        .where(
+            Conversation.org_id == org_id,
+            Conversation.channel == channel,
+            Conversation.chat_id.in_(keys[1:]),
+        )
+        .values(chat_id=keys[0])
+    )
+
+
+def peek(
+    session: Session,
+    org_id: int,
+    channel: str,
+    chat_id: str = "",
+    *,
+    keys: list[str] | None = None,
+) -> Conversation | None:
+    keys = keys or chat_keys(channel, chat_id)
+    return session.exec(
+        select(Conversation).where(
+            Conversation.org_id == org_id,
+            Conversation.channel == channel,
+            Conversation.chat_id.in_(keys),
+        )
+    ).first()
 
 
 def forget(session: Session, conversation: Conversation) -> None:

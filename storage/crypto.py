@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import os
 import secrets
 from collections.abc import Sequence
@@ -102,6 +103,22 @@ class Keyring:
     def is_current(self, blob: bytes) -> bool:
         return blob[1 : 1 + KEY_ID_BYTES] == self._keys[0].key_id
 
+    @property
+    def key_ids(self) -> list[str]:
+        """The ids of the ring's keys, current first (hex; they reveal nothing of the keys)."""
+        return [k.key_id.hex() for k in self._keys]
+
+    def tagged_macs(self, data: bytes, purpose: str) -> list[str]:
+        """`<key id>:<keyed hash>` under every key, current first.
+
+        Stored where a secret must be found again but never read back (tip codes): the tag
+        says which key made a stored hash, so `keys rotate` can count the hashes that still
+        need a retired key (a keyed hash cannot be recomputed without the secret it hides).
+        """
+        return [
+            f"{kid}:{mac}" for kid, mac in zip(self.key_ids, self.macs(data, purpose), strict=True)
+        ]
+
     def mac(self, data: bytes, purpose: str) -> str:
         """A keyed hash (hex) under the current key: stored instead of a secret like a code."""
         return self.macs(data, purpose)[0]
@@ -133,7 +150,26 @@ def new_secret_text() -> str:
 
 
 def read_key_file(path: Path) -> bytes:
-    return parse_secret(path.read_text(encoding="utf-8"))
+    return read_key_file_ring(path)[0]
+
+
+def read_key_file_ring(path: Path) -> list[bytes]:
+    """Every secret in a key file: the current one on the first line, retired ones after."""
+    lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    if not lines:
+        raise WeakSecret(f"the key file {path} is empty")
+    return [parse_secret(line) for line in lines]
+
+
+def write_key_file(path: Path, secrets_text: Sequence[str]) -> None:
+    """Replace the key file atomically (mode 0600): current secret first, retired after."""
+    tmp = path.with_name(path.name + ".new")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write("".join(text + "\n" for text in secrets_text))
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
 
 
 def ensure_key_file(path: Path) -> bytes:
@@ -186,3 +222,19 @@ class SealedText(sa.TypeDecorator):
         if value is None:
             return None
         return keyring().open(bytes(value), self.purpose).decode("utf-8")
+
+
+class SealedJSON(SealedText):
+    """A JSON value (a conversation draft) stored sealed, read and written as a `dict`."""
+
+    cache_ok = True
+
+    def process_bind_param(self, value: dict | None, dialect) -> bytes | None:
+        if value is None:
+            return None
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        return super().process_bind_param(text, dialect)
+
+    def process_result_value(self, value: bytes | None, dialect) -> dict | None:
+        text = super().process_result_value(value, dialect)
+        return None if text is None else json.loads(text)

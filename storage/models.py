@@ -10,8 +10,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlmodel import JSON, Column, Field, SQLModel
+from sqlmodel import Column, Field, SQLModel
 
+from storage.crypto import SealedJSON, SealedText
 from storage.timeutil import utcnow
 
 
@@ -31,7 +32,11 @@ class Organisation(SQLModel, table=True):
 
 
 class Conversation(SQLModel, table=True):
-    """Where each chat is in the dialogue; the only conversation state there is."""
+    """Where each chat is in the dialogue; the only conversation state there is.
+
+    `chat_id` holds a keyed hash of the chat id (`storage.conversations.chat_key`), never the
+    id itself, and `data` (the draft: a tip being written, a complainant's phone) is sealed.
+    """
 
     __tablename__ = "conversation"
 
@@ -40,7 +45,9 @@ class Conversation(SQLModel, table=True):
     chat_id: str = Field(max_length=128, primary_key=True)
     flow: str | None = Field(default=None, max_length=32)
     step: str | None = Field(default=None, max_length=32)
-    data: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    data: dict = Field(
+        default_factory=dict, sa_column=Column(SealedJSON("conversation"), nullable=False)
+    )
     version: int = Field(default=0)
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False))
 
@@ -108,24 +115,36 @@ class ComplaintStatusChange(SQLModel, table=True):
     internal_note: str = Field(default="", sa_column=Column(sa.Text, nullable=False))
 
 
+def _sealed(purpose: str) -> sa.Column:
+    return Column(SealedText(purpose), nullable=False)
+
+
 class Tip(SQLModel, table=True):
-    """A corruption tip (แจ้งเบาะแสการทุจริต). Deliberately no channel, chat or user column."""
+    """A corruption tip (แจ้งเบาะแสการทุจริต). Deliberately no channel, chat or user column.
+
+    What the informant wrote is sealed (`storage.crypto`); the tracking code is kept only as
+    a keyed hash, so a copy of the database can neither read a tip nor answer as its
+    informant. `id` is random and `received_at` is the local date at midnight, so neither
+    the rows nor their times tell in which order, or at what hour, tips arrived.
+    """
 
     __tablename__ = "tip"
 
     id: int | None = Field(default=None, primary_key=True)
     org_id: int = Field(foreign_key="organisation.id", index=True)
-    code: str = Field(max_length=16, unique=True)
+    code_hash: str = Field(max_length=80, unique=True)  # `<key id>:<HMAC>` of the code
     category: str = Field(max_length=32)
-    conduct: str = Field(sa_column=Column(sa.Text, nullable=False))
-    accused: str = Field(default="", sa_column=Column(sa.Text, nullable=False))
-    when_where: str = Field(default="", sa_column=Column(sa.Text, nullable=False))
-    informant_name: str = Field(default="", max_length=255)  # only if the informant chose
-    informant_contact: str = Field(default="", max_length=255)  # only if the informant chose
+    conduct: str = Field(sa_column=_sealed("tip.conduct"))
+    accused: str = Field(default="", sa_column=_sealed("tip.accused"))
+    when_where: str = Field(default="", sa_column=_sealed("tip.when_where"))
+    informant_name: str = Field(default="", sa_column=_sealed("tip.informant"))
+    informant_contact: str = Field(default="", sa_column=_sealed("tip.informant"))
     status: str = Field(max_length=16)
     received_at: datetime = Field(sa_column=_ts(nullable=False))
     due_on: date
     updated_at: datetime = Field(sa_column=_ts(nullable=False))
+    # Set when retention deleted what the informant wrote (status and dates stay).
+    content_deleted_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
 
 
 class TipFile(SQLModel, table=True):
@@ -149,5 +168,6 @@ class TipStatusChange(SQLModel, table=True):
     status: str = Field(max_length=16)
     at: datetime = Field(sa_column=_ts(nullable=False))
     actor: str = Field(max_length=128)
-    public_note: str = Field(default="", sa_column=Column(sa.Text, nullable=False))
-    internal_note: str = Field(default="", sa_column=Column(sa.Text, nullable=False))
+    # Notes on a tip can quote it: sealed like the tip itself.
+    public_note: str = Field(default="", sa_column=_sealed("tip.note"))
+    internal_note: str = Field(default="", sa_column=_sealed("tip.note"))

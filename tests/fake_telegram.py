@@ -246,6 +246,12 @@ class FakeTelegram:
         message = self._edit(params)
         return _ok(message) if message else _error(400, "Bad Request: message to edit not found")
 
+    async def _m_deleteMessage(self, params: dict, files: dict) -> Response:
+        key = (params.get("chat_id"), params.get("message_id"))
+        with self._lock:
+            found = self._messages.pop(key, None)  # type: ignore[arg-type]
+        return _ok(True) if found else _error(400, "Bad Request: message to delete not found")
+
     async def _m_answerCallbackQuery(self, params: dict, files: dict) -> Response:
         return _ok(True)
 

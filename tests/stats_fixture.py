@@ -83,13 +83,13 @@ def build(engine, org_id: int, capsys) -> None:
                 change_status(session, org_id=org_id, code=case.code, status=Status(status),
                               actor="staff", now=when)  # fmt: skip
         for name, (channel, category, received, changes) in tips.items():
-            tip = file_tip(
+            _tip, tip_code = file_tip(
                 session, org_id=org_id, now=received, category=category, conduct=f"เบาะแส {name}",
                 accused="", when_where="", evidence=[], informant_name="", informant_contact="",
                 channel=channel,
             )  # fmt: skip
             for status, when in changes:
-                change_status(session, org_id=org_id, code=tip.code, status=Status(status),
+                change_status(session, org_id=org_id, code=tip_code, status=Status(status),
                               actor="staff", now=when)  # fmt: skip
         for name, score, when in (("C1", 3, on(3, 6)), ("C2", 5, on(3, 12)), ("C8", 5, on(4, 2))):
             record_rating(session, org_id=org_id, stream=Stream.COMPLAINT, case_id=ids[name],

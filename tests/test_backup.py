@@ -113,11 +113,10 @@ async def test_a_backup_under_load_restores_every_case_change_and_file(db_url, t
         before = [await file_complaint(bot.line.user(), f"ถนนชำรุดจุดที่ {i} รถตกหลุม", PHOTO)
                   for i in range(4)]  # fmt: skip
         with Session(core.db) as session, session.begin():
-            tip = file_tip(
+            _tip, tip_code = file_tip(
                 session, org_id=core.org_id, now=utcnow(), category="bribe", conduct=TIP_TEXT,
                 accused="", when_where="", evidence=[], informant_name="", informant_contact="",
             )  # fmt: skip
-            tip_code = tip.code
         for _ in range(300):
             store.save(os.urandom(8 * 1024), suffix="jpg")
         stop = asyncio.Event()

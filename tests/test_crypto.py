@@ -90,3 +90,27 @@ def test_a_sealed_column_stores_only_ciphertext(engine):
         assert conn.execute(sa.select(table.c.body)).scalar_one() == "เงินทอนจากผู้รับเหมา"
         raw = conn.execute(sa.text("select body from sealed_probe")).scalar_one()
     assert "เงินทอน".encode() not in bytes(raw)
+
+
+def test_tagged_hashes_name_their_key_and_cover_every_key_of_the_ring():
+    rotated = crypto.Keyring([OTHER, SECRET])
+    old = crypto.Keyring([SECRET])
+    tags = rotated.tagged_macs(b"4921706583021348", "tip-code")
+    assert [t.split(":")[0] for t in tags] == rotated.key_ids
+    assert tags[1] == old.tagged_macs(b"4921706583021348", "tip-code")[0]  # found after rotation
+    assert "4921706583021348" not in "".join(tags)
+
+
+def test_a_sealed_json_column_reads_back_the_dict_and_stores_no_plain_text():
+    metadata = sa.MetaData()
+    table = sa.Table("t", metadata, sa.Column("data", crypto.SealedJSON("conversation")))
+    engine = sa.create_engine("sqlite://")
+    metadata.create_all(engine)
+    with engine.begin() as conn:
+        conn.execute(table.insert().values(data={"conduct": "ปลัดเรียกเงิน", "n": 2}))
+        assert conn.execute(sa.select(table.c.data)).scalar_one() == {
+            "conduct": "ปลัดเรียกเงิน",
+            "n": 2,
+        }
+        raw = conn.execute(sa.text("select data from t")).scalar_one()
+    assert "ปลัดเรียกเงิน".encode() not in raw and b"conduct" not in raw

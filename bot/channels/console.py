@@ -20,6 +20,7 @@ from handlers.outbound import Delivery, decode
 from handlers.types import Attachment, AttachmentKind, Channel, Event, EventKind, Location, Reply
 from messages import console as msg
 from storage import outbox
+from storage.media import without_metadata
 
 _PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic"}
 
@@ -101,6 +102,8 @@ class ConsoleChannel:
             return msg.FILE_TOO_LARGE.format(limit=limit // (1024 * 1024))
         data = path.read_bytes()
         is_photo = command == "/photo" or path.suffix.lower() in _PHOTO_SUFFIXES
+        if is_photo:
+            data = without_metadata(data)
         key = self.core.files.save(data, suffix=path.suffix)
         attachment = Attachment(
             kind=AttachmentKind.PHOTO if is_photo else AttachmentKind.FILE,

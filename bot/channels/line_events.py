@@ -39,6 +39,7 @@ from bot.channels.line_content import ContentTooBig
 from handlers.types import Attachment, AttachmentKind, Channel, Event, EventKind, Location
 from messages import line as text
 from storage.files import FileStore
+from storage.media import without_metadata
 
 log = logging.getLogger(__name__)
 
@@ -113,9 +114,13 @@ async def fetch_content(
     *,
     suffix: str = "",
     video: bool = False,
+    photo: bool = False,
 ) -> tuple[str, int, str]:
-    """Download a message's content into the store: (key, size, mime)."""
+    """Download a message's content into the store: (key, size, mime); a photo without its
+    metadata (storage.media)."""
     data, mime = await content.fetch(message_id, limit, video=video)
+    if photo:
+        data = without_metadata(data)
     key = files.save(data, suffix=suffix or _SUFFIXES.get(mime, ""))
     return key, len(data), mime
 
@@ -204,8 +209,9 @@ async def _media(message, event, content: ContentSource | None, files: FileStore
     video = isinstance(message, VideoMessageContent)
     try:
         key, size, mime = await fetch_content(
-            content, message.id, files, max_bytes, suffix=suffix, video=video
-        )
+            content, message.id, files, max_bytes, suffix=suffix, video=video,
+            photo=kind is AttachmentKind.PHOTO,
+        )  # fmt: skip
     except ContentTooBig:
         return Translation(notice=text.attachment_too_big(max_bytes))
     except Exception as exc:  # network or API failure: tell the user, keep the worker alive

@@ -35,8 +35,9 @@ from bot.channels.telegram_render import MAX_TEXT, Outgoing, render, utf16_len
 from bot.config import Settings
 from bot.outbox_sender import Unreachable
 from handlers.outbound import Delivery
-from handlers.types import Attachment, Event, Notice, Reply
+from handlers.types import Attachment, AttachmentKind, Event, Notice, Reply
 from messages import telegram as msg
+from storage.media import without_metadata
 
 if TYPE_CHECKING:
     from bot.app import Core
@@ -207,8 +208,11 @@ class TelegramChannel:
                 # A redelivered update: the first delivery kept its own copies of any files.
                 self._delete_files(event)
                 return
-            if query is not None:
+            deleting = [r.delete_ref for r in replies if r.delete_ref]
+            if query is not None and not deleting:
                 await self._close_menu(query, replies)
+            for ref in deleting:
+                await self._delete_message(event.chat_id, ref)
             await self.deliver(event.chat_id, replies)
         except Forbidden:
             # The citizen blocked the bot (or left the group): nobody to answer.
@@ -250,6 +254,8 @@ class TelegramChannel:
                 data = bytes(await remote.download_as_bytearray(read_timeout=DOWNLOAD_TIMEOUT))
                 if len(data) > self.download_limit:
                     raise FileTooBig
+                if ref.kind is AttachmentKind.PHOTO:
+                    data = await asyncio.to_thread(without_metadata, data)
                 key = await asyncio.to_thread(self.core.files.save, data, suffix=ref.suffix)
                 saved.append(Attachment(ref.kind, key, len(data), ref.mime, ref.name))
         except BaseException:
@@ -294,6 +300,20 @@ class TelegramChannel:
                     raise
                 await asyncio.sleep(_seconds(exc.retry_after))
         raise AssertionError("unreachable")
+
+    async def _delete_message(self, chat_id: int | str, ref: str) -> None:
+        """Delete a bot message (one that showed a tip code); if Telegram refuses (older than
+        48 hours), blank it instead, so the code does not stay on screen."""
+        bot = self.app.bot
+        try:
+            await bot.delete_message(chat_id, int(ref))
+            return
+        except TelegramError:
+            log.info("telegram message could not be deleted; blanking it instead")
+        try:
+            await bot.edit_message_text(msg.MESSAGE_REMOVED, chat_id=chat_id, message_id=int(ref))
+        except TelegramError:
+            log.warning("telegram message could neither be deleted nor blanked")
 
     def _file_bytes(self, key: str | None) -> bytes:
         assert key is not None

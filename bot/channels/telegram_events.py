@@ -87,6 +87,7 @@ def _from_callback(query: CallbackQuery, event_id: str) -> Incoming | None:
             event_id=event_id,
             choice=query.data,
             is_private=chat.type == Chat.PRIVATE,
+            message_ref=str(message.message_id),
         )
     )
 

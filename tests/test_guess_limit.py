@@ -1,0 +1,83 @@
+"""Tracking codes cannot be enumerated: wrong codes make a chat, then everyone, wait."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlmodel import Session, select
+
+from handlers.codes import new_code, pretty
+from handlers.flow import Deps
+from messages import tracking
+from storage import guess_limit
+from storage.protect_models import CodeGuessWindow
+from tests.test_tip_flow import file_tip
+from tests.test_tracking import mistype
+from tests.transcript import Chat
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 28, 3, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def with_clock(core) -> Clock:
+    clock = Clock()
+    core.engine.deps = Deps(files=core.files, clock=clock)
+    return clock
+
+
+async def test_ten_wrong_codes_make_a_chat_wait_but_typos_do_not_count(make_core, tmp_path):
+    core = make_core()
+    clock = with_clock(core)
+    informant = Chat(core, chat_id="informant")
+    code = await file_tip(informant, tmp_path)
+    guesser = Chat(core, chat_id="guesser")
+    await guesser.open()
+    tried = [new_code() for _ in range(guess_limit.PER_CHAT)]
+    for attempt in tried[:-1]:
+        assert tracking.NOT_FOUND in await guesser.say(pretty(attempt))
+    for _ in range(15):  # caught by the check digit: a typo, not a guess
+        assert tracking.TYPO in await guesser.say(pretty(mistype(code)))
+    assert tracking.NOT_FOUND in await guesser.say(pretty(tried[-1]))
+
+    refused = await guesser.say(pretty(code))  # even the right code, now
+    assert refused.strip() == tracking.TOO_MANY_TRIES.format(minutes=10)
+    assert tracking.STREAM_LABELS["tip"] not in refused
+    assert tracking.STREAM_LABELS["tip"] in await informant.say(pretty(code))  # others go on
+
+    clock.now += timedelta(minutes=9)
+    assert "1 นาที" in await guesser.say(pretty(code))
+    clock.now += timedelta(minutes=1)
+    assert tracking.STREAM_LABELS["tip"] in await guesser.say(pretty(code))
+
+    with Session(core.db) as session:
+        stored = " ".join(f"{r.scope} {r.misses}" for r in session.exec(select(CodeGuessWindow)))
+    assert "guesser" not in stored and not any(t in stored for t in tried)
+
+
+async def test_many_chats_guessing_together_make_everyone_wait(make_core, monkeypatch):
+    monkeypatch.setattr(guess_limit, "OVERALL", 3)
+    core = make_core()
+    with_clock(core)
+    for n in range(3):
+        chat = Chat(core, chat_id=f"bot-{n}")
+        await chat.open()
+        assert tracking.NOT_FOUND in await chat.say(pretty(new_code()))
+    bystander = Chat(core, chat_id="bystander")
+    await bystander.open()
+    out = await bystander.say(pretty(new_code()))
+    assert out.strip() == tracking.EVERYONE_WAITS.format(minutes=10)
+
+
+def test_old_windows_are_pruned(engine):
+    now = datetime(2026, 11, 28, 3, 1, tzinfo=UTC)
+    with Session(engine) as session, session.begin():
+        guess_limit.record_miss(session, "line", "U1", now - timedelta(minutes=30))
+        guess_limit.record_miss(session, "line", "U1", now)
+    with Session(engine) as session, session.begin():
+        assert guess_limit.prune(session, now) == 2  # the old window, for the chat and for all
+        assert guess_limit.refused(session, "line", "U1", now) is None

@@ -1,0 +1,138 @@
+"""What is deleted and when: closed tips' content, stale drafts, names on request (PDPA)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlmodel import Session, select
+
+from bot.channels.console import render
+from handlers import erasure, retention
+from handlers.cases import Status, change_status
+from handlers.codes import pretty
+from messages import common, privacy, tip, tracking
+from storage.models import (
+    Complaint,
+    ComplaintStatusChange,
+    Conversation,
+    Tip,
+    TipFile,
+    TipStatusChange,
+)
+from storage.timeutil import as_utc, utcnow
+from tests.test_complaint_flow import file_complaint
+from tests.test_tip_flow import CONDUCT, file_tip
+from tests.transcript import Chat
+
+
+async def press(chat: Chat, choice: str) -> str:
+    """Press a button under an earlier reply by its code, as Telegram or LINE would send it
+    (the console's numbers pick only the current question's buttons)."""
+    return render(await chat.channel.core.engine.handle(chat.channel._event(choice=choice)))
+
+
+def _close(core, code: str, status: Status, at) -> None:
+    with Session(core.db) as session, session.begin():
+        change_status(
+            session, org_id=core.org_id, code=code, status=status, actor="staff", now=at,
+            public_note="ส่งเรื่องให้ ป.ป.ช. แล้ว", internal_note="ผู้ถูกกล่าวหา: นาย ก.",
+        )  # fmt: skip
+
+
+async def test_a_closed_tips_content_goes_after_a_year_and_its_statistics_stay(make_core, tmp_path):
+    core = make_core()
+    code = await file_tip(Chat(core), tmp_path)
+    closed_at = utcnow()
+    _close(core, code, Status.REFERRED, closed_at)
+    with Session(core.db) as session:
+        [evidence] = session.exec(select(TipFile)).all()
+        tip_row = session.exec(select(Tip)).one()
+        kept = (tip_row.category, tip_row.status, tip_row.received_at, tip_row.due_on)
+
+    with Session(core.db) as session, session.begin():  # a day short of a year: nothing yet
+        now = closed_at + timedelta(days=364)
+        assert retention.purge_closed_tips(session, now, core.files) == 0
+    with Session(core.db) as session, session.begin():
+        now = closed_at + timedelta(days=366)
+        assert retention.purge_closed_tips(session, now, core.files) == 1
+        assert retention.purge_closed_tips(session, now, core.files) == 0  # once
+
+    with Session(core.db) as session:
+        tip_row = session.exec(select(Tip)).one()
+        assert (tip_row.category, tip_row.status, tip_row.received_at, tip_row.due_on) == kept
+        assert (tip_row.conduct, tip_row.accused, tip_row.when_where) == ("", "", "")
+        assert tip_row.content_deleted_at is not None
+        assert session.exec(select(TipFile)).all() == []
+        notes = [(c.public_note, c.internal_note) for c in session.exec(select(TipStatusChange))]
+        assert notes and all(n == ("", "") for n in notes)
+    assert not core.files.path(evidence.key).exists()
+    assert CONDUCT not in str(notes)
+
+
+async def test_an_open_tip_is_never_purged(make_core, tmp_path):
+    core = make_core()
+    await file_tip(Chat(core), tmp_path)
+    with Session(core.db) as session, session.begin():
+        later = utcnow() + timedelta(days=5000)
+        assert retention.purge_closed_tips(session, later, core.files) == 0
+
+
+async def test_a_draft_left_for_a_day_is_deleted_with_its_files(make_core, tmp_path):
+    core = make_core()
+    chat = Chat(core)
+    await chat.open()
+    await chat.press(common.MENU_TIP)
+    await chat.press(tip.BUTTON_UNDERSTOOD)
+    await chat.press(tip.CATEGORY_LABELS["bribe"])
+    await chat.say(CONDUCT)
+    await chat.press(common.BUTTON_SKIP)
+    await chat.press(common.BUTTON_SKIP)
+    photo = tmp_path / "p.jpg"
+    photo.write_bytes(b"\xff\xd8 not really a jpeg")
+    await chat.send_file(photo)
+    with Session(core.db) as session:
+        convo = session.exec(select(Conversation)).one()
+        [item] = convo.data["evidence"]
+        touched = as_utc(convo.updated_at)
+    assert core.files.path(item["key"]).exists()
+
+    with Session(core.db) as session, session.begin():
+        assert retention.expire_drafts(session, touched + timedelta(hours=23), core.files) == 0
+    with Session(core.db) as session, session.begin():
+        assert retention.expire_drafts(session, touched + timedelta(hours=25), core.files) == 1
+    with Session(core.db) as session:
+        assert session.exec(select(Conversation)).all() == []
+    assert not core.files.path(item["key"]).exists()
+    out = await chat.say("ต่อ")  # the citizen comes back: a fresh start, nothing half-kept
+    assert common.DIDNT_UNDERSTAND in out
+
+
+async def test_a_complainant_erases_name_and_phone_once_the_complaint_is_closed(
+    make_core, tmp_path
+):
+    core = make_core()
+    chat = Chat(core)
+    code = await file_complaint(chat, tmp_path, with_contact=True)
+    out = await chat.say(pretty(code))
+    assert f"] {privacy.BUTTON_ERASE}\n" not in out  # still open: staff may need to call
+
+    _close(core, code, Status.COMPLETED, utcnow())
+    out = await chat.say(pretty(code))
+    assert tracking.STATUS_LABELS["completed"] in out and f"] {privacy.BUTTON_ERASE}\n" in out
+    out = await press(chat, erasure.ASK + code)
+    assert privacy.ASK_ERASE in out and privacy.BUTTON_ERASE_CONFIRM in out
+    with Session(core.db) as session:  # asking alone erases nothing
+        assert session.exec(select(Complaint)).one().complainant_phone
+    out = await press(chat, erasure.CONFIRM + code)
+    assert privacy.ERASED in out
+
+    with Session(core.db) as session:
+        row = session.exec(select(Complaint)).one()
+        assert (row.complainant_name, row.complainant_phone) == ("", "")
+        assert row.status == Status.COMPLETED and row.description  # the case itself stays
+        last = session.exec(
+            select(ComplaintStatusChange).order_by(ComplaintStatusChange.id.desc())
+        ).first()
+        assert (last.actor, last.public_note) == ("citizen", privacy.HISTORY_PUBLIC)
+    out = await chat.say(pretty(code))
+    assert privacy.HISTORY_PUBLIC in out and f"] {privacy.BUTTON_ERASE}\n" not in out
