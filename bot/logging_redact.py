@@ -104,7 +104,9 @@ def install_redaction() -> Callable[[], None]:
 
     def factory(*args, **kwargs) -> logging.LogRecord:
         record = previous(*args, **kwargs)
-        _clean(record)
+        if not getattr(record, "_redacted", False):  # installed twice: clean once
+            _clean(record)
+            record._redacted = True
         return record
 
     logging.setLogRecordFactory(factory)

@@ -137,9 +137,10 @@ def test_the_migration_records_cases_filed_before_it(db_url, tmp_path):
     engine = make_engine(url)
     config = alembic_config(engine)
     if not url.startswith("sqlite"):  # the shared fixture migrated it already: start over
-        command.downgrade(config, "0002_plans")
-    else:
-        command.upgrade(config, "0002_plans")
+        tables = sa.MetaData()
+        tables.reflect(bind=engine)
+        tables.drop_all(bind=engine)
+    command.upgrade(config, "0002_plans")
     with engine.begin() as conn:
         conn.execute(sa.text("insert into organisation (slug, name, phone, website, address) "
                              "values ('old', 'old', '', '', '')"))  # fmt: skip

@@ -26,6 +26,7 @@ from bot.doctor import Doctor, Level
 from bot.ops_web import serving_app
 from messages import doctor as msg
 from storage import crypto
+from storage.schema import head_revisions
 from tests.fake_line import FakeLine, serving_in_thread
 from tests.fake_telegram import TOKEN, FakeTelegram, free_socket
 
@@ -203,7 +204,9 @@ FAULTS: dict[str, tuple[Callable[[Deployment], None], msg.Say, msg.Say]] = {
         msg.TELEGRAM_DELIVERY_FIX,
     ),
     "old schema": (
-        _old_schema, msg.DB_BEHIND.format(current="0001_core", head="0002_plans"), msg.DB_BEHIND_FIX
+        _old_schema,
+        msg.DB_BEHIND.format(current="0001_core", head=head_revisions()[0]),
+        msg.DB_BEHIND_FIX,
     ),
     "no database": (_no_database, msg.TITLE_DATABASE, msg.DB_CREATE_FIX),
     "missing key": (_missing_key, msg.KEY_MISSING, msg.KEY_MISSING_FIX),

@@ -11,6 +11,7 @@ from handlers import erasure, retention
 from handlers.cases import Status, change_status
 from handlers.codes import pretty
 from messages import common, privacy, tip, tracking
+from messages import understand as understand_msg
 from storage.models import (
     Complaint,
     ComplaintStatusChange,
@@ -104,7 +105,7 @@ async def test_a_draft_left_for_a_day_is_deleted_with_its_files(make_core, tmp_p
         assert session.exec(select(Conversation)).all() == []
     assert not core.files.path(item["key"]).exists()
     out = await chat.say("ต่อ")  # the citizen comes back: a fresh start, nothing half-kept
-    assert common.DIDNT_UNDERSTAND in out
+    assert understand_msg.CAN_DO in out
 
 
 async def test_a_complainant_erases_name_and_phone_once_the_complaint_is_closed(
