@@ -12,7 +12,7 @@ from starlette.applications import Starlette
 from starlette.responses import PlainTextResponse
 from starlette.routing import BaseRoute, Route
 
-from bot.app import Core
+from bot.app import Core, build_core
 from bot.config import Settings
 from bot.optional import present_modules
 
@@ -59,10 +59,31 @@ def build_web_app(runners: list[ChannelRunner]) -> Starlette:
     return Starlette(routes=routes, lifespan=lifespan)
 
 
-def serve(settings: Settings, core: Core) -> int:
+def app_from_env() -> Starlette:
+    """The web app of one worker process (`serve --workers N` imports this by name)."""
+    settings = Settings.from_env()
+    core = build_core(settings)
+    return build_web_app(configured_channels(settings, core))
+
+
+def serve(settings: Settings, core: Core, *, workers: int = 1) -> int:
+    """Serve every configured channel; with `workers` > 1, as that many processes sharing
+    the port. Each process stores events in the inbox and works any chat no other process
+    holds, so the chats' order is kept whichever process a webhook reaches."""
     runners = configured_channels(settings, core)
     if not runners:
         log.warning("no chat channel is configured; serving only /healthz")
+    if workers > 1:
+        core.db.dispose()  # each worker builds its own core; the schema is migrated already
+        uvicorn.run(
+            f"{__name__}:app_from_env",
+            factory=True,
+            workers=workers,
+            host=settings.host,
+            port=settings.port,
+            log_level="info",
+        )
+        return 0
     app = build_web_app(runners)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
     return 0

@@ -12,6 +12,7 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Protocol
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -30,6 +31,19 @@ EVENT_MEMORY = timedelta(days=7)  # Telegram and LINE redeliver within hours
 PRUNE_EVERY_SECONDS = 3600.0
 
 
+class TurnRefused(Exception):
+    """Raised by a `TurnHook` to roll the turn back quietly (another worker has the event)."""
+
+
+class TurnHook(Protocol):
+    """Work done inside the turn's transaction: the inbox marks its event processed and keeps
+    the replies with it, so the turn and its answer commit together or not at all."""
+
+    def begin(self, session: Session) -> None: ...
+
+    def finish(self, session: Session, replies: list[Reply]) -> None: ...
+
+
 class ConversationEngine:
     def __init__(
         self,
@@ -46,7 +60,7 @@ class ConversationEngine:
         self._next_prune = 0.0
         self._locks: dict[tuple[str, str], tuple[asyncio.Lock, list[int]]] = {}
 
-    async def handle(self, event: Event) -> list[Reply]:
+    async def handle(self, event: Event, hook: TurnHook | None = None) -> list[Reply]:
         """Run one turn and return the replies to deliver ([] for a redelivered event).
 
         Turns of one chat run in order; turns of different chats run side by side.
@@ -56,16 +70,18 @@ class ConversationEngine:
         users[0] += 1
         try:
             async with lock:
-                return await asyncio.to_thread(self.handle_sync, event)
+                return await asyncio.to_thread(self.handle_sync, event, hook)
         finally:
             users[0] -= 1
             if users[0] == 0:
                 del self._locks[key]
 
-    def handle_sync(self, event: Event) -> list[Reply]:
+    def handle_sync(self, event: Event, hook: TurnHook | None = None) -> list[Reply]:
         try:
             self._prune_now_and_then()
-            return self._turn(event)
+            return self._turn(event, hook)
+        except TurnRefused:
+            raise
         except Exception:
             # Never log the event itself: it may be a tip, and carries chat and user ids.
             log.exception("turn failed (channel=%s kind=%s)", event.channel, event.kind)
@@ -79,11 +95,15 @@ class ConversationEngine:
         with Session(self.db) as session, session.begin():
             conversations.prune_events(session, utcnow() - EVENT_MEMORY)
 
-    def _turn(self, event: Event) -> list[Reply]:
+    def _turn(self, event: Event, hook: TurnHook | None = None) -> list[Reply]:
         with Session(self.db) as session, session.begin():
+            if hook is not None:
+                hook.begin(session)
             if not conversations.claim_event(
                 session, self.org_id, event.channel.value, event.event_id
             ):
+                if hook is not None:
+                    hook.finish(session, [])
                 return []
             convo = conversations.lock(session, self.org_id, event.channel.value, event.chat_id)
             org = session.get(Organisation, self.org_id)
@@ -98,6 +118,8 @@ class ConversationEngine:
                 convo.version += 1
                 convo.updated_at = utcnow()
                 session.add(convo)
+            if hook is not None:
+                hook.finish(session, turn.replies)
             return turn.replies
 
     def resume(self, event: Event) -> list[Reply]:

@@ -47,6 +47,7 @@ def line_settings(db_url: str, files_dir: Path, api_host: str, **overrides: Any)
         line_channel_secret=SECRET,
         line_channel_access_token=ACCESS_TOKEN,
         line_api_host=api_host,
+        secret_key_file=files_dir.parent / "secret.key",
     )
     return dataclasses.replace(settings, **overrides)
 
@@ -170,6 +171,7 @@ async def running_line_bot(db_url: str, tmp_path: Path, **overrides: Any) -> Asy
         # Retry and poll at once: the tests make no timing claims.
         channel.push_retry_pauses = (0.0, 0.0)
         channel.video_ready_pauses = (0.0, 0.0, 0.0)
+        channel.inbox.delivery_pauses = (0.0, 0.0)
         try:
             async with (
                 serving(build_web_app([channel])) as url,
