@@ -43,6 +43,9 @@ class ServeProcess:
 
     def start(self) -> None:
         args = [CLI, "serve", "--host", "127.0.0.1", "--port", str(self.port)]
+        profile = os.environ.get("COMPLAINTBOT_PROFILE_SERVE")  # bench: profile the server
+        if profile:
+            args = [sys.executable, "-m", "cProfile", "-o", profile, *args]
         if self.workers > 1:
             args += ["--workers", str(self.workers)]
         environment = {**os.environ, "COMPLAINTBOT_SECRET_KEY": TEST_SECRET_KEY, **self.env}

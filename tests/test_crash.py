@@ -30,7 +30,7 @@ from tests.serve_process import ServeProcess
 
 pytestmark = pytest.mark.slow
 
-CITIZENS = int(os.environ.get("COMPLAINTBOT_CRASH_CITIZENS", "50"))  # six events each
+CITIZENS = int(os.environ.get("COMPLAINTBOT_CRASH_CITIZENS", "40"))  # six events each
 KILLS = int(os.environ.get("COMPLAINTBOT_CRASH_KILLS", "3"))
 # Each kill can repeat at most the deliveries in flight at that instant (sent, not yet
 # recorded as sent); at most one message batch per chat being worked.
