@@ -68,9 +68,7 @@ class InboxChannel(Protocol):
 
     async def prepare(self, payload: Any) -> Prepared: ...
 
-    async def deliver_replies(
-        self, payload: Any, replies: list[Reply], *, resumed: bool
-    ) -> None: ...
+    async def deliver_replies(self, payload: Any, replies: list[Reply]) -> None: ...
 
     def discard(self, prepared: Prepared) -> None: ...
 
@@ -129,7 +127,6 @@ class Inbox:
         self.delivery_pauses = tuple(delivery_pauses)
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._again: set[str] = set()
-        self._fresh: set[int] = set()  # rows processed by this process, not yet delivered
         self._slots = asyncio.Semaphore(MAX_PARALLEL_CHATS)
         self._sweeper: asyncio.Task[None] | None = None
 
@@ -228,8 +225,7 @@ class Inbox:
     async def _drain(self, key: str) -> None:
         while (row := await self._next(key)) is not None:
             if row.state == DONE:
-                if not await self._deliver(row):
-                    return
+                await self._deliver(row)
             else:
                 async with self._slots:
                     await self._process(row)
@@ -263,7 +259,6 @@ class Inbox:
                 await self._db(lambda s: self._finish_directly(s, row.id, replies))
             if not replies:
                 self.channel.discard(prepared)  # processed before: its files are kept already
-            self._fresh.add(row.id)
         except Exception as exc:
             # Ids and text are never logged: the event may be a corruption tip.
             log.error("inbox: processing an event failed: %s", type(exc).__name__)
@@ -283,13 +278,12 @@ class Inbox:
             session.add(ProcessedEvent(org_id=row.org_id, key=row.event_key,
                                        processed_at=utcnow()))  # fmt: skip
 
-    async def _deliver(self, row: _Row) -> bool:
-        """Send a processed row's replies, then delete it. False: retry later."""
-        resumed = row.id not in self._fresh
-        self._fresh.discard(row.id)
+    async def _deliver(self, row: _Row) -> None:
+        """Send a processed row's replies, then delete it; a failure is retried after a pause
+        (the row stays first in its chat, so later replies do not overtake it)."""
         try:
             if row.replies:
-                await self.channel.deliver_replies(row.payload, row.replies, resumed=resumed)
+                await self.channel.deliver_replies(row.payload, row.replies)
         except Exception as exc:
             failures = await self._db(lambda s: inbox.note_failure(s, row.id))
             if failures > len(self.delivery_pauses):
@@ -297,9 +291,8 @@ class Inbox:
             else:
                 log.warning("inbox: delivery failed (%s); will retry", type(exc).__name__)
                 await asyncio.sleep(self.delivery_pauses[failures - 1])
-                return True
+                return
         await self._db(lambda s: inbox.remove(s, row.id))
-        return True
 
     async def _db(self, work: Callable[[Session], T]) -> T:
         def run() -> T:

@@ -193,7 +193,7 @@ class LineChannel:
             return Prepared(replies=[Reply(translation.notice)])
         return Prepared(event=translation.event)
 
-    async def deliver_replies(self, payload: dict, replies: list[Reply], *, resumed: bool) -> None:
+    async def deliver_replies(self, payload: dict, replies: list[Reply]) -> None:
         native = LineEvent.from_dict(payload["event"])
         chat = chat_of(native)[0]
         try:
