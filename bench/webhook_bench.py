@@ -16,12 +16,14 @@ import time
 import uuid
 from pathlib import Path
 
+import httpx
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from storage.db import make_engine
-from tests.crash_harness import Citizens, line_platform, wait_inbox_empty
+from tests.crash_harness import ACK_SECONDS, LINE_SECRET, Citizens, line_platform, wait_inbox_empty
+from tests.fake_line import sign
 from tests.serve_process import ServeProcess
 
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -49,6 +51,7 @@ async def run(args: argparse.Namespace, url: str, tmp: Path) -> None:
             await citizens.wait_answered(timeout=600)
             await wait_inbox_empty(url, timeout=600)
             answered = time.perf_counter() - start
+            hostile = await hostile_requests(servers[0].url)
         finally:
             for server in servers:
                 server.stop()
@@ -57,6 +60,29 @@ async def run(args: argparse.Namespace, url: str, tmp: Path) -> None:
           f"{args.servers} server(s) x {args.workers} worker(s)")  # fmt: skip
     print(f"all acknowledged in {acked:.1f} s, all answered in {answered:.1f} s: "
           f"{events / answered:.0f} events/s")  # fmt: skip
+    ack = sorted(ACK_SECONDS)
+    print(f"acknowledgement p50 {ack[len(ack) // 2] * 1000:.0f} ms, "
+          f"p99 {ack[int(len(ack) * 0.99)] * 1000:.0f} ms, max {ack[-1] * 1000:.0f} ms "
+          "(LINE allows 2000 ms)")  # fmt: skip
+    for name, (status, seconds) in hostile.items():
+        print(f"{name}: {status} in {seconds * 1000:.0f} ms")
+
+
+async def hostile_requests(url: str) -> dict[str, tuple[int, float]]:
+    """How fast the webhook refuses what it must refuse."""
+    bodies = {
+        "10 MB body": b'{"events": [' + b" " * (10 * 1024 * 1024) + b"]}",
+        "nested 100,000 deep": b"[" * 100_000 + b"]" * 100_000,
+        "not UTF-8": b'\xff\xfe{"events": []}',
+    }
+    out = {}
+    async with httpx.AsyncClient(timeout=30) as client:
+        for name, body in bodies.items():
+            start = time.perf_counter()
+            headers = {"X-Line-Signature": sign(body, LINE_SECRET)}
+            response = await client.post(url + "/line/webhook", content=body, headers=headers)
+            out[name] = (response.status_code, time.perf_counter() - start)
+    return out
 
 
 def main() -> None:

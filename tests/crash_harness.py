@@ -66,6 +66,9 @@ class Platform(Protocol):
     def transcript(self, n: int) -> list[str]: ...
 
 
+ACK_SECONDS: list[float] = []  # how long each acknowledged POST took (read by the bench)
+
+
 async def post_until_acknowledged(
     client: httpx.AsyncClient, urls: Sequence[str], make: Any, attempt_counter: list[int]
 ) -> None:
@@ -74,8 +77,10 @@ async def post_until_acknowledged(
         url = urls[(attempt_counter[0] + attempt) % len(urls)]
         content, headers = make(attempt > 0)
         try:
+            started = time.perf_counter()
             response = await client.post(url, content=content, headers=headers)
             if response.status_code == 200:
+                ACK_SECONDS.append(time.perf_counter() - started)
                 attempt_counter[0] += 1
                 return
         except httpx.TransportError:

@@ -183,17 +183,12 @@ async def test_a_10_mb_body_without_a_length_is_cut_off_while_streaming(line: Li
 
 
 @FUZZ
-@given(signature=st.text(max_size=60), payload=json_values)
-async def test_a_wrong_signature_is_refused_before_the_body_is_parsed(
-    line: LineBot, signature, payload
-):
+@given(signature=st.text(alphabet=st.characters(min_codepoint=33, max_codepoint=126), max_size=60))
+async def test_a_wrong_signature_is_refused_before_the_body_is_parsed(line: LineBot, signature):
     body = webhook_body(*valid_events("U" + "e" * 32))
     if signature == sign(body, SECRET):
         return
-    try:
-        response = await line.post(body, signature=signature)
-    except UnicodeEncodeError:
-        return  # httpx cannot even send such a header
+    response = await line.post(body, signature=signature)
     assert response.status_code == 400
     assert stored(line) == (0, 0)
     assert line.fake.calls == []
