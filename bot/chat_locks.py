@@ -133,10 +133,12 @@ class ProcessLocks:
         self._held.clear()
 
 
-def chat_locks_for(db: Engine) -> ChatLocks:
+def chat_locks_for(db: Engine, channel: str) -> ChatLocks:
+    """The locks for one channel's chats. With SQLite each channel has its own file: closing
+    a file drops every `fcntl` lock the process holds on it."""
     if db.dialect.name == "postgresql":
         return AdvisoryLocks(db)
     path = db.url.database
     if not path or path == ":memory:":
         return ProcessLocks()
-    return FileLocks(Path(path).with_name(Path(path).name + ".chat-locks"))
+    return FileLocks(Path(path).with_name(f"{Path(path).name}.{channel}.chat-locks"))

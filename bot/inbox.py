@@ -122,7 +122,7 @@ class Inbox:
         self.org_id = org_id
         self.channel = channel
         self.turns = turns
-        self.locks = locks or chat_locks_for(db)
+        self.locks = locks or chat_locks_for(db, channel.name)
         self.sweep_seconds = sweep_seconds
         self.delivery_pauses = tuple(delivery_pauses)
         self._tasks: dict[str, asyncio.Task[None]] = {}
