@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
@@ -40,6 +41,7 @@ T = TypeVar("T")
 
 SWEEP_SECONDS = 1.0  # how often rows left by a dead process (or a lost wake-up) are looked for
 MAX_PARALLEL_CHATS = 8  # chats worked at once by one process (each may hold a connection)
+INTAKE_THREADS = 4  # webhook requests storing at once
 DELIVERY_PAUSES = (1.0, 5.0, 15.0)  # before each retry of a failed delivery; then it is dropped
 
 
@@ -68,7 +70,9 @@ class InboxChannel(Protocol):
 
     async def prepare(self, payload: Any) -> Prepared: ...
 
-    async def deliver_replies(self, payload: Any, replies: list[Reply]) -> None: ...
+    async def deliver_replies(self, payload: Any, replies: list[Reply], *, retry: bool) -> None:
+        """Send the replies; `retry` when an earlier attempt (perhaps by a process that died)
+        may have sent some of them already."""
 
     def discard(self, prepared: Prepared) -> None: ...
 
@@ -128,6 +132,10 @@ class Inbox:
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._again: set[str] = set()
         self._slots = asyncio.Semaphore(MAX_PARALLEL_CHATS)
+        self._processed_here: set[int] = set()  # rows whose turn this process ran
+        # Webhooks store on threads of their own, so that an acknowledgement never queues
+        # behind turns and deliveries for a free thread.
+        self._intake = ThreadPoolExecutor(INTAKE_THREADS, thread_name_prefix="inbox-intake")
         self._sweeper: asyncio.Task[None] | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -150,6 +158,7 @@ class Inbox:
             for task in list(self._tasks.values()):
                 task.cancel()
             await asyncio.gather(*self._tasks.values(), return_exceptions=True)
+        self._intake.shutdown(wait=False)
         self.locks.close()
 
     async def join(self) -> None:
@@ -167,7 +176,8 @@ class Inbox:
         """
         if not items:
             return []
-        new = await asyncio.to_thread(self._store_sync, items)
+        loop = asyncio.get_running_loop()
+        new = await loop.run_in_executor(self._intake, self._store_sync, items)
         for item in new:
             self.wake(inbox.chat_key(self.org_id, self.channel.name, item.chat))
         return new
@@ -259,6 +269,7 @@ class Inbox:
                 await self._db(lambda s: self._finish_directly(s, row.id, replies))
             if not replies:
                 self.channel.discard(prepared)  # processed before: its files are kept already
+            self._processed_here.add(row.id)
         except Exception as exc:
             # Ids and text are never logged: the event may be a corruption tip.
             log.error("inbox: processing an event failed: %s", type(exc).__name__)
@@ -281,9 +292,11 @@ class Inbox:
     async def _deliver(self, row: _Row) -> None:
         """Send a processed row's replies, then delete it; a failure is retried after a pause
         (the row stays first in its chat, so later replies do not overtake it)."""
+        retry = row.id not in self._processed_here or row.failures > 0
+        self._processed_here.discard(row.id)
         try:
             if row.replies:
-                await self.channel.deliver_replies(row.payload, row.replies)
+                await self.channel.deliver_replies(row.payload, row.replies, retry=retry)
         except Exception as exc:
             failures = await self._db(lambda s: inbox.note_failure(s, row.id))
             if failures > len(self.delivery_pauses):

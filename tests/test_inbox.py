@@ -43,7 +43,7 @@ class RecordingChannel:
         return Prepared(Event(Channel.CONSOLE, payload["chat"], payload["chat"],
                               payload["id"], **fields))  # fmt: skip
 
-    async def deliver_replies(self, payload: dict, replies: list[Reply]):
+    async def deliver_replies(self, payload: dict, replies: list[Reply], *, retry: bool):
         if self.crash_on_deliver:
             raise Crash
         self.sent += [reply.text for reply in replies]

@@ -193,7 +193,9 @@ class LineChannel:
             return Prepared(replies=[Reply(translation.notice)])
         return Prepared(event=translation.event)
 
-    async def deliver_replies(self, payload: dict, replies: list[Reply]) -> None:
+    async def deliver_replies(
+        self, payload: dict, replies: list[Reply], *, retry: bool = False
+    ) -> None:
         native = LineEvent.from_dict(payload["event"])
         chat = chat_of(native)[0]
         try:
@@ -203,6 +205,7 @@ class LineChannel:
                 reply_token=reply_token_of(native),
                 token_age=self._token_age(native, payload["received"]),
                 retry_seed=native.webhook_event_id,
+                token_maybe_used=retry,
             )
         except ApiException as exc:
             # Only the status: LINE's error body may quote what was sent (a tip?).
@@ -234,12 +237,17 @@ class LineChannel:
         reply_token: str | None = None,
         token_age: float = 0.0,
         retry_seed: str | None = None,
+        token_maybe_used: bool = False,
     ) -> None:
         """Send `messages` in calls of at most 5: the first by reply token if it is fresh,
         and the rest, or all when the token is stale or the reply fails, by push.
 
         A reply that fails on LINE's side (5xx, no answer) is pushed too: a user who might
         see a message twice is better off than one who never sees their tracking code.
+        Pushes carry a retry key derived from `retry_seed`, so LINE takes each once. When an
+        earlier attempt may have used the (fresh, single-use) token already
+        (`token_maybe_used`: a retry, or a process that died mid-delivery), LINE refusing it
+        means that attempt delivered the batch: it is not pushed again.
         """
         assert self.api is not None, "LineChannel.start() was not called"
         use_token = reply_token if token_age < self.reply_token_seconds else None
@@ -254,6 +262,9 @@ class LineChannel:
                 except ApiException as exc:
                     if exc.status != 400 and not _transient(exc):
                         raise
+                    if exc.status == 400 and token_maybe_used:
+                        log.info("LINE reply token used already: delivered before")
+                        continue
                     log.info("LINE reply failed (status %s); pushing instead", exc.status)
                 except (aiohttp.ClientError, TimeoutError):
                     log.info("LINE reply got no answer; pushing instead")

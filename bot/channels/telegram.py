@@ -262,7 +262,10 @@ class TelegramChannel:
             return Prepared(replies=[Reply(msg.file_too_big(self.download_limit))])
         return Prepared(event=event)
 
-    async def deliver_replies(self, payload: dict, replies: list[Reply]) -> None:
+    async def deliver_replies(
+        self, payload: dict, replies: list[Reply], *, retry: bool = False
+    ) -> None:
+        """Telegram has no idempotent send: a retry may repeat a message (never lose one)."""
         update = Update.de_json(payload["update"], self.app.bot)
         chat = update.effective_chat
         if chat is None:
