@@ -11,7 +11,7 @@ from sqlmodel import Session
 from bot.config import Settings
 from handlers.engine import ConversationEngine
 from handlers.flow import Deps
-from storage import crypto, orgs
+from storage import crypto, orgs, startup
 from storage.db import make_engine, migrate
 from storage.files import FileStore
 from storage.timeutil import utcnow
@@ -53,22 +53,27 @@ def load_keyring(settings: Settings) -> crypto.Keyring:
 def build_core(settings: Settings, *, org_slug: str | None = None) -> Core:
     """Open the database (migrating it), make sure the default organisation exists, and
     build the conversation engine for `org_slug` (default: the configured organisation)."""
-    crypto.configure(load_keyring(settings))
     db = make_engine(settings.database_url)
-    migrate(db)
-    with Session(db) as session, session.begin():
-        default = orgs.ensure(
-            session,
-            slug=settings.org_slug,
-            name=settings.org_name,
-            phone=settings.org_phone,
-            website=settings.org_website,
-            address=settings.org_address,
-        )
-        org = default if org_slug in (None, settings.org_slug) else orgs.by_slug(session, org_slug)
-        if org is None:
-            raise UnknownOrganisation(org_slug)
-        org_id = org.id
+    with startup.exclusive(db), Session(db) as session:
+        crypto.configure(load_keyring(settings))  # under the lock: the demo key file is made once
+        migrate(db)
+        with session.begin():
+            default = orgs.ensure(
+                session,
+                slug=settings.org_slug,
+                name=settings.org_name,
+                phone=settings.org_phone,
+                website=settings.org_website,
+                address=settings.org_address,
+            )
+            org = (
+                default
+                if org_slug in (None, settings.org_slug)
+                else orgs.by_slug(session, org_slug)
+            )
+            if org is None:
+                raise UnknownOrganisation(org_slug)
+            org_id = org.id
     files = FileStore(settings.files_dir)
     engine = ConversationEngine(db, org_id, Deps(files=files, clock=utcnow))
     return Core(settings=settings, db=db, files=files, org_id=org_id, engine=engine)

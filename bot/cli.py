@@ -20,7 +20,7 @@ from bot.optional import present_modules
 from handlers.cases import Status
 from messages import cli as msg
 from messages import console as console_msg
-from storage import crypto
+from storage import crypto, startup
 from storage.db import make_engine, migrate
 
 # Command groups that live beside their feature; registered when present.
@@ -66,9 +66,10 @@ def _load_samples(settings: Settings) -> None:
 
     crypto.configure(load_keyring(settings))  # a migration may seal existing rows
     db = make_engine(settings.database_url)
-    migrate(db)
-    with Session(db) as session, session.begin():
-        load_sample_plans(session)
+    with startup.exclusive(db):
+        migrate(db)
+        with Session(db) as session, session.begin():
+            load_sample_plans(session)
     db.dispose()
 
 
@@ -81,15 +82,24 @@ def _serve(args: argparse.Namespace) -> int:
         from dataclasses import replace
 
         settings = replace(settings, **overrides)
-    return serve(settings, build_core(settings))
+    return serve(settings, build_core(settings), workers=args.workers)
 
 
 def _db_upgrade(_args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     crypto.configure(load_keyring(settings))  # a migration may seal existing rows
-    migrate(make_engine(settings.database_url))
+    db = make_engine(settings.database_url)
+    with startup.exclusive(db):
+        migrate(db)
     print(msg.MIGRATED)
     return 0
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -114,6 +124,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the Telegram and LINE channels that are configured")
     serve.add_argument("--host", default=None, help="bind address (default COMPLAINTBOT_HOST)")
     serve.add_argument("--port", type=int, default=None, help="port (default COMPLAINTBOT_PORT)")
+    serve.add_argument(
+        "--workers",
+        type=_positive,
+        default=1,
+        help="processes sharing the port (several need PostgreSQL or one machine's SQLite)",
+    )
     serve.set_defaults(func=_serve)
 
     case = sub.add_parser("case", help="staff tools for complaints and tips")

@@ -23,7 +23,7 @@ from bot.config import Settings
 from handlers.plan_flow import summary_text
 from messages import plan as msg
 from messages.format import BANGKOK, baht
-from storage import orgs, plan_import, plan_repo
+from storage import orgs, plan_import, plan_repo, startup
 from storage.db import make_engine, migrate
 from storage.models import Organisation
 from storage.plan_import import ImportFailed, PlanRow
@@ -83,7 +83,8 @@ def _org(parser: argparse.ArgumentParser) -> None:
 def _open() -> tuple[Settings, Engine]:
     settings = Settings.from_env()
     db = make_engine(settings.database_url)
-    migrate(db)
+    with startup.exclusive(db):
+        migrate(db)
     return settings, db
 
 
@@ -204,6 +205,6 @@ def _summary(args: argparse.Namespace) -> int:
 
 def _samples(_args: argparse.Namespace) -> int:
     _settings, db = _open()
-    with Session(db) as session, session.begin():
+    with startup.exclusive(db), Session(db) as session, session.begin():
         load_sample_plans(session)
     return 0

@@ -11,8 +11,9 @@ import uvicorn
 from starlette.applications import Starlette
 from starlette.responses import PlainTextResponse
 from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp
 
-from bot.app import Core
+from bot.app import Core, build_core
 from bot.config import Settings
 from bot.optional import present_modules
 
@@ -63,16 +64,44 @@ def build_web_app(runners: list[ChannelRunner], core: Core | None = None) -> Sta
     return Starlette(routes=routes, lifespan=lifespan)
 
 
-def serve(settings: Settings, core: Core) -> int:
+def full_app(settings: Settings, core: Core) -> ASGIApp:
+    """Everything one serving process runs: the channels, the outbox sender and scheduler,
+    health, readiness, metrics and the public statistics page."""
     from bot.background import background_runners
-    from bot.logs import uvicorn_log_config
     from bot.ops_web import serving_app
 
     runners = configured_channels(settings, core)
     if not runners:
         log.warning("no chat channel is configured; serving /healthz and /stats only")
-    app = serving_app(settings, core, runners + background_runners(core, runners))
+    return serving_app(settings, core, runners + background_runners(core, runners))
+
+
+def app_from_env() -> ASGIApp:
+    """The web app of one worker process (`serve --workers N` imports this by name)."""
+    settings = Settings.from_env()
+    return full_app(settings, build_core(settings))
+
+
+def serve(settings: Settings, core: Core, *, workers: int = 1) -> int:
+    """Serve every configured channel; with `workers` > 1, as that many processes sharing
+    the port. Each process stores events in the inbox and works any chat no other process
+    holds, so the chats' order is kept whichever process a webhook reaches."""
+    from bot.logs import uvicorn_log_config
+
     log_config = uvicorn_log_config(settings.log_format)
+    if workers > 1:
+        core.db.dispose()  # each worker builds its own core; the schema is migrated already
+        uvicorn.run(
+            f"{__name__}:app_from_env",
+            factory=True,
+            workers=workers,
+            host=settings.host,
+            port=settings.port,
+            log_level="info",
+            log_config=log_config,
+        )
+        return 0
+    app = full_app(settings, core)
     uvicorn.run(
         app, host=settings.host, port=settings.port, log_level="info", log_config=log_config
     )

@@ -12,6 +12,7 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Protocol
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -29,6 +30,19 @@ log = logging.getLogger(__name__)
 
 EVENT_MEMORY = timedelta(days=7)  # Telegram and LINE redeliver within hours
 PRUNE_EVERY_SECONDS = 3600.0
+
+
+class TurnRefused(Exception):
+    """Raised by a `TurnHook` to roll the turn back quietly (another worker has the event)."""
+
+
+class TurnHook(Protocol):
+    """Work done inside the turn's transaction: the inbox marks its event processed and keeps
+    the replies with it, so the turn and its answer commit together or not at all."""
+
+    def begin(self, session: Session) -> None: ...
+
+    def finish(self, session: Session, replies: list[Reply]) -> None: ...
 
 
 class ConversationEngine:
@@ -51,7 +65,7 @@ class ConversationEngine:
         self._locks: dict[tuple[str, str], tuple[asyncio.Lock, list[int]]] = {}
         self.telemetry = Telemetry()
 
-    async def handle(self, event: Event) -> list[Reply]:
+    async def handle(self, event: Event, hook: TurnHook | None = None) -> list[Reply]:
         """Run one turn and return the replies to deliver ([] for a redelivered event).
 
         Turns of one chat run in order; turns of different chats run side by side.
@@ -62,7 +76,7 @@ class ConversationEngine:
         users[0] += 1
         try:
             async with lock:
-                replies = await asyncio.to_thread(self.handle_sync, event)
+                replies = await asyncio.to_thread(self.handle_sync, event, hook)
             if self.after_commit is not None:
                 self.after_commit()
             return replies
@@ -71,12 +85,15 @@ class ConversationEngine:
             if users[0] == 0:
                 del self._locks[key]
 
-    def handle_sync(self, event: Event) -> list[Reply]:
+    def handle_sync(self, event: Event, hook: TurnHook | None = None) -> list[Reply]:
         record = TurnRecord(event.channel.value, event.kind.value)
         started = time.perf_counter()
         try:
             self._prune_now_and_then()
-            return self._turn(event, record)
+            return self._turn(event, record, hook)
+        except TurnRefused:
+            record.outcome = Outcome.DUPLICATE  # another worker has the event
+            raise
         except Exception:
             # Never log the event itself: it may be a tip, and carries chat and user ids.
             log.exception("turn failed (channel=%s kind=%s)", event.channel, event.kind)
@@ -94,12 +111,16 @@ class ConversationEngine:
         with Session(self.db) as session, session.begin():
             conversations.prune_events(session, utcnow() - EVENT_MEMORY)
 
-    def _turn(self, event: Event, record: TurnRecord) -> list[Reply]:
+    def _turn(self, event: Event, record: TurnRecord, hook: TurnHook | None = None) -> list[Reply]:
         with Session(self.db) as session, session.begin():
+            if hook is not None:
+                hook.begin(session)
             if not conversations.claim_event(
                 session, self.org_id, event.channel.value, event.event_id
             ):
                 record.outcome = Outcome.DUPLICATE
+                if hook is not None:
+                    hook.finish(session, [])
                 return []
             convo = conversations.lock(session, self.org_id, event.channel.value, event.chat_id)
             org = session.get(Organisation, self.org_id)
@@ -116,6 +137,8 @@ class ConversationEngine:
                 convo.version += 1
                 convo.updated_at = utcnow()
                 session.add(convo)
+            if hook is not None:
+                hook.finish(session, turn.replies)
         if was_in is not None and was_in.scrub_on_exit and turn.flow != was_in.name:
             self._scrubber.after_sensitive_turn()  # after commit: old page versions go too
         else:

@@ -163,6 +163,11 @@ class FakeTelegram:
         with self._lock:
             return [dict(m) for (chat, _), m in self._messages.items() if chat == chat_id]
 
+    def is_pending(self, update_id: int) -> bool:
+        """True until the bot has confirmed `update_id` (a getUpdates with a later offset)."""
+        with self._lock:
+            return any(u["update_id"] == update_id for u in self._queue)
+
     def pending_updates(self) -> int:
         with self._lock:
             return len(self._queue)

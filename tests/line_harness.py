@@ -171,6 +171,7 @@ async def running_line_bot(db_url: str, tmp_path: Path, **overrides: Any) -> Asy
         # Retry and poll at once: the tests make no timing claims.
         channel.push_retry_pauses = (0.0, 0.0)
         channel.video_ready_pauses = (0.0, 0.0, 0.0)
+        channel.inbox.delivery_pauses = (0.0, 0.0)
         try:
             async with (
                 serving(build_web_app([channel])) as url,

@@ -20,7 +20,7 @@ from handlers.types import Event, Reply
 from messages import common, tracking
 from messages import complaint as complaint_msg
 from messages import line as line_msg
-from storage.files import FileStore
+from storage import inbox
 from storage.models import Complaint, Conversation, ProcessedEvent
 from tests.fake_line import FakeLine, event, message_id, serving, sign, user_source, webhook_body
 from tests.line_harness import (
@@ -31,6 +31,7 @@ from tests.line_harness import (
     running_line_bot,
     texts,
 )
+from tests.stub_core import stub_core
 
 JPEG = b"\xff\xd8\xff\xe0" + b"pothole" * 40
 
@@ -304,7 +305,7 @@ async def test_a_push_that_fails_once_is_retried_and_delivered_once(line: LineBo
     assert texts(line.fake.pushes(user)) == ["แจ้งความคืบหน้า"]
 
 
-async def test_a_send_that_keeps_failing_is_logged_without_ids_and_the_chat_goes_on(
+async def test_a_send_that_keeps_failing_is_retried_from_the_inbox_and_logged_without_ids(
     line: LineBot, caplog
 ):
     citizen = line.user()
@@ -312,13 +313,34 @@ async def test_a_send_that_keeps_failing_is_logged_without_ids_and_the_chat_goes
     for _ in range(3):
         line.fake.fail_next("/v2/bot/message/push", 500)
 
+    late = await citizen.press(menu.TRACK)
+    answered = await citizen.say("เมนู")
+
+    assert texts(late) == [tracking.ASK_CODE]  # kept in the inbox and pushed on a later try
+    assert texts(answered)[-1] == common.MAIN_MENU
+    assert "status 500" in caplog.text
+    assert citizen.user_id not in caplog.text
+
+
+async def test_replies_that_cannot_be_delivered_are_given_up_after_the_retries(
+    line: LineBot, caplog
+):
+    citizen = line.user()
+    attempts = 1 + len(line.channel.inbox.delivery_pauses)
+    for _ in range(attempts):
+        line.fake.fail_next("/v2/bot/message/reply", 500)
+    for _ in range(3 * attempts):  # each attempt pushes with two retries
+        line.fake.fail_next("/v2/bot/message/push", 500)
+
     lost = await citizen.press(menu.TRACK)
     answered = await citizen.say("เมนู")
 
     assert lost == []
-    assert texts(answered)[-1] == common.MAIN_MENU  # the turn before did happen
-    assert "status 500" in caplog.text
+    assert texts(answered)[-1] == common.MAIN_MENU  # the chat goes on
+    assert "giving up" in caplog.text
     assert citizen.user_id not in caplog.text
+    with Session(line.core.db) as session:
+        assert inbox.count(session) == 0
 
 
 # -- uploads -------------------------------------------------------------------------------
@@ -409,7 +431,9 @@ async def test_the_webhook_answers_before_the_turns_run_and_chats_do_not_wait_on
     fake = FakeLine(access_token=ACCESS_TOKEN)
     async with serving(fake.app()) as api_url:
         settings = line_settings("sqlite://", tmp_path, api_url)
-        channel = LineChannel(settings, handle, FileStore(tmp_path / "files"))
+        core = stub_core(tmp_path)
+        core.engine.respond = handle
+        channel = LineChannel(settings, core)
         async with serving(build_web_app([channel])) as url, httpx.AsyncClient() as http:
             tokens = [fake.issue_reply_token() for _ in range(3)]
             body = webhook_body(

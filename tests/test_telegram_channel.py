@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from sqlmodel import Session
 from starlette.applications import Starlette
 from telegram.error import InvalidToken
 
@@ -22,34 +23,14 @@ from bot.config import Settings
 from handlers.types import AttachmentKind, Choice, Event, Notice, Reply
 from messages import common
 from messages import telegram as msg
-from storage.files import FileStore
+from storage import inbox
 from tests import telegram_updates as tg
 from tests.fake_telegram import TOKEN, FakeTelegram, free_socket, serving
+from tests.stub_core import StubCore, stub_core
 
 CHAT = 111_222_333
 OTHER_CHAT = 444_555_666
 SECRET = "s3cret-Token_for-tests"
-
-
-@dataclass
-class RecordingEngine:
-    """Stands in for ConversationEngine: records events, answers from a script."""
-
-    answer: list[Reply] = field(default_factory=lambda: [Reply("รับทราบ")])
-    events: list[Event] = field(default_factory=list)
-    fail: bool = False
-
-    async def handle(self, event: Event) -> list[Reply]:
-        self.events.append(event)
-        if self.fail:
-            raise RuntimeError(f"boom in chat {event.chat_id}: {event.text}")
-        return list(self.answer)
-
-
-@dataclass
-class StubCore:
-    engine: RecordingEngine
-    files: FileStore
 
 
 @pytest.fixture
@@ -72,8 +53,10 @@ def settings_for(fake: FakeTelegram, tmp_path: Path, **extra) -> Settings:
 
 
 @pytest.fixture
-def core(tmp_path: Path) -> StubCore:
-    return StubCore(RecordingEngine(), FileStore(tmp_path / "files"))
+def core(tmp_path: Path) -> Iterator[StubCore]:
+    stub = stub_core(tmp_path)
+    yield stub
+    stub.db.dispose()
 
 
 @pytest.fixture
@@ -220,7 +203,7 @@ async def test_one_chat_runs_in_order_while_other_chats_go_ahead(fake, polling, 
             release.set()
         return [Reply(event.text or "")]
 
-    core.engine.handle = handle
+    core.engine.respond = handle
     fake.push(tg.text(CHAT, "first"))
     fake.push(tg.text(CHAT, "second"))
     fake.push(tg.text(OTHER_CHAT, "other"))
@@ -280,14 +263,18 @@ async def test_webhook_start_registers_the_url_with_its_secret(fake, webhook):
     assert [r.path for r in channel.routes] == [WEBHOOK_PATH]
 
 
-async def test_an_update_posted_by_telegram_is_answered_before_the_post_returns(
+async def test_an_update_posted_by_telegram_is_stored_before_the_post_returns_then_answered(
     fake, webhook, core
 ):
+    channel, _ = webhook
     fake.push(tg.text(CHAT, "ร้องเรียนค่ะ"))
     await fake.wait_for(lambda: fake.webhook_statuses)
     assert fake.webhook_statuses == [200]
-    assert fake.sent_texts(CHAT) == ["รับทราบ"]  # sent before Telegram got its 200
+    await channel.drain()
+    assert fake.sent_texts(CHAT) == ["รับทราบ"]
     assert core.engine.events[0].text == "ร้องเรียนค่ะ"
+    with Session(core.db) as session:
+        assert inbox.count(session) == 0  # delivered, so deleted
 
 
 @pytest.mark.parametrize("header", [None, "", "wrong-secret", SECRET + "x"])
@@ -324,7 +311,7 @@ async def test_a_button_is_answered_even_while_the_chat_is_still_busy(fake, poll
         await release.wait()
         return [Reply("ช้าหน่อย")]
 
-    core.engine.handle = handle
+    core.engine.respond = handle
     fake.push(tg.text(CHAT, "เรื่องแรก"))
     fake.push(tg.callback(CHAT, "menu:track"))
     await fake.wait_for(lambda: fake.calls_to("answerCallbackQuery"))

@@ -1,10 +1,10 @@
 """The LINE channel: a signed webhook in, Messaging API replies and pushes out.
 
 `POST /line/webhook` checks the body size and the `X-Line-Signature` before it parses
-anything, answers 200 at once, and leaves the events to background workers: one queue per
-chat so that a user's events run in order, while different users' run side by side.
-Each event becomes one core turn (`ConversationEngine.handle`); the replies go back with the
-event's reply token while it is fresh, and by push otherwise.
+anything, stores each event in the inbox (`bot.inbox`, committed) and only then answers 200.
+The inbox works each chat's events in order, across processes; each event becomes one core
+turn, and its replies go back with the event's reply token while it is fresh, and by push
+otherwise.
 """
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ import hmac
 import logging
 import time
 import uuid
-from collections import deque
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import aiohttp
@@ -31,19 +30,27 @@ from linebot.v3.messaging import (
     Message,
     PushMessageRequest,
     ReplyMessageRequest,
-    TextMessage,
 )
+from linebot.v3.webhooks import Event as LineEvent
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.channels.line_content import VIDEO_READY_PAUSES, ContentFetcher
-from bot.channels.line_events import Inbound, chat_of, parse_body, reply_token_of, translate
+from bot.channels.line_events import (
+    chat_of,
+    events_of,
+    incoming_events,
+    reply_token_of,
+    translate,
+)
 from bot.channels.line_render import batches, render
+from bot.inbox import Inbox, Prepared
+from bot.webhook_body import BadJson, BodyTooLarge, parse_json, read_capped
 from handlers.outbound import Delivery
-from handlers.types import Event, Reply
+from handlers.types import Notice, Reply
+from messages import common
 from messages import line as msg
-from storage.files import FileStore
 
 if TYPE_CHECKING:
     from bot.app import Core
@@ -59,11 +66,7 @@ REPLY_TOKEN_SECONDS = 50.0
 API_TIMEOUT = 30
 # Seconds to wait before each retry of a push LINE failed to take (5xx, 429, no answer).
 PUSH_RETRY_PAUSES = (1.0, 4.0)
-# Turns running at once across all chats (each holds a database connection).
-MAX_CONCURRENT_TURNS = 8
 _RETRY_NAMESPACE = uuid.UUID("3b1f0c52-8d7e-4f55-9a53-6f2f3c1d7e01")
-
-Handle = Callable[[Event], Awaitable[list[Reply]]]
 
 
 def signature_of(body: bytes, secret: str) -> str:
@@ -86,34 +89,21 @@ def api_configuration(settings: Settings) -> Configuration:
     )
 
 
-class BodyTooLarge(Exception):
-    pass
-
-
-async def _read_body(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise BodyTooLarge
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise BodyTooLarge
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
 class LineChannel:
-    """The LINE adapter, runnable by `complaintbot serve` (see `bot.serve.ChannelRunner`)."""
+    """The LINE adapter, runnable by `complaintbot serve` (see `bot.serve.ChannelRunner`).
+
+    Also the inbox's `InboxChannel` for LINE: `prepare` turns a stored event into a core
+    event, `deliver` sends its replies.
+    """
+
+    name = "line"
 
     outbox_channel = "line"  # delivers the outbox messages of this channel (`send_out`)
 
     def __init__(
         self,
         settings: Settings,
-        handle: Handle,
-        files: FileStore,
+        core: Core,
         *,
         max_body_bytes: int = MAX_BODY_BYTES,
         reply_token_seconds: float = REPLY_TOKEN_SECONDS,
@@ -121,8 +111,7 @@ class LineChannel:
         video_ready_pauses: Sequence[float] = VIDEO_READY_PAUSES,
     ) -> None:
         self.settings = settings
-        self._handle = handle
-        self.files = files
+        self.files = core.files
         self.max_body_bytes = max_body_bytes
         self.reply_token_seconds = reply_token_seconds
         self.push_retry_pauses = tuple(push_retry_pauses)
@@ -132,14 +121,13 @@ class LineChannel:
         self.api: AsyncMessagingApi | None = None
         self.blob: AsyncMessagingApiBlob | None = None
         self.content: ContentFetcher | None = None
-        self._queues: dict[str, deque[Inbound]] = {}
-        self._workers: dict[str, asyncio.Task[None]] = {}
-        self._turns = asyncio.Semaphore(MAX_CONCURRENT_TURNS)
+        self.inbox = Inbox(core.db, core.org_id, self, core.engine)
 
     # -- lifecycle ---------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Open the API client; it lives on the server's event loop."""
+        """Open the API client (it lives on the server's event loop), then the inbox, which
+        begins with whatever a previous process left unanswered."""
         self._client = AsyncApiClient(api_configuration(self.settings))
         self.api = AsyncMessagingApi(self._client)
         self.blob = AsyncMessagingApiBlob(self._client)
@@ -149,15 +137,11 @@ class LineChannel:
             self.blob,
             ready_pauses=self.video_ready_pauses,
         )
+        await self.inbox.start()
 
     async def stop(self) -> None:
-        """Let queued events finish (briefly), then close the client."""
-        try:
-            await asyncio.wait_for(self.join(), timeout=10)
-        except TimeoutError:
-            log.warning("LINE: stopping with %d chats still queued", len(self._queues))
-            for task in self._workers.values():
-                task.cancel()
+        """Let chats in progress finish (briefly; the rest waits in the inbox), then close."""
+        await self.inbox.stop()
         if self.content is not None:
             await self.content.close()
             self.content = None
@@ -166,15 +150,20 @@ class LineChannel:
             self._client = None
 
     async def join(self) -> None:
-        """Wait until every queued event has been handled and answered."""
-        while self._workers:
-            await asyncio.gather(*self._workers.values(), return_exceptions=True)
+        """Wait until every stored event has been handled and answered."""
+        await self.inbox.join()
 
     # -- webhook -----------------------------------------------------------------------
 
     async def webhook(self, request: Request) -> Response:
+        """Check size and signature, store each well-formed event, and only then answer 200.
+
+        A malformed event is skipped (and counted in the log, without its content); the
+        events beside it are stored. If the database cannot take them the answer is 500,
+        and LINE redelivers.
+        """
         try:
-            body = await _read_body(request, self.max_body_bytes)
+            body = await read_capped(request, self.max_body_bytes)
         except BodyTooLarge:
             return PlainTextResponse("payload too large", status_code=413)
         except ClientDisconnect:
@@ -184,74 +173,63 @@ class LineChannel:
             log.warning("LINE webhook with a bad or missing signature refused")
             return PlainTextResponse("bad signature", status_code=400)
         try:
-            events = parse_body(body)
-        except (ValueError, AttributeError):
+            raw_events = events_of(parse_json(body))
+        except BadJson:
             return PlainTextResponse("bad body", status_code=400)
-        received_at = asyncio.get_running_loop().time()
-        for native in events:
-            chat_key = chat_of(native)[0]
-            if chat_key:
-                self._enqueue(Inbound(native, chat_key, received_at))
+        items, skipped = incoming_events(raw_events, time.time())
+        if skipped:
+            log.info("LINE webhook: skipped %d malformed or unknown event(s)", skipped)
+        try:
+            await self.inbox.store(items)
+        except Exception as exc:
+            log.error("LINE webhook: events could not be stored (%s)", type(exc).__name__)
+            return PlainTextResponse("try again", status_code=500)
         return PlainTextResponse("OK")
 
-    def _enqueue(self, item: Inbound) -> None:
-        queue = self._queues.get(item.chat_key)
-        if queue is None:
-            queue = self._queues[item.chat_key] = deque()
-            self._workers[item.chat_key] = asyncio.create_task(self._work(item.chat_key))
-        queue.append(item)
+    # -- the inbox's side --------------------------------------------------------------
 
-    async def _work(self, chat_key: str) -> None:
-        """Drain one chat's queue in order; the worker ends when the queue is empty."""
-        queue = self._queues[chat_key]
-        try:
-            while queue:
-                item = queue.popleft()
-                try:
-                    async with self._turns:
-                        await self._process(item)
-                except ApiException as exc:
-                    # Only the status: LINE's error body may quote what was sent (a tip?).
-                    log.error("LINE: API call failed (%s, status %s)", item.native.type, exc.status)
-                except Exception:
-                    # Ids and text are not logged: the event may be a corruption tip.
-                    log.exception("LINE: event failed (type=%s)", item.native.type)
-        finally:
-            # No await between the empty check and here, so nothing is enqueued in between.
-            del self._queues[chat_key]
-            del self._workers[chat_key]
-
-    async def _process(self, item: Inbound) -> None:
+    async def prepare(self, payload: dict) -> Prepared:
         assert self.content is not None, "LineChannel.start() was not called"
-        native = item.native
+        native = LineEvent.from_dict(payload["event"])
         translation = await translate(
             native, self.content, self.files, self.settings.max_upload_bytes
         )
         if translation.notice is not None:
-            messages: list[Message] = [TextMessage(text=translation.notice)]
-        elif translation.event is not None:
-            replies = await self._handle(translation.event)
-            if not replies:
-                # An event already processed: the files fetched again are not needed.
-                for attachment in translation.event.attachments:
-                    self.files.delete(attachment.key)
-                return
-            messages = render(replies)
-        else:
-            return
-        await self.deliver(
-            item.chat_key,
-            messages,
-            reply_token=reply_token_of(native),
-            token_age=self._token_age(item),
-            retry_seed=native.webhook_event_id,
-        )
+            return Prepared(replies=[Reply(translation.notice)])
+        return Prepared(event=translation.event)
 
-    def _token_age(self, item: Inbound) -> float:
-        waited = asyncio.get_running_loop().time() - item.received_at
-        if item.native.delivery_context.is_redelivery:
+    async def deliver_replies(
+        self, payload: dict, replies: list[Reply], *, retry: bool = False
+    ) -> None:
+        native = LineEvent.from_dict(payload["event"])
+        chat = chat_of(native)[0]
+        try:
+            await self.deliver(
+                chat,
+                render(replies),
+                reply_token=reply_token_of(native),
+                token_age=self._token_age(native, payload["received"]),
+                retry_seed=native.webhook_event_id,
+                token_maybe_used=retry,
+            )
+        except ApiException as exc:
+            # Only the status: LINE's error body may quote what was sent (a tip?).
+            log.error("LINE: API call failed (%s, status %s)", native.type, exc.status)
+            raise
+
+    def discard(self, prepared: Prepared) -> None:
+        if prepared.event is not None:
+            for attachment in prepared.event.attachments:
+                self.files.delete(attachment.key)
+
+    def apology(self) -> list[Reply]:
+        return [Reply(common.INTERNAL_ERROR, notice=Notice.FAILED)]
+
+    def _token_age(self, native: LineEvent, received: float) -> float:
+        waited = time.time() - received
+        if native.delivery_context.is_redelivery:
             # A redelivered event may be old already: count from when it happened.
-            waited = max(waited, time.time() - item.native.timestamp / 1000)
+            waited = max(waited, time.time() - native.timestamp / 1000)
         return waited
 
     # -- sending -----------------------------------------------------------------------
@@ -264,12 +242,17 @@ class LineChannel:
         reply_token: str | None = None,
         token_age: float = 0.0,
         retry_seed: str | None = None,
+        token_maybe_used: bool = False,
     ) -> None:
         """Send `messages` in calls of at most 5: the first by reply token if it is fresh,
         and the rest, or all when the token is stale or the reply fails, by push.
 
         A reply that fails on LINE's side (5xx, no answer) is pushed too: a user who might
         see a message twice is better off than one who never sees their tracking code.
+        Pushes carry a retry key derived from `retry_seed`, so LINE takes each once. When an
+        earlier attempt may have used the (fresh, single-use) token already
+        (`token_maybe_used`: a retry, or a process that died mid-delivery), LINE refusing it
+        means that attempt delivered the batch: it is not pushed again.
         """
         assert self.api is not None, "LineChannel.start() was not called"
         use_token = reply_token if token_age < self.reply_token_seconds else None
@@ -284,6 +267,9 @@ class LineChannel:
                 except ApiException as exc:
                     if exc.status != 400 and not _transient(exc):
                         raise
+                    if exc.status == 400 and token_maybe_used:
+                        log.info("LINE reply token used already: delivered before")
+                        continue
                     log.info("LINE reply failed (status %s); pushing instead", exc.status)
                 except (aiohttp.ClientError, TimeoutError):
                     log.info("LINE reply got no answer; pushing instead")
@@ -343,7 +329,7 @@ def make_channel(settings: Settings, core: Core) -> LineChannel | None:
     """The LINE channel when its secret and access token are configured, else None."""
     if not (settings.line_channel_secret and settings.line_channel_access_token):
         return None
-    return LineChannel(settings, core.engine.handle, core.files)
+    return LineChannel(settings, core)
 
 
 __all__ = ["LineChannel", "make_channel", "signature_of", "signature_ok"]

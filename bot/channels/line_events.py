@@ -36,8 +36,11 @@ from linebot.v3.webhooks import (
 )
 
 from bot.channels.line_content import ContentTooBig
+from bot.inbox import Incoming
+from bot.webhook_body import BadJson
 from handlers.types import Attachment, AttachmentKind, Channel, Event, EventKind, Location
 from messages import line as text
+from storage.conversations import event_key
 from storage.files import FileStore
 from storage.media import without_metadata
 
@@ -62,15 +65,6 @@ class ContentSource(Protocol):
 
 
 @dataclass(frozen=True)
-class Inbound:
-    """One parsed webhook event waiting in its chat's queue."""
-
-    native: LineEvent
-    chat_key: str  # user, group or room id: the order key and the push target
-    received_at: float  # loop time the webhook arrived, for the reply token's age
-
-
-@dataclass(frozen=True)
 class Translation:
     """What to do with one event: hand `event` to the core, or answer `notice` directly."""
 
@@ -78,16 +72,35 @@ class Translation:
     notice: str | None = None
 
 
-def parse_body(body: bytes) -> list[LineEvent]:
-    """The events of a (verified) webhook body; events this SDK does not know are skipped."""
-    payload = json.loads(body)
-    events: list[LineEvent] = []
-    for raw in payload.get("events", []):
+def events_of(payload: Any) -> list[Any]:
+    """The raw events of a (verified) webhook body; a body of the wrong shape has none."""
+    if not isinstance(payload, dict):
+        raise BadJson("not an object")
+    events = payload.get("events", [])
+    return events if isinstance(events, list) else []
+
+
+def incoming_events(raw_events: list[Any], received: float) -> tuple[list[Incoming], int]:
+    """Each raw event parsed on its own into an inbox item, and how many were skipped.
+
+    An event the SDK cannot build (a missing field, a wrong type, an unknown type) or that
+    names no chat to answer is skipped; the events beside it are kept.
+    """
+    items: list[Incoming] = []
+    skipped = 0
+    for raw in raw_events:
         try:
-            events.append(LineEvent.from_dict(raw))
-        except (ValueError, TypeError):
-            log.info("skipping LINE event of unknown shape, type=%s", raw.get("type"))
-    return events
+            native = LineEvent.from_dict(raw)
+            chat = chat_of(native)[0] if native is not None else ""
+            event_id = native.webhook_event_id if native is not None else ""
+        except Exception:  # the SDK raises ValueError, TypeError, AttributeError, ...
+            native, chat, event_id = None, "", ""
+        if not chat or not event_id or not isinstance(event_id, str):
+            skipped += 1
+            continue
+        key = event_key(Channel.LINE.value, event_id)
+        items.append(Incoming(chat, key, {"event": raw, "received": received}))
+    return items, skipped
 
 
 def chat_of(native: LineEvent) -> tuple[str, str, bool]:
@@ -218,3 +231,16 @@ async def _media(message, event, content: ContentSource | None, files: FileStore
         log.warning("LINE content download failed: %s", type(exc).__name__)
         return Translation(notice=text.ATTACHMENT_UNAVAILABLE)
     return event(attachments=(Attachment(kind, key, size, mime, name),))
+
+
+def parse_body(body: bytes) -> list[LineEvent]:
+    """The events of a (verified) webhook body the SDK can build; the others are skipped."""
+    events: list[LineEvent] = []
+    for raw in events_of(json.loads(body)):
+        try:
+            native = LineEvent.from_dict(raw)
+        except Exception:
+            continue
+        if native is not None:
+            events.append(native)
+    return events

@@ -4,39 +4,45 @@ PTB is used as a Bot API client and update source only (polling through its `Upd
 our own Starlette route for webhooks); its ConversationHandler and persistence are not,
 because conversation state lives in our database, shared with LINE and across workers.
 
-A pressed button is answered as soon as it arrives. Then every update goes through
-`TelegramChannel.process`: translate (`telegram_events.parse`), download files into the
+Every update, from the webhook or from our own getUpdates loop, is stored in the inbox
+(`bot.inbox`, committed) before Telegram is answered or the polling offset moves on; a
+pressed button's spinner is stopped right then. The inbox then works each chat's updates in
+arrival order, across processes: translate (`telegram_events.parse`), download files into the
 file store, run one turn of `core.engine`, then send the replies (`telegram_render`).
-Chats run side by side; one chat's updates run strictly in arrival order.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import hashlib
 import hmac
 import logging
 import re
 import traceback
 from dataclasses import replace
 from datetime import timedelta
-from functools import partial
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 from telegram import BotCommand, CallbackQuery, Message, Update
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
-from telegram.ext import Application, ContextTypes, TypeHandler
+from telegram.ext import Application
 
 from bot.channels.telegram_events import Incoming, chat_key, parse
 from bot.channels.telegram_render import MAX_TEXT, Outgoing, render, utf16_len
 from bot.config import Settings
+from bot.inbox import Inbox, Prepared
+from bot.inbox import Incoming as Stored
 from bot.outbox_sender import Unreachable
+from bot.webhook_body import BadJson, BodyTooLarge, parse_json, read_capped
 from handlers.outbound import Delivery
-from handlers.types import Attachment, AttachmentKind, Event, Notice, Reply
+from handlers.types import Attachment, AttachmentKind, Channel, Event, Notice, Reply
 from messages import telegram as msg
+from storage.conversations import event_key
 from storage.media import without_metadata
 
 if TYPE_CHECKING:
@@ -49,7 +55,10 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 BOT_API_DOWNLOAD_LIMIT = 20 * 1024 * 1024  # getFile refuses bigger files on the public Bot API
 DOWNLOAD_TIMEOUT = 120  # seconds; PTB's default of 5 is too short for 20 MB on a slow line
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
-MAX_PARALLEL_TURNS = 32  # chats processed at once; more wait (bounded by the DB pool anyway)
+MAX_BODY_BYTES = 1024 * 1024  # an update is a few kilobytes; files never come in the body
+POLL_SECONDS = 25  # getUpdates long-poll timeout
+POLLER_LOCK = hashlib.sha256(b"telegram getUpdates").hexdigest()  # one poller per deployment
+POLLER_WAIT_SECONDS = 2.0
 _SECRET_FORMAT = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what setWebhook accepts
 
 
@@ -63,34 +72,38 @@ def file_base_url(api_base_url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}/file/bot"
 
 
-def build_application(settings: Settings, *, polling: bool) -> Application:
-    builder = Application.builder().token(settings.telegram_bot_token)
+def build_application(settings: Settings) -> Application:
+    """PTB as a Bot API client only: updates come from our webhook route or our own poller,
+    which stores them in the inbox before confirming them to Telegram."""
+    builder = Application.builder().token(settings.telegram_bot_token).updater(None)
     if settings.telegram_api_base_url:
         base = settings.telegram_api_base_url.rstrip("/")  # PTB appends the token directly
         builder = builder.base_url(base).base_file_url(file_base_url(base))
-    if not polling:
-        builder = builder.updater(None)  # updates arrive on our webhook route instead
     return builder.build()
 
 
 class TelegramChannel:
-    """A `ChannelRunner` for Telegram: `routes` for the web server, `start()`, `stop()`."""
+    """A `ChannelRunner` for Telegram: `routes` for the web server, `start()`, `stop()`.
 
+    Also the inbox's `InboxChannel` for Telegram (`prepare`, `deliver_replies`).
+    """
+
+    name = "telegram"
     outbox_channel = "telegram"  # delivers the outbox messages of this channel (`send_out`)
 
-    def __init__(self, settings: Settings, core: Core) -> None:
+    def __init__(self, settings: Settings, core: Core, *, max_body_bytes: int = MAX_BODY_BYTES):
         self.settings = settings
         self.core = core
         self.webhook = bool(settings.telegram_webhook_url)
-        self.app = build_application(settings, polling=not self.webhook)
-        self.app.add_handler(TypeHandler(Update, self._on_polled_update))
+        self.max_body_bytes = max_body_bytes
+        self.app = build_application(settings)
         self.routes: list[Route] = (
             [Route(WEBHOOK_PATH, self._on_webhook, methods=["POST"])] if self.webhook else []
         )
         self.download_limit = min(settings.max_upload_bytes, BOT_API_DOWNLOAD_LIMIT)
-        self._tails: dict[str, asyncio.Task] = {}
+        self.inbox = Inbox(core.db, core.org_id, self, core.engine)
         self._answering: set[asyncio.Task] = set()
-        self._slots = asyncio.Semaphore(MAX_PARALLEL_TURNS)
+        self._poller: asyncio.Task | None = None
         self._running = False
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -103,6 +116,7 @@ class TelegramChannel:
             self._running = True  # from here a webhook post is processed, not refused
             bot = self.app.bot
             await bot.set_my_commands([BotCommand(name, text) for name, text in msg.COMMANDS])
+            await self.inbox.start()
             if self.webhook:
                 await bot.set_webhook(
                     self.settings.telegram_webhook_url,
@@ -110,8 +124,8 @@ class TelegramChannel:
                     allowed_updates=ALLOWED_UPDATES,
                 )
             else:
-                # start_polling deletes any webhook first: Telegram allows only one of the two.
-                await self.app.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+                await bot.delete_webhook()  # Telegram allows only one of webhook and polling
+                self._poller = asyncio.create_task(self._poll())
         except BaseException:
             self._running = True  # so that stop() below undoes whatever was started
             await self.stop()
@@ -121,27 +135,70 @@ class TelegramChannel:
         """Stop taking updates, finish the turns already started, then log out cleanly.
 
         The webhook stays registered: other workers (or the next start) keep serving it.
+        Updates stored and not yet answered stay in the inbox for the next start.
         """
         if not self._running:
             return
         self._running = False
-        if self.app.updater is not None and self.app.updater.running:
-            await self.app.updater.stop()
+        if self._poller is not None:
+            self._poller.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._poller
+            self._poller = None
+        await self.inbox.stop()
+        await self._answered()
         if self.app.running:
             await self.app.stop()
-        await self.drain()
         await self.app.shutdown()
 
     async def drain(self) -> None:
-        """Wait until every submitted update has been processed."""
-        while self._tails or self._answering:
-            await asyncio.wait([*self._tails.values(), *self._answering])
+        """Wait until every stored update has been processed and answered."""
+        await self.inbox.join()
+        await self._answered()
+
+    async def _answered(self) -> None:
+        while self._answering:
+            await asyncio.wait(list(self._answering))
 
     # -- intake ------------------------------------------------------------------------------
 
-    async def _on_polled_update(self, update: object, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        if isinstance(update, Update):
-            self.submit(update)  # returns at once: PTB hands over the next update right away
+    async def _poll(self) -> None:
+        """getUpdates in a loop; an offset moves past updates only once they are stored.
+
+        With several processes only one polls (Telegram allows one getUpdates at a time);
+        the others wait to take over, and all of them work the inbox.
+        """
+        while not await self.inbox.locks.acquire(POLLER_LOCK):
+            await asyncio.sleep(POLLER_WAIT_SECONDS)
+        try:
+            await self._poll_updates()
+        finally:
+            await self.inbox.locks.release(POLLER_LOCK)
+
+    async def _poll_updates(self) -> None:
+        offset: int | None = None
+        pause = 0.0
+        while True:
+            await asyncio.sleep(pause)
+            params: dict = {"timeout": POLL_SECONDS, "allowed_updates": ALLOWED_UPDATES}
+            if offset is not None:
+                params["offset"] = offset
+            try:
+                raw = await self.app.bot._post(  # the raw JSON: we store it as sent
+                    "getUpdates", api_kwargs=params, read_timeout=POLL_SECONDS + 10
+                )
+                updates = [u for u in raw if isinstance(u, dict)] if isinstance(raw, list) else []
+                await self._intake(updates)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("telegram polling failed (%s); retrying", type(exc).__name__)
+                pause = min(max(pause * 2, 0.5), 30.0)
+                continue
+            pause = 0.0
+            ids = [u["update_id"] for u in updates if _is_update_id(u.get("update_id"))]
+            if ids:
+                offset = max(ids) + 1
 
     async def _on_webhook(self, request: Request) -> Response:
         given = request.headers.get(SECRET_HEADER, "")
@@ -151,84 +208,94 @@ class TelegramChannel:
         if not self._running:
             return Response(status_code=503)  # Telegram retries later
         try:
-            update = Update.de_json(await request.json(), self.app.bot)
-        except Exception:
+            body = await read_capped(request, self.max_body_bytes)
+            data = parse_json(body)
+        except BodyTooLarge:
+            return Response(status_code=413)
+        except (BadJson, ClientDisconnect):
             return Response(status_code=400)
-        if update is None:
+        if not isinstance(data, dict) or not _is_update_id(data.get("update_id")):
             return Response(status_code=400)
-        # Answer Telegram only once the turn is committed and replied to, so an update is
-        # never acknowledged and then lost; a redelivery is skipped by the engine.
-        await asyncio.shield(self.submit(update))
-        return Response(status_code=200)
-
-    def submit(self, update: Update) -> asyncio.Task:
-        """Queue `update` behind earlier updates of the same chat; other chats do not wait."""
-        if update.callback_query is not None:
-            # Stop the button's spinner now, even if this chat's earlier turns are still running.
-            answering = asyncio.create_task(self._answer(update.callback_query))
-            self._answering.add(answering)
-            answering.add_done_callback(self._answering.discard)
-        key = chat_key(update)
-        task = asyncio.create_task(self._after(self._tails.get(key), update))
-        self._tails[key] = task
-        task.add_done_callback(partial(self._forget_tail, key))
-        return task
-
-    def _forget_tail(self, key: str, task: asyncio.Task) -> None:
-        if self._tails.get(key) is task:
-            del self._tails[key]
-
-    async def _after(self, previous: asyncio.Task | None, update: Update) -> None:
-        if previous is not None:
-            await asyncio.wait([previous])
-        async with self._slots:
-            await self.process(update)
-
-    # -- one update --------------------------------------------------------------------------
-
-    async def process(self, update: Update) -> None:
-        """One update, start to finish. Failures are logged and answered with an apology."""
-        bot = self.app.bot
-        query = update.callback_query
-        event: Event | None = None
-        handled = False
         try:
+            stored = await self._intake([data])
+        except Exception as exc:
+            log.error("telegram update could not be stored (%s)", type(exc).__name__)
+            return Response(status_code=500)  # Telegram sends it again
+        return Response(status_code=200 if stored is not None else 400)
+
+    async def _intake(self, raws: list[dict]) -> int | None:
+        """Store the updates that parse (committed), then stop the spinner of pressed buttons.
+
+        Returns how many were stored, or None when none of them parsed.
+        """
+        items: list[Stored] = []
+        parsed: dict[str, Update] = {}
+        skipped = 0
+        bot_id = self.app.bot.id
+        for raw in raws:
             try:
-                event = await self.to_event(update)
-            except FileTooBig:
-                chat = update.effective_chat
-                if chat is not None:
-                    await self.deliver(chat.id, [Reply(msg.file_too_big(self.download_limit))])
-                return
-            if event is None:
-                return
-            replies = await self.core.engine.handle(event)
-            handled = True
-            if not replies:
-                # A redelivered update: the first delivery kept its own copies of any files.
-                self._delete_files(event)
-                return
+                update = Update.de_json(raw, self.app.bot)
+            except Exception:
+                update = None
+            if update is None or not _is_update_id(raw.get("update_id")):
+                skipped += 1
+                continue
+            key = event_key(Channel.TELEGRAM.value, f"{bot_id}:{update.update_id}")
+            items.append(Stored(chat_key(update), key, {"update": raw}))
+            parsed[key] = update
+        if skipped:
+            log.info("telegram: skipped %d malformed update(s)", skipped)
+        if not items:
+            return None if skipped else 0
+        for item in await self.inbox.store(items):
+            query = parsed[item.event_key].callback_query
+            if query is not None:
+                # Stop the button's spinner now, even if the chat's earlier turns still run.
+                answering = asyncio.create_task(self._answer(query))
+                self._answering.add(answering)
+                answering.add_done_callback(self._answering.discard)
+        return len(items)
+
+    # -- the inbox's side --------------------------------------------------------------------
+
+    async def prepare(self, payload: dict) -> Prepared:
+        update = Update.de_json(payload["update"], self.app.bot)
+        try:
+            event = await self.to_event(update)
+        except FileTooBig:
+            return Prepared(replies=[Reply(msg.file_too_big(self.download_limit))])
+        return Prepared(event=event)
+
+    async def deliver_replies(
+        self, payload: dict, replies: list[Reply], *, retry: bool = False
+    ) -> None:
+        """Telegram has no idempotent send: a retry may repeat a message (never lose one)."""
+        update = Update.de_json(payload["update"], self.app.bot)
+        chat = update.effective_chat
+        if chat is None:
+            return
+        try:
             deleting = [r.delete_ref for r in replies if r.delete_ref]
-            if query is not None and not deleting:
-                await self._close_menu(query, replies)
-            for ref in deleting:
-                await self._delete_message(event.chat_id, ref)
-            await self.deliver(event.chat_id, replies)
+            if update.callback_query is not None and not deleting:
+                await self._close_menu(update.callback_query, replies)
+            for ref in deleting:  # the message that showed a tip's code, once it is saved
+                await self._delete_message(chat.id, ref)
+            await self.deliver(chat.id, replies)
         except Forbidden:
             # The citizen blocked the bot (or left the group): nobody to answer.
             log.info("telegram chat no longer reachable; replies dropped")
-            if event is not None and not handled:
-                self._delete_files(event)
         except Exception as exc:
             _log_failure(exc)
-            if event is not None and not handled:
-                self._delete_files(event)
-            chat = update.effective_chat
-            if chat is not None:
-                try:
-                    await bot.send_message(chat.id, msg.REPLY_FAILED if handled else msg.APOLOGY)
-                except Exception:
-                    log.warning("telegram apology could not be sent either")
+            raise
+
+    def discard(self, prepared: Prepared) -> None:
+        if prepared.event is not None:
+            self._delete_files(prepared.event)
+
+    def apology(self) -> list[Reply]:
+        return [Reply(msg.APOLOGY)]
+
+    # -- one update --------------------------------------------------------------------------
 
     async def to_event(self, update: Update) -> Event | None:
         """The event for `update`, with its photos and files saved in the file store."""
@@ -362,6 +429,10 @@ def _button_label(message: Message, data: str | None) -> str:
 
 def _is_stale_answer(replies: list[Reply]) -> bool:
     return bool(replies) and replies[0].notice is Notice.STALE
+
+
+def _is_update_id(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**53
 
 
 def _seconds(value: int | float | timedelta) -> float:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
+import storage.inbox_models
 import storage.models
 import storage.plan_models
 import storage.protect_models

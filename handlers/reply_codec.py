@@ -1,0 +1,34 @@
+"""Replies as plain JSON and back, so a turn's answer can wait in the database for delivery."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from handlers.types import Choice, HistoryEntry, Notice, Reply, StatusCard
+
+
+def dump(replies: list[Reply]) -> list[dict[str, Any]]:
+    return [asdict(reply) for reply in replies]
+
+
+def load(data: list[dict[str, Any]]) -> list[Reply]:
+    return [_reply(item) for item in data]
+
+
+def _reply(item: dict[str, Any]) -> Reply:
+    card = item.get("card")
+    notice = item.get("notice")
+    return Reply(
+        text=item["text"],
+        choices=tuple(Choice(**c) for c in item.get("choices", ())),
+        image_key=item.get("image_key"),
+        file_key=item.get("file_key"),
+        card=_card(card) if card else None,
+        notice=Notice(notice) if notice else None,
+    )
+
+
+def _card(data: dict[str, Any]) -> StatusCard:
+    history = tuple(HistoryEntry(**h) for h in data.get("history", ()))
+    return StatusCard(**{**data, "history": history})

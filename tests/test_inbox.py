@@ -1,0 +1,180 @@
+"""The inbox: an event stored is answered exactly once, whatever happens after the store.
+
+A recording channel stands in for the platform (what it "sends" is kept in a list); the
+engine, the database and the inbox are real, on SQLite and PostgreSQL. A crash is a
+`BaseException` thrown out of delivery: it stops the inbox mid-way, as SIGKILL would, with
+the turn committed and its replies waiting in the row. A restart is a new `Inbox`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlmodel import Session, func, select
+
+from bot.inbox import Inbox, Incoming, Prepared
+from handlers import complaint_flow, menu
+from handlers.types import Channel, Event, Reply
+from messages import common
+from storage import inbox
+from storage.conversations import event_key
+from storage.inbox_models import DONE, InboxEvent
+from storage.models import Complaint
+
+CHAT = "chat-0812345678"
+SECRET_WORDS = "ถนนหน้าบ้านผู้ใหญ่บ้านเป็นหลุมลึกมาก รถล้มทุกวัน"
+
+
+class Crash(BaseException):
+    """Thrown out of delivery like a SIGKILL: nothing after it runs."""
+
+
+@dataclass
+class RecordingChannel:
+    name: str = "console"
+    sent: list[str] = field(default_factory=list)
+    crash_on_deliver: bool = False
+
+    async def prepare(self, payload: dict) -> Prepared:
+        fields = {k: v for k, v in payload.items() if k in ("text", "choice")}
+        return Prepared(Event(Channel.CONSOLE, payload["chat"], payload["chat"],
+                              payload["id"], **fields))  # fmt: skip
+
+    async def deliver_replies(self, payload: dict, replies: list[Reply], *, retry: bool):
+        if self.crash_on_deliver:
+            raise Crash
+        self.sent += [reply.text for reply in replies]
+
+    def discard(self, prepared: Prepared) -> None:
+        pass
+
+    def apology(self) -> list[Reply]:
+        return [Reply(common.INTERNAL_ERROR)]
+
+
+def item(n: int, chat: str = CHAT, **fields: str) -> Incoming:
+    event_id = f"evt-{chat}-{n}"
+    payload = {"chat": chat, "id": event_id, **fields}
+    return Incoming(chat, event_key(Channel.CONSOLE.value, event_id), payload)
+
+
+COMPLAINT = [
+    {"choice": menu.COMPLAINT},
+    {"choice": complaint_flow.CAT + "road"},
+    {"text": SECRET_WORDS},
+    {"choice": complaint_flow.EV_SKIP},
+    {"choice": complaint_flow.CONTACT_NO},
+    {"choice": complaint_flow.CONFIRM},
+]
+
+
+def new_inbox(core, channel: RecordingChannel) -> Inbox:
+    return Inbox(core.db, core.org_id, channel, core.engine, sweep_seconds=0.05)
+
+
+def rows(core) -> list[InboxEvent]:
+    with Session(core.db) as session:
+        return list(session.exec(select(InboxEvent).order_by(InboxEvent.id)).all())
+
+
+def complaints(core) -> int:
+    with Session(core.db) as session:
+        return session.exec(select(func.count()).select_from(Complaint)).one()
+
+
+async def test_a_filed_complaint_is_answered_in_order_and_leaves_no_rows(make_core):
+    core = make_core()
+    channel = RecordingChannel()
+    box = new_inbox(core, channel)
+    await box.start()
+    for n, fields in enumerate(COMPLAINT):
+        await box.store([item(n, **fields)])
+    await box.join()
+    await box.stop()
+
+    assert re.search(r"\d{4}-\d{4}-\d{4}-\d{4}", channel.sent[-1] + "".join(channel.sent))
+    assert complaints(core) == 1
+    assert rows(core) == []
+
+
+async def test_a_crash_between_commit_and_send_still_delivers_the_code_once(make_core):
+    core = make_core()
+    channel = RecordingChannel()
+    box = new_inbox(core, channel)
+    await box.start()
+    await box.store([item(n, **fields) for n, fields in enumerate(COMPLAINT[:-1])])
+    await box.join()
+    await box.stop()
+
+    channel.crash_on_deliver = True  # the confirming turn commits, then the process dies
+    dying = new_inbox(core, channel)
+    await dying.store([item(5, **COMPLAINT[5])])
+    await dying.join()  # its task died of the crash
+    [left] = rows(core)
+    assert left.state == DONE  # the complaint and its answer are committed together
+    assert complaints(core) == 1
+    before = len(channel.sent)
+
+    channel.crash_on_deliver = False
+    restarted = new_inbox(core, channel)
+    await restarted.start()
+    await asyncio.wait_for(_until(lambda: not rows(core)), 30)
+    await restarted.stop()
+
+    codes = re.findall(r"\d{4}-\d{4}-\d{4}-\d{4}", "\n".join(channel.sent[before:]))
+    assert len(codes) == 1
+    assert complaints(core) == 1
+
+
+async def test_a_redelivered_event_runs_once_whether_or_not_it_was_answered(make_core):
+    core = make_core()
+    channel = RecordingChannel()
+    box = new_inbox(core, channel)
+    await box.start()
+    first = await box.store([item(0, choice=menu.COMPLAINT)])
+    await box.join()
+    answered = list(channel.sent)
+    again = await box.store([item(0, choice=menu.COMPLAINT)])  # LINE redelivers
+    await box.join()
+    await box.stop()
+
+    assert len(first) == 1 and again == []
+    assert channel.sent == answered
+
+
+async def test_events_of_one_chat_wait_for_the_earlier_ones_while_other_chats_go_on(make_core):
+    core = make_core()
+    channel = RecordingChannel()
+    first, second = new_inbox(core, channel), new_inbox(core, channel)  # two workers
+    batch = [item(n, **fields) for n, fields in enumerate(COMPLAINT)]
+    other = [item(n, "chat-other", **fields) for n, fields in enumerate(COMPLAINT)]
+    # Events alternate between the workers, as a round-robin balancer would send them.
+    for n in range(len(COMPLAINT)):
+        await (first if n % 2 else second).store([batch[n], other[n]])
+    await asyncio.gather(first.join(), second.join())
+    await first.stop()
+    await second.stop()
+
+    assert complaints(core) == 2
+    assert rows(core) == []
+
+
+async def test_the_inbox_keeps_no_chat_id_or_words_in_plain_bytes(make_core, tmp_path: Path):
+    core = make_core({"COMPLAINTBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'plain.db'}"})
+    box = new_inbox(core, RecordingChannel())
+    await box.store([item(0, text=SECRET_WORDS)])  # stored, not yet worked
+    with Session(core.db) as session:
+        [row] = session.exec(select(InboxEvent)).all()
+        assert inbox.unseal(row.payload)["text"] == SECRET_WORDS
+    raw = b"".join(p.read_bytes() for p in tmp_path.glob("plain.db*"))
+    assert CHAT.encode() not in raw
+    assert SECRET_WORDS.encode() not in raw
+    box.locks.close()
+
+
+async def _until(check) -> None:
+    while not check():
+        await asyncio.sleep(0.05)
