@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from bot.app import Core
 from bot.outbox_sender import OutboxSender
-from bot.scheduler import Scheduler
+from bot.scheduler import Scheduler, default_jobs
+from bot.stats_jobs import monthly_summary_job
 
 
 def background_runners(core: Core, channels: list) -> list:
@@ -15,4 +16,6 @@ def background_runners(core: Core, channels: list) -> list:
     }
     sender = OutboxSender(core.db, deliverers)
     core.engine.after_commit = sender.wake
-    return [sender, Scheduler(core.db, on_ran=sender.wake)]
+    summary = monthly_summary_job(core.files)  # writes files: built here, where the store is
+    jobs = {**default_jobs(), summary.name: summary}
+    return [sender, Scheduler(core.db, jobs, on_ran=sender.wake)]

@@ -31,6 +31,8 @@ class Settings:
     line_channel_secret: str = ""
     line_channel_access_token: str = ""
     line_api_host: str = ""
+    # The bot's public HTTPS address (LINE fetches statistics images from signed links there).
+    public_url: str = ""
     # The secret that seals tip content (storage.crypto); empty: a key file, below.
     secret_key: str = ""
     # Where the secret is read from when `secret_key` is empty; created for the demo default.
@@ -64,6 +66,7 @@ class Settings:
             line_channel_secret=get("LINE_CHANNEL_SECRET"),
             line_channel_access_token=get("LINE_CHANNEL_ACCESS_TOKEN"),
             line_api_host=get("LINE_API_HOST"),
+            public_url=get("COMPLAINTBOT_PUBLIC_URL"),
             secret_key=get("COMPLAINTBOT_SECRET_KEY"),
             secret_key_file=Path(get("COMPLAINTBOT_SECRET_KEY_FILE", str(data_dir / "secret.key"))),
         )

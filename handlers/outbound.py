@@ -27,6 +27,7 @@ def _reply_json(reply: Reply) -> dict:
         "choices": [[c.label, c.code] for c in reply.choices],
         "image_key": reply.image_key,
         "file_key": reply.file_key,
+        "file_name": reply.file_name,
     }
 
 
@@ -36,6 +37,7 @@ def _reply_from(data: dict) -> Reply:
         tuple(Choice(label, code) for label, code in data.get("choices", [])),
         image_key=data.get("image_key"),
         file_key=data.get("file_key"),
+        file_name=data.get("file_name", ""),
     )
 
 

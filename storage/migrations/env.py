@@ -7,6 +7,7 @@ from sqlmodel import SQLModel
 
 import storage.models
 import storage.plan_models
+import storage.shared_models
 import storage.staff_models
 import storage.stats_models  # noqa: F401
 
