@@ -157,3 +157,13 @@ async def test_on_line_the_monthly_summary_is_pushed_with_its_image(db_url, tmp_
         got = await bot.http.get(local(bot, pushed[1]["originalContentUrl"]))
         assert got.status_code == 200 and is_png(got.content)
         assert bot.fake.pushes(officer.user_id) == []
+
+
+async def test_on_line_without_a_public_url_staff_get_the_text_only(db_url, tmp_path):
+    async with running_line_bot(db_url, tmp_path) as bot:
+        officer = bot.user()
+        await officer.say(f"/staff {invite_code(bot.core, Role.INTEGRITY, 'สมปอง')}")
+        messages = await officer.say("/stats")
+        assert [m["type"] for m in messages] == ["text"]
+        assert stats_msg.STREAM_TITLES["tip"] in messages[0]["text"]
+        assert all(m["text"] for m in messages)

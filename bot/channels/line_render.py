@@ -120,7 +120,11 @@ def render_reply(reply: Reply, links: Mapping[str, Link] | None = None) -> list[
     pieces = []
     if reply.text or not media:
         pieces = split_text(_with_overflow(reply.text, reply.choices))
-    messages: list[Message] = [*media, *(TextMessage(text=piece) for piece in pieces)]
+    messages: list[Message] = [*media, *(TextMessage(text=piece) for piece in pieces if piece)]
+    if not messages:
+        if buttons is None:
+            return []  # an image or file with no link and no text: LINE refuses empty texts
+        messages = [TextMessage(text="⬇️")]  # as on Telegram: buttons need a message
     messages[-1].quick_reply = buttons
     return messages
 
