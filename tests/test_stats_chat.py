@@ -5,26 +5,32 @@ of the month, once, whatever restarts or second workers do."""
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from datetime import UTC, datetime
 from io import BytesIO
 
+import httpx
 import pytest
 from openpyxl import load_workbook
 from PIL import Image
 from sqlmodel import Session, func, select
+from starlette.applications import Starlette
 
 from bot.scheduler import Scheduler
 from bot.stats_jobs import monthly_summary_job
+from bot.stats_web import stats_routes
+from messages import sample_org, stats_chat
 from messages import stats as stats_msg
-from messages import stats_chat
 from storage import org_settings
 from storage.shared_models import SharedFile
 from storage.staff import Role
 from storage.staff_models import OutboxMessage
 from storage.stats_periods import fiscal_year
+from tests.fake_line import serving
 from tests.staff_helpers import Clock, file_complaint, file_tip, invite_code, use_clock
+from tests.stats_fixture import run_cli
 from tests.transcript import Chat
 
 POTHOLE = "ถนนหน้าวัดเป็นหลุมลึก รถจักรยานยนต์ล้มบ่อย ขอให้ซ่อมด่วน"
@@ -127,6 +133,23 @@ async def test_the_deadline_comes_from_the_organisations_settings(office):
         org_settings.get(session, core.org_id).deadline_days = 7  # the case was taken on day 10
     out = await chats["complaint"].say("/stats 2569-03")
     assert "ตอบสนองภายในกำหนด 0 จาก 1 เรื่อง" in out
+
+
+async def test_the_command_line_and_the_public_page_use_the_same_deadline(
+    office, db_url, tmp_path, monkeypatch, capsys
+):
+    core, _chats, _clock = office
+    with Session(core.db) as session, session.begin():
+        org_settings.get(session, core.org_id).deadline_days = 7
+    monkeypatch.setenv("COMPLAINTBOT_DATABASE_URL", db_url)
+    monkeypatch.setenv("COMPLAINTBOT_DATA_DIR", str(tmp_path / "data"))
+    figures = json.loads(run_cli(capsys, "stats", "--period", "2569-03", "--format", "json"))
+    assert figures["complaints"]["answered_within_deadline"] == 0
+    app = Starlette(routes=stats_routes(core, clock=lambda: APRIL))
+    async with serving(app) as base, httpx.AsyncClient() as client:
+        page = await client.get(f"{base}/stats/{sample_org.SLUG}/2569-03")
+    assert page.status_code == 200
+    assert stats_msg.DEADLINE_NOTE.format(days=7) in page.text
 
 
 async def test_a_plan_officer_a_citizen_and_a_removed_officer_read_stats_as_unknown(office):
