@@ -13,11 +13,14 @@ import pytest
 from openpyxl import load_workbook
 from PIL import Image
 
+from bot.channels import telegram_render
 from bot.channels.telegram import make_channel
 from bot.outbox_sender import OutboxSender
 from bot.scheduler import Scheduler
 from bot.shared_links import sign
 from bot.stats_jobs import monthly_summary_job
+from handlers import outbound
+from handlers.types import Reply
 from messages import stats as stats_msg
 from messages import stats_chat
 from storage.staff import Role
@@ -167,3 +170,10 @@ async def test_on_line_without_a_public_url_staff_get_the_text_only(db_url, tmp_
         assert [m["type"] for m in messages] == ["text"]
         assert stats_msg.STREAM_TITLES["tip"] in messages[0]["text"]
         assert all(m["text"] for m in messages)
+
+
+def test_the_workbook_keeps_its_name_through_the_outbox_to_telegram():
+    reply = Reply("", file_key="0" * 32 + ".xlsx", file_name="stats-khaothong-2569-03.xlsx")
+    [again] = outbound.decode({"replies": [outbound._reply_json(reply)]}).replies
+    [document] = telegram_render.render([again])
+    assert (document.kind, document.name) == ("document", "stats-khaothong-2569-03.xlsx")

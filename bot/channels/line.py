@@ -355,7 +355,11 @@ def make_channel(settings: Settings, core: Core) -> LineChannel | None:
     """The LINE channel when its secret and access token are configured, else None."""
     if not (settings.line_channel_secret and settings.line_channel_access_token):
         return None
-    shared = SharedLinks(core.db, core.files, settings.public_url) if settings.public_url else None
+    shared = None
+    if settings.public_url:
+        if not settings.public_url.startswith("https://"):
+            log.warning("COMPLAINTBOT_PUBLIC_URL is not https: LINE will not load its pictures")
+        shared = SharedLinks(core.db, core.files, settings.public_url)
     return LineChannel(settings, core.engine.handle, core.files, shared=shared)
 
 
