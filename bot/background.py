@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.app import Core
 from bot.outbox_sender import OutboxSender
 from bot.scheduler import Scheduler, default_jobs
-from bot.stats_jobs import monthly_summary_job
+from bot.stats_jobs import cleanup_job, monthly_summary_job
 
 
 def background_runners(core: Core, channels: list) -> list:
@@ -16,6 +16,7 @@ def background_runners(core: Core, channels: list) -> list:
     }
     sender = OutboxSender(core.db, deliverers)
     core.engine.after_commit = sender.wake
-    summary = monthly_summary_job(core.files)  # writes files: built here, where the store is
-    jobs = {**default_jobs(), summary.name: summary}
+    # These two use the file store, so they are built here rather than registered globally.
+    summary, cleanup = monthly_summary_job(core.files), cleanup_job(core.files)
+    jobs = {**default_jobs(), summary.name: summary, cleanup.name: cleanup}
     return [sender, Scheduler(core.db, jobs, on_ran=sender.wake)]

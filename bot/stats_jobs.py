@@ -3,16 +3,21 @@ on the first of each month at 08:00 Asia/Bangkok (text, chart and workbook, via 
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from sqlmodel import Session
 
-from bot.scheduler import Job, Monthly
+from bot.scheduler import Daily, Job, Monthly
+from bot.shared_links import LIFETIME
 from handlers.stats_chat import JOB_NAME, send_monthly_summary
 from messages.format import BANGKOK
+from storage import shared_files
 from storage.files import FileStore
 
 SCHEDULE = Monthly(day=1, at=time(8, 0))
+CLEANUP_JOB = "shared-files-cleanup"
+# A file outlives every link to it: links are signed at delivery, and the outbox may retry.
+KEEP_FILES = LIFETIME + timedelta(days=2)
 
 
 def due_at(session: Session, now: datetime) -> datetime:
@@ -32,3 +37,17 @@ def monthly_summary_job(files: FileStore) -> Job:
         send_monthly_summary(session, now, org_id, files=files, due=due_at(session, now))
 
     return Job(JOB_NAME, SCHEDULE, run, per_org=True)
+
+
+def cleanup_job(files: FileStore) -> Job:
+    """Every night: statistics files no link can reach any more leave the store."""
+
+    def run(session: Session, now: datetime) -> None:
+        keys = shared_files.forget_older_than(session, now - KEEP_FILES)
+        # The rows are deleted first; should the commit then fail, they stay and the next
+        # night removes them (a missing file is refused with 404 meanwhile).
+        session.flush()
+        for key in keys:
+            files.delete(key)
+
+    return Job(CLEANUP_JOB, Daily(at=time(3, 0)), run)

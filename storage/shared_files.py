@@ -31,3 +31,12 @@ def registered(session: Session, keys: Iterable[str]) -> dict[str, SharedFile]:
         return {}
     rows = session.exec(select(SharedFile).where(SharedFile.key.in_(wanted))).all()
     return {row.key: row for row in rows}
+
+
+def forget_older_than(session: Session, cutoff: datetime) -> list[str]:
+    """Unregister the files registered before `cutoff`; returns their keys, for the caller to
+    delete from the file store once this transaction commits."""
+    rows = session.exec(select(SharedFile).where(SharedFile.created_at < cutoff)).all()
+    for row in rows:
+        session.delete(row)
+    return [row.key for row in rows]

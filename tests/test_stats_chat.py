@@ -18,8 +18,9 @@ from PIL import Image
 from sqlmodel import Session, func, select
 from starlette.applications import Starlette
 
+from bot.background import background_runners
 from bot.scheduler import Scheduler
-from bot.stats_jobs import monthly_summary_job
+from bot.stats_jobs import cleanup_job, monthly_summary_job
 from bot.stats_web import stats_routes
 from messages import sample_org, stats_chat
 from messages import stats as stats_msg
@@ -198,3 +199,26 @@ async def test_administrators_get_last_months_summary_on_the_first_once(office):
     with Session(core.db) as session:
         queued = session.exec(select(OutboxMessage).where(OutboxMessage.chat_id == "admin")).all()
         assert sum(stats_chat.MONTHLY_INTRO in str(m.payload) for m in queued) == 3
+
+
+async def test_statistics_files_leave_the_store_once_no_link_can_reach_them(office):
+    core, chats, clock = office
+    out = await chats["complaint"].say("/stats")
+    keys = KEY.findall(out)
+    job = cleanup_job(core.files)
+    scheduler = Scheduler(core.db, {job.name: job}, clock)
+    clock.advance(days=8)
+    scheduler.run_due()
+    assert all(core.files.path(key).is_file() for key in keys)  # a link may still be valid
+    clock.advance(days=2)
+    scheduler.run_due()
+    assert not any(core.files.path(key).exists() for key in keys)
+    assert shared_count(core) == 0
+
+
+def test_serve_runs_the_monthly_summary_and_the_cleanup(make_core):
+    core = make_core()
+    [_sender, scheduler] = background_runners(core, [])
+    assert {"monthly-statistics", "shared-files-cleanup", "deadline-reminders"} <= set(
+        scheduler.jobs
+    )
