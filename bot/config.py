@@ -36,7 +36,8 @@ class Settings:
     # Where the secret is read from when `secret_key` is empty; created for the demo default.
     secret_key_file: Path | None = None
     # -- running it for real (issue 14) --
-    # The https address citizens' platforms reach this server at (LINE and Telegram webhooks).
+    # The https address citizens' platforms reach this server at (LINE and Telegram webhooks;
+    # LINE fetches statistics pictures from signed links there).
     public_url: str = ""
     # `/metrics` (Prometheus) listens on its own port, loopback by default; 0: no metrics.
     metrics_port: int = 0

@@ -61,7 +61,15 @@ class Monthly:
         return f"{year:04d}-{month:02d}"
 
 
-Schedule = Daily | Monthly
+@dataclass(frozen=True)
+class Hourly:
+    """Every hour on the hour (Asia/Bangkok): for what must not wait a day, like drafts."""
+
+    def period(self, session: Session, org_id: int, now: datetime) -> str | None:
+        return now.astimezone(BANGKOK).strftime("%Y-%m-%dT%H")
+
+
+Schedule = Daily | Monthly | Hourly
 
 
 @dataclass(frozen=True)

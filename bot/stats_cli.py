@@ -16,10 +16,9 @@ from sqlmodel import Session
 
 from bot.app import UnknownOrganisation, build_core
 from bot.config import Settings
-from handlers.cases import RESOLUTION_DAYS
 from handlers.reports.stats_outputs import FORMATS, render
 from messages import stats as msg
-from storage import stats
+from storage import org_settings, stats
 from storage.models import Organisation
 from storage.stats_periods import last_month, parse_period
 from storage.timeutil import utcnow
@@ -54,9 +53,10 @@ def _stats(args: argparse.Namespace) -> int:
     with Session(core.db) as session:
         org = session.get(Organisation, core.org_id)
         assert org is not None
+        days = org_settings.peek_deadline_days(session, core.org_id)
         report = stats.report(
             session, org_id=core.org_id, org_slug=org.slug, org_name=org.name, period=period,
-            deadline_days=RESOLUTION_DAYS, now=now, by_month=output.needs_months,
+            deadline_days=days, now=now, by_month=output.needs_months,
         )  # fmt: skip
     core.db.dispose()
     data = render(report, args.format, public=args.public)

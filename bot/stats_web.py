@@ -20,11 +20,10 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.app import Core
-from handlers.cases import RESOLUTION_DAYS
 from handlers.reports.stats_html import render_html, render_message_page
 from handlers.reports.stats_outputs import FORMATS, render
 from messages import stats as msg
-from storage import orgs, stats
+from storage import org_settings, orgs, stats
 from storage.stats_periods import Period, current_fiscal_year, parse_period
 from storage.timeutil import utcnow
 
@@ -57,9 +56,10 @@ def stats_routes(core: Core, *, clock: Callable[[], datetime] = utcnow) -> list[
             org = orgs.by_slug(session, slug)
             if org is None or org.id is None:
                 return None
+            days = org_settings.peek_deadline_days(session, org.id)
             return stats.report(
                 session, org_id=org.id, org_slug=org.slug, org_name=org.name, period=period,
-                deadline_days=RESOLUTION_DAYS, now=clock(), by_month=True,
+                deadline_days=days, now=clock(), by_month=True,
             )  # fmt: skip
 
     def problem(status: int, text: str) -> HTMLResponse:

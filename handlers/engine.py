@@ -59,7 +59,7 @@ class ConversationEngine:
         self._route = router
         # Called after every committed turn: the outbox sender delivers what the turn queued.
         self.after_commit: Callable[[], None] | None = None
-        self._scrubber = residue.Scrubber(db)
+        self.scrubber = residue.Scrubber(db)
         # One lock per chat with a count of turns waiting on it, dropped when none are.
         self._next_prune = 0.0
         self._locks: dict[tuple[str, str], tuple[asyncio.Lock, list[int]]] = {}
@@ -140,9 +140,9 @@ class ConversationEngine:
             if hook is not None:
                 hook.finish(session, turn.replies)
         if was_in is not None and was_in.scrub_on_exit and turn.flow != was_in.name:
-            self._scrubber.after_sensitive_turn()  # after commit: old page versions go too
+            self.scrubber.after_sensitive_turn()  # after commit: old page versions go too
         else:
-            self._scrubber.after_turn()
+            self.scrubber.after_turn()
         return turn.replies
 
     def resume(self, event: Event) -> list[Reply]:

@@ -11,7 +11,8 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from handlers.types import Choice, Location, Reply
+from handlers import reply_codec
+from handlers.types import Location, Reply
 from storage import outbox
 
 
@@ -19,24 +20,6 @@ from storage import outbox
 class Delivery:
     replies: list[Reply]
     location: Location | None = None
-
-
-def _reply_json(reply: Reply) -> dict:
-    return {
-        "text": reply.text,
-        "choices": [[c.label, c.code] for c in reply.choices],
-        "image_key": reply.image_key,
-        "file_key": reply.file_key,
-    }
-
-
-def _reply_from(data: dict) -> Reply:
-    return Reply(
-        data["text"],
-        tuple(Choice(label, code) for label, code in data.get("choices", [])),
-        image_key=data.get("image_key"),
-        file_key=data.get("file_key"),
-    )
 
 
 def send(
@@ -51,7 +34,7 @@ def send(
     not_before: datetime | None = None,
 ) -> None:
     """Queue `replies` (and a map pin) for another chat; delivered after this turn commits."""
-    payload: dict = {"replies": [_reply_json(r) for r in replies]}
+    payload: dict = {"replies": reply_codec.dump(replies)}
     if location is not None:
         payload["location"] = [location.latitude, location.longitude, location.title]
     outbox.enqueue(
@@ -63,6 +46,6 @@ def send(
 def decode(payload: dict) -> Delivery:
     loc = payload.get("location")
     return Delivery(
-        [_reply_from(r) for r in payload["replies"]],
+        reply_codec.load(payload["replies"]),
         Location(loc[0], loc[1], loc[2]) if loc else None,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from typing import Any
 
 from handlers.types import Choice, HistoryEntry, Notice, Reply, StatusCard
@@ -16,14 +16,15 @@ def load(data: list[dict[str, Any]]) -> list[Reply]:
     return [_reply(item) for item in data]
 
 
+_FIELDS = {f.name for f in fields(Reply)}
+
+
 def _reply(item: dict[str, Any]) -> Reply:
-    card = item.get("card")
-    notice = item.get("notice")
+    """Every field a reply has (so a new one survives the database without a change here)."""
+    card, notice = item.get("card"), item.get("notice")
     return Reply(
-        text=item["text"],
+        **{key: value for key, value in item.items() if key in _FIELDS},
         choices=tuple(Choice(**c) for c in item.get("choices", ())),
-        image_key=item.get("image_key"),
-        file_key=item.get("file_key"),
         card=_card(card) if card else None,
         notice=Notice(notice) if notice else None,
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from handlers import case_ops, inputs, menu, staff_admin
+from handlers import case_ops, inputs, menu, staff_admin, stats_chat
 from handlers.case_ops import Target, find_target
 from handlers.cases import Status, Stream
 from handlers.flow import Ctx
@@ -19,6 +19,7 @@ from handlers.staff_auth import actor, authorise
 from handlers.types import Choice, Reply, Turn
 from messages import common
 from messages import staff as msg
+from messages import stats_chat as stats_msg
 from messages.format import arabic_digits, local_date
 from messages.tracking import STATUS_LABELS
 from storage import org_settings, staff
@@ -111,6 +112,8 @@ def staff_menu(ctx: Ctx, _arg: str = "") -> Turn | None:
         buttons.append(Choice(msg.BUTTON_QUEUE, "/queue"))
     if Role.INTEGRITY in roles:
         buttons.append(Choice(msg.BUTTON_TIPS, "/tips"))
+    if roles & {Role.COMPLAINT, Role.INTEGRITY}:
+        buttons.append(Choice(stats_msg.BUTTON_STATS, "/stats"))
     if Role.ADMIN in roles:
         buttons += [Choice(msg.BUTTON_STAFF, "/stafflist"), Choice(msg.BUTTON_AUDIT, "/audit")]
     return _view(Reply(f"{msg.STAFF_MENU}\n{msg.COMMANDS_HELP}", tuple(buttons)))
@@ -330,6 +333,11 @@ def _text_step(ctx: Ctx, raw: str) -> Turn | None:
     return None
 
 
+def statistics(ctx: Ctx, arg: str = "") -> Turn | None:
+    replies = stats_chat.answer(ctx, arg)
+    return None if replies is None else _view(*replies)
+
+
 TEXT_STEPS = {STATUS_PUBLIC, STATUS_INTERNAL, NOTE, REFER, ASK, EXPLAIN}
 
 COMMANDS: dict[str, Callable[[Ctx, str], Turn | None]] = {
@@ -347,6 +355,7 @@ COMMANDS: dict[str, Callable[[Ctx, str], Turn | None]] = {
     "/refer": _guarded(refer_command),
     "/ask": _guarded(ask_command),
     "/explain": _guarded(explain_command),
+    "/stats": statistics,
     **staff_admin.COMMANDS,
 }
 GLOBAL_WORDS = {*common.WORDS_MENU, *common.WORDS_CANCEL, *common.WORDS_HELP}

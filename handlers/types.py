@@ -114,6 +114,7 @@ class Reply:
     choices: tuple[Choice, ...] = ()
     image_key: str | None = None
     file_key: str | None = None
+    file_name: str = ""  # the document's name where the channel shows one (else the key)
     card: StatusCard | None = None
     notice: Notice | None = None
     # Delete this earlier bot message (an `Event.message_ref`) where the platform allows it.

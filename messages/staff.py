@@ -30,7 +30,7 @@ def bound(name: str, roles: list[str]) -> str:
 STAFF_MENU = "เมนูเจ้าหน้าที่"
 COMMANDS_HELP = (
     "คำสั่งที่พิมพ์ได้ (ทำได้เหมือนกดปุ่ม)\n"
-    "/queue คิวเรื่องร้องเรียน  /tips คิวเบาะแส\n"
+    "/queue คิวเรื่องร้องเรียน  /tips คิวเบาะแส  /stats ช่วงเวลา สถิติ (เช่น /stats 2567-03)\n"
     "/open รหัส  /take รหัส  /status รหัส  /assign รหัส  /refer รหัส\n"
     "/history รหัส  /ask รหัส  /note รหัส  /explain รหัส  /photos รหัส  /content ทจ-…\n"
     "ผู้ดูแล: /invite บทบาท ชื่อ  /stafflist  /remove เลขที่  /audit  /staffgroup (พิมพ์ในกลุ่ม)"

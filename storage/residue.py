@@ -74,6 +74,11 @@ class Scrubber:
             self._vacuuming = True
         threading.Thread(target=self._vacuum, daemon=True).start()
 
+    def after_jobs(self) -> None:
+        """After scheduled jobs: scrub if one of them deleted what must not linger."""
+        if self.due:
+            self.after_sensitive_turn()
+
     def after_turn(self) -> None:
         if self.due and is_sqlite(self.engine):
             self.due = not scrub(self.engine, wait_ms=0)

@@ -23,7 +23,8 @@ async def office(make_core):
     core = make_core()
     chats = {}
     for name, role in (("admin", Role.ADMIN), ("complaint", Role.COMPLAINT),
-                       ("integrity", Role.INTEGRITY), ("removed", Role.ADMIN)):  # fmt: skip
+                       ("integrity", Role.INTEGRITY), ("removed", Role.ADMIN),
+                       ("plan", Role.PLAN)):  # fmt: skip
         chats[name] = Chat(core, chat_id=name, user_id=name)
         await chats[name].say(f"/staff {invite_code(core, role, name)}")
     chats["citizen"] = Chat(core, chat_id="citizen", user_id="citizen")
@@ -41,7 +42,7 @@ async def office(make_core):
 def typed(command: str, code: str, reference: str) -> str:
     if command in ("/content",) or command == "/tips":
         return f"{command} {reference}".strip()
-    if command in ("/staff", "/queue", "/stafflist", "/audit"):
+    if command in ("/staff", "/queue", "/stafflist", "/audit", "/stats"):
         return command
     if command == "/invite":
         return "/invite admin"
@@ -53,6 +54,8 @@ def typed(command: str, code: str, reference: str) -> str:
 def outsiders(command: str) -> list[str]:
     if command == "/staff":
         return ["citizen", "removed"]
+    if command == "/stats":  # both streams' officers may: the plan officer is the other one
+        return ["citizen", "removed", "plan"]
     if command in ADMIN_COMMANDS:
         return ["citizen", "removed", "complaint", "integrity"]
     other = "complaint" if command in TIP_COMMANDS else "integrity"

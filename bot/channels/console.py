@@ -44,8 +44,8 @@ def render_delivery(delivery: Delivery) -> str:
     for reply in delivery.replies:
         lines = [reply.text]
         lines += [f"  [{choice.code}] {choice.label}" for choice in reply.choices]
-        if reply.image_key:
-            lines.append(f"  ({reply.image_key})")
+        if reply.image_key or reply.file_key:
+            lines.append(f"  ({reply.image_key or reply.file_key})")
         blocks.append("\n".join(lines))
     if delivery.location is not None:
         loc = delivery.location

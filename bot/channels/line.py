@@ -44,8 +44,9 @@ from bot.channels.line_events import (
     reply_token_of,
     translate,
 )
-from bot.channels.line_render import batches, render
+from bot.channels.line_render import batches, render, shared_keys
 from bot.inbox import Inbox, Prepared
+from bot.shared_links import SharedLinks
 from bot.webhook_body import BadJson, BodyTooLarge, parse_json, read_capped
 from handlers.outbound import Delivery
 from handlers.types import Notice, Reply
@@ -109,6 +110,7 @@ class LineChannel:
         reply_token_seconds: float = REPLY_TOKEN_SECONDS,
         push_retry_pauses: Sequence[float] = PUSH_RETRY_PAUSES,
         video_ready_pauses: Sequence[float] = VIDEO_READY_PAUSES,
+        shared: SharedLinks | None = None,
     ) -> None:
         self.settings = settings
         self.files = core.files
@@ -117,6 +119,9 @@ class LineChannel:
         self.push_retry_pauses = tuple(push_retry_pauses)
         self.video_ready_pauses = tuple(video_ready_pauses)
         self.routes: list[BaseRoute] = [Route(WEBHOOK_PATH, self.webhook, methods=["POST"])]
+        self.shared = shared  # signed links to statistics files, when a public URL is set
+        if shared is not None:
+            self.routes += shared.routes
         self._client: AsyncApiClient | None = None
         self.api: AsyncMessagingApi | None = None
         self.blob: AsyncMessagingApiBlob | None = None
@@ -206,7 +211,7 @@ class LineChannel:
         try:
             await self.deliver(
                 chat,
-                render(replies),
+                await self._render(replies),
                 reply_token=reply_token_of(native),
                 token_age=self._token_age(native, payload["received"]),
                 retry_seed=native.webhook_event_id,
@@ -277,12 +282,12 @@ class LineChannel:
 
     async def push(self, to: str, replies: Sequence[Reply]) -> None:
         """Send replies that answer no event (e.g. a status-change notification)."""
-        await self.deliver(to, render(replies), retry_seed=uuid.uuid4().hex)
+        await self.deliver(to, await self._render(replies), retry_seed=uuid.uuid4().hex)
 
     async def send_out(self, to: str, delivery: Delivery, key: str) -> None:
         """An outbox message by push (it uses the monthly quota). `key` seeds LINE's retry
         key, so a message re-sent after a crash is dropped by LINE instead of shown twice."""
-        messages: list[Message] = list(render(delivery.replies))
+        messages: list[Message] = await self._render(delivery.replies)
         if delivery.location is not None:
             loc = delivery.location
             pin = LocationMessage(
@@ -293,6 +298,13 @@ class LineChannel:
             )
             messages.insert(max(len(messages) - 1, 0), pin)  # quick replies stay on the last
         await self.deliver(to, messages, retry_seed=key)
+
+    async def _render(self, replies: Sequence[Reply]) -> list[Message]:
+        """`replies` as LINE messages, with signed links to the shareable files they show."""
+        keys = shared_keys(replies)
+        if self.shared is None or not keys:
+            return render(replies)
+        return render(replies, await asyncio.to_thread(self.shared.links, keys))
 
     async def _push(
         self, to: str, group: list[Message], retry_seed: str | None, index: int
@@ -329,7 +341,12 @@ def make_channel(settings: Settings, core: Core) -> LineChannel | None:
     """The LINE channel when its secret and access token are configured, else None."""
     if not (settings.line_channel_secret and settings.line_channel_access_token):
         return None
-    return LineChannel(settings, core)
+    shared = None
+    if settings.public_url:
+        if not settings.public_url.startswith("https://"):
+            log.warning("COMPLAINTBOT_PUBLIC_URL is not https: LINE will not load its pictures")
+        shared = SharedLinks(core.db, core.files, settings.public_url)
+    return LineChannel(settings, core, shared=shared)
 
 
 __all__ = ["LineChannel", "make_channel", "signature_of", "signature_ok"]

@@ -6,15 +6,17 @@
 - a status card is a Flex bubble whose alt text is the reply's plain text;
 - a reply or push call carries at most 5 messages (`batches`).
 
-Images and files the core wants to show are not rendered: LINE only sends media by public
-HTTPS URL, which this bot does not have. Their reply text is sent instead.
+LINE only sends media by public HTTPS URL. Files registered as shareable (statistics) come
+with signed links (`bot.shared_links`): an image becomes an image message, a workbook a text
+with its download link. Other images and files are not rendered; their reply text is sent.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from linebot.v3.messaging import (
+    ImageMessage,
     Message,
     PostbackAction,
     QuickReply,
@@ -23,8 +25,11 @@ from linebot.v3.messaging import (
 )
 
 from bot.channels.line_flex import status_message
+from bot.shared_links import Link
 from handlers.types import Choice, Reply
 from messages import line as text
+from messages import stats_chat
+from messages.format import thai_datetime
 
 MAX_TEXT = 5000  # characters per text message, counted as UTF-16 units to be safe
 MAX_QUICK_REPLIES = 13
@@ -90,25 +95,51 @@ def _with_overflow(body: str, choices: Sequence[Choice]) -> str:
     return "\n".join(lines)
 
 
-def render_reply(reply: Reply) -> list[Message]:
+def _media(reply: Reply, links: Mapping[str, Link]) -> list[Message]:
+    """An image by its signed link; a document as a text with its download link."""
+    out: list[Message] = []
+    image = links.get(reply.image_key or "")
+    if image is not None:
+        out.append(ImageMessage(original_content_url=image.url, preview_image_url=image.url))
+    document = links.get(reply.file_key or "")
+    if document is not None:
+        until = thai_datetime(document.expires_at)
+        body = stats_chat.WORKBOOK_LINK.format(name=document.name, url=document.url, until=until)
+        out.append(TextMessage(text=body))
+    return out
+
+
+def render_reply(reply: Reply, links: Mapping[str, Link] | None = None) -> list[Message]:
     """One reply as one or more messages; its buttons ride on the last of them."""
     buttons = quick_reply(reply.choices)
     if reply.card is not None:
         card = status_message(reply.card, reply.text)
         card.quick_reply = buttons
         return [card]
-    pieces = split_text(_with_overflow(reply.text, reply.choices))
-    messages: list[Message] = [TextMessage(text=piece) for piece in pieces]
+    media = _media(reply, links or {})
+    pieces = []
+    if reply.text or not media:
+        pieces = split_text(_with_overflow(reply.text, reply.choices))
+    messages: list[Message] = [*media, *(TextMessage(text=piece) for piece in pieces if piece)]
+    if not messages:
+        if buttons is None:
+            return []  # an image or file with no link and no text: LINE refuses empty texts
+        messages = [TextMessage(text="⬇️")]  # as on Telegram: buttons need a message
     messages[-1].quick_reply = buttons
     return messages
 
 
-def render(replies: Iterable[Reply]) -> list[Message]:
+def shared_keys(replies: Iterable[Reply]) -> set[str]:
+    """The file-store keys `replies` show, for which signed links may exist."""
+    return {k for r in replies for k in (r.image_key, r.file_key) if k}
+
+
+def render(replies: Iterable[Reply], links: Mapping[str, Link] | None = None) -> list[Message]:
     """All replies of a turn. LINE shows quick replies only on the last message received,
     so buttons on earlier replies are moved to the end only if the last one has none."""
     messages: list[Message] = []
     for reply in replies:
-        messages.extend(render_reply(reply))
+        messages.extend(render_reply(reply, links))
     if messages and messages[-1].quick_reply is None:
         for message in reversed(messages[:-1]):
             if message.quick_reply is not None:

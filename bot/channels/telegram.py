@@ -359,7 +359,7 @@ class TelegramChannel:
                     return await bot.send_photo(chat_id, self._file_bytes(out.key))
                 if out.kind == "document":
                     return await bot.send_document(
-                        chat_id, self._file_bytes(out.key), filename=out.key
+                        chat_id, self._file_bytes(out.key), filename=out.name or out.key
                     )
                 return await bot.send_message(chat_id, out.text, reply_markup=out.keyboard)
             except RetryAfter as exc:  # flood control: wait as long as Telegram asks

@@ -30,6 +30,7 @@ class Outgoing:
     text: str = ""
     key: str | None = None
     keyboard: InlineKeyboardMarkup | None = None
+    name: str = ""  # a document's file name
 
 
 def keyboard(choices: tuple[Choice, ...]) -> InlineKeyboardMarkup | None:
@@ -48,7 +49,7 @@ def render(replies: list[Reply]) -> list[Outgoing]:
         if reply.image_key:
             out.append(Outgoing("photo", key=reply.image_key))
         if reply.file_key:
-            out.append(Outgoing("document", key=reply.file_key))
+            out.append(Outgoing("document", key=reply.file_key, name=reply.file_name))
         parts = split_text(reply.text)
         if not parts and reply.choices:
             parts = ["⬇️"]  # Telegram refuses buttons without text

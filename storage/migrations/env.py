@@ -9,6 +9,7 @@ import storage.inbox_models
 import storage.models
 import storage.plan_models
 import storage.protect_models
+import storage.shared_models
 import storage.staff_models
 import storage.stats_models  # noqa: F401
 

@@ -1,0 +1,224 @@
+"""Statistics in the chat, on the console channel: officers ask with `/stats` and a period (or
+the staff menu's button), each sees only the streams of their role, the deadline days come
+from the organisation's settings, and administrators get last month's summary on the first
+of the month, once, whatever restarts or second workers do."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from datetime import UTC, datetime
+from io import BytesIO
+
+import httpx
+import pytest
+from openpyxl import load_workbook
+from PIL import Image
+from sqlmodel import Session, func, select
+from starlette.applications import Starlette
+
+from bot.background import background_runners
+from bot.scheduler import Scheduler
+from bot.stats_jobs import cleanup_job, monthly_summary_job
+from bot.stats_web import stats_routes
+from messages import sample_org, stats_chat
+from messages import stats as stats_msg
+from storage import org_settings
+from storage.shared_models import SharedFile
+from storage.staff import Role
+from storage.staff_models import OutboxMessage
+from storage.stats_periods import fiscal_year
+from tests.fake_line import serving
+from tests.staff_helpers import Clock, file_complaint, file_tip, invite_code, use_clock
+from tests.stats_fixture import run_cli
+from tests.transcript import Chat
+
+POTHOLE = "ถนนหน้าวัดเป็นหลุมลึก รถจักรยานยนต์ล้มบ่อย ขอให้ซ่อมด่วน"
+BRIBE = "เจ้าหน้าที่กองช่างเรียกรับเงินห้าพันบาทเพื่อเร่งออกใบอนุญาตก่อสร้าง"
+MARCH = datetime(2026, 3, 10, 3, 0, tzinfo=UTC)  # 10:00 in Bangkok, 10 March 2569
+APRIL = datetime(2026, 4, 2, 3, 0, tzinfo=UTC)
+MARCH_LABEL = "มีนาคม 2569"
+TIP_TITLE = stats_msg.STREAM_TITLES["tip"]
+KEY = re.compile(r"\(([0-9a-f]{32}\.(?:png|xlsx))\)")
+
+
+@pytest.fixture
+async def office(make_core):
+    """An administrator, a complaint, an integrity and a plan officer; in March a citizen
+    files a complaint (taken ten days later) and a tip; the clock then stands in April."""
+    core = make_core()
+    clock = Clock(MARCH)
+    use_clock(core, clock)
+    chats = {}
+    for name, role in (("admin", Role.ADMIN), ("complaint", Role.COMPLAINT),
+                       ("integrity", Role.INTEGRITY), ("plan", Role.PLAN)):  # fmt: skip
+        chats[name] = Chat(core, chat_id=name, user_id=name)
+        await chats[name].say(f"/staff {invite_code(core, role, name)}")
+    citizen = Chat(core, chat_id="citizen", user_id="citizen")
+    code = await file_complaint(citizen, notify=False, description=POTHOLE)
+    await file_tip(citizen, BRIBE)
+    clock.advance(days=10)
+    await chats["complaint"].say(f"/take {code}")
+    clock.now = APRIL
+    for chat in chats.values():
+        await chat.inbox()  # the notices of March, read
+    chats["citizen"] = citizen
+    return core, chats, clock
+
+
+def files_in(core, text: str) -> dict[str, bytes]:
+    """The chart and workbook a reply shows, read back from the file store by suffix."""
+    return {key.rsplit(".", 1)[1]: core.files.read(key) for key in KEY.findall(text)}
+
+
+def shared_count(core) -> int:
+    with Session(core.db) as session:
+        return session.exec(select(func.count()).select_from(SharedFile)).one()
+
+
+async def test_a_complaint_officer_gets_last_months_complaints_with_chart_and_workbook(office):
+    core, chats, _clock = office
+    out = await chats["complaint"].say("/stats")
+    assert f"{stats_msg.TITLE} {MARCH_LABEL}" in out
+    assert "รับเรื่อง 1 เรื่อง" in out and "ตอบสนองภายในกำหนด 1 จาก 1 เรื่อง" in out
+    assert TIP_TITLE not in out and "ร้องเรียนการทุจริต" not in out  # no tip stream at all
+    files = files_in(core, out)
+    chart = Image.open(BytesIO(files["png"]))
+    assert chart.format == "PNG" and chart.width >= 600 and chart.height >= 300
+    assert len(set(chart.convert("L").get_flattened_data())) > 10  # drawn on, not blank
+    book = load_workbook(BytesIO(files["xlsx"]))
+    cells = [str(c.value) for sheet in book for row in sheet.iter_rows() for c in row if c.value]
+    assert any(MARCH_LABEL in c for c in cells)
+    assert any(stats_msg.TIPS_TOTALS_NOTE in c for c in cells)  # tips as published totals only
+    assert shared_count(core) == 2  # exactly these two files may be linked to
+
+
+async def test_an_integrity_officer_and_the_administrator_see_both_streams(office):
+    _core, chats, _clock = office
+    for who in ("integrity", "admin"):
+        out = await chats[who].say("/stats")
+        assert TIP_TITLE in out and f"{stats_msg.TITLE} {MARCH_LABEL}" in out
+        tips = out.split(TIP_TITLE)[1]
+        assert "รับเรื่อง 1 เรื่อง" in tips and "ประเภท" in tips  # broken down for them
+
+
+async def test_the_period_can_be_typed_in_every_form_and_the_menu_has_a_button(office):
+    _core, chats, _clock = office
+    officer = chats["complaint"]
+    expected = await officer.say("/stats")
+    for typed in ("/stats 2569-03", "/stats 2026-03", "/stats มี.ค. 2569", "/stats มีนาคม 69"):
+        assert KEY.sub("", await officer.say(typed)) == KEY.sub("", expected), typed
+    year = await officer.say("/stats 2569")
+    assert f"{stats_msg.TITLE} {stats_msg.period_label(fiscal_year(2569))}" in year
+    await officer.say("/staff")
+    pressed = await officer.press(stats_chat.BUTTON_STATS)
+    assert KEY.sub("", pressed) == KEY.sub("", expected)
+
+
+async def test_a_bad_or_future_period_is_explained_and_nothing_is_made(office):
+    core, chats, _clock = office
+    officer = chats["integrity"]
+    out = await officer.say("/stats เมื่อวันก่อน")
+    assert stats_msg.BAD_PERIOD.format(period="เมื่อวันก่อน") in out
+    assert stats_chat.STATS_HELP in out and not KEY.search(out)
+    out = await officer.say("/stats 2575")
+    assert stats_msg.PAGE_FUTURE_PERIOD.format(period="ปีงบประมาณ 2575") in out
+    assert shared_count(core) == 0
+    assert list(core.files.root.rglob("*.png")) == []
+
+
+async def test_the_deadline_comes_from_the_organisations_settings(office):
+    core, chats, _clock = office
+    with Session(core.db) as session, session.begin():
+        org_settings.get(session, core.org_id).deadline_days = 7  # the case was taken on day 10
+    out = await chats["complaint"].say("/stats 2569-03")
+    assert "ตอบสนองภายในกำหนด 0 จาก 1 เรื่อง" in out
+
+
+async def test_the_command_line_and_the_public_page_use_the_same_deadline(
+    office, db_url, tmp_path, monkeypatch, capsys
+):
+    core, _chats, _clock = office
+    with Session(core.db) as session, session.begin():
+        org_settings.get(session, core.org_id).deadline_days = 7
+    monkeypatch.setenv("COMPLAINTBOT_DATABASE_URL", db_url)
+    monkeypatch.setenv("COMPLAINTBOT_DATA_DIR", str(tmp_path / "data"))
+    figures = json.loads(run_cli(capsys, "stats", "--period", "2569-03", "--format", "json"))
+    assert figures["complaints"]["answered_within_deadline"] == 0
+    app = Starlette(routes=stats_routes(core, clock=lambda: APRIL))
+    async with serving(app) as base, httpx.AsyncClient() as client:
+        page = await client.get(f"{base}/stats/{sample_org.SLUG}/2569-03")
+    assert page.status_code == 200
+    assert stats_msg.DEADLINE_NOTE.format(days=7) in page.text
+
+
+async def test_a_plan_officer_a_citizen_and_a_removed_officer_read_stats_as_unknown(office):
+    _core, chats, _clock = office
+    for who in ("plan", "citizen"):
+        assert await chats[who].say("/stats") == await chats[who].say("/nonsense"), who
+    out = await chats["plan"].say("/staff")
+    assert stats_chat.BUTTON_STATS not in out
+
+
+async def test_administrators_get_last_months_summary_on_the_first_once(office):
+    core, chats, clock = office
+    job = monthly_summary_job(core.files)
+    scheduler = Scheduler(core.db, {job.name: job}, clock)
+    clock.now = datetime(2026, 3, 20, 3, 0, tzinfo=UTC)  # the first run catches up February
+    assert [period for _name, _org, period in scheduler.run_due()] == ["2026-03"]
+    assert "กุมภาพันธ์ 2569" in await chats["admin"].inbox()
+    clock.now = datetime(2026, 4, 1, 0, 30, tzinfo=UTC)  # 07:30 in Bangkok: not yet
+    assert scheduler.run_due() == []
+    assert await chats["admin"].inbox() == ""
+    clock.advance(hours=1)  # 08:30 on 1 April 2569
+    assert [period for _name, _org, period in scheduler.run_due()] == ["2026-04"]
+    summary = await chats["admin"].inbox()
+    assert stats_chat.MONTHLY_INTRO in summary and MARCH_LABEL in summary
+    assert TIP_TITLE in summary and set(files_in(core, summary)) == {"png", "xlsx"}
+    for officer in ("complaint", "integrity", "plan"):
+        assert await chats[officer].inbox() == ""  # administrators only
+
+    restarted = Scheduler(core.db, {job.name: job}, clock)
+    clock.advance(days=3)
+    assert restarted.run_due() == []  # a restart repeats nothing
+    assert await chats["admin"].inbox() == ""
+
+    clock.now = datetime(2026, 5, 1, 2, 0, tzinfo=UTC)  # two workers on 1 May at once
+    workers = [Scheduler(core.db, {job.name: job}, clock) for _ in range(2)]
+    start, ran = threading.Barrier(2), []
+    threads = [threading.Thread(target=lambda w=w: (start.wait(), ran.extend(w.run_due())))
+               for w in workers]  # fmt: skip
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [period for _name, _org, period in ran] == ["2026-05"]
+    may = await chats["admin"].inbox()
+    assert may.count(stats_chat.MONTHLY_INTRO) == 1 and "เมษายน 2569" in may
+    with Session(core.db) as session:
+        queued = session.exec(select(OutboxMessage).where(OutboxMessage.chat_id == "admin")).all()
+        assert sum(stats_chat.MONTHLY_INTRO in str(m.payload) for m in queued) == 3
+
+
+async def test_statistics_files_leave_the_store_once_no_link_can_reach_them(office):
+    core, chats, clock = office
+    out = await chats["complaint"].say("/stats")
+    keys = KEY.findall(out)
+    job = cleanup_job(core.files)
+    scheduler = Scheduler(core.db, {job.name: job}, clock)
+    clock.advance(days=8)
+    scheduler.run_due()
+    assert all(core.files.path(key).is_file() for key in keys)  # a link may still be valid
+    clock.advance(days=2)
+    scheduler.run_due()
+    assert not any(core.files.path(key).exists() for key in keys)
+    assert shared_count(core) == 0
+
+
+def test_serve_runs_the_monthly_summary_and_the_cleanup(make_core):
+    core = make_core()
+    [_sender, scheduler] = background_runners(core, [])
+    assert {"monthly-statistics", "shared-files-cleanup", "deadline-reminders"} <= set(
+        scheduler.jobs
+    )
