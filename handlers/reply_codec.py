@@ -16,14 +16,15 @@ def load(data: list[dict[str, Any]]) -> list[Reply]:
     return [_reply(item) for item in data]
 
 
-_FIELDS = {f.name for f in fields(Reply)}
+_NESTED = {"choices", "card", "notice"}  # rebuilt below into their own types
+_PLAIN = {f.name for f in fields(Reply)} - _NESTED
 
 
 def _reply(item: dict[str, Any]) -> Reply:
     """Every field a reply has (so a new one survives the database without a change here)."""
     card, notice = item.get("card"), item.get("notice")
     return Reply(
-        **{key: value for key, value in item.items() if key in _FIELDS},
+        **{key: value for key, value in item.items() if key in _PLAIN},
         choices=tuple(Choice(**c) for c in item.get("choices", ())),
         card=_card(card) if card else None,
         notice=Notice(notice) if notice else None,
