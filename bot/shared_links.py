@@ -16,12 +16,13 @@ import hmac
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from urllib.parse import quote
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import FileResponse, PlainTextResponse, Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from storage import crypto, shared_files
@@ -98,18 +99,18 @@ class SharedLinks:
         row = await run_in_threadpool(self._registered, key)
         if row is None:
             return PlainTextResponse("not found", status_code=404)
-        try:
-            path = self.files.path(key)
-        except ValueError:
+        try:  # files are stored sealed: open them, never hand out the raw store file
+            data = await run_in_threadpool(self.files.read, key)
+        except (ValueError, OSError):
             return PlainTextResponse("not found", status_code=404)
-        if not path.is_file():
-            return PlainTextResponse("not found", status_code=404)
-        inline = row.mime.startswith("image/")
-        return FileResponse(
-            path, media_type=row.mime, filename=row.name,
-            content_disposition_type="inline" if inline else "attachment",
-            headers={"Cache-Control": "private, max-age=3600", "X-Content-Type-Options": "nosniff",
-                     "Referrer-Policy": "no-referrer"},
+        disposition = "inline" if row.mime.startswith("image/") else "attachment"
+        return Response(
+            data, media_type=row.mime,
+            headers={
+                "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(row.name)}",
+                "Cache-Control": "private, max-age=3600", "X-Content-Type-Options": "nosniff",
+                "Referrer-Policy": "no-referrer",
+            },
         )  # fmt: skip
 
     def _registered(self, key: str):

@@ -28,6 +28,7 @@ from handlers.cases import Status, Stream
 from messages import stats as vocab
 from messages.format import BANGKOK, arabic_digits
 from storage import plan_import
+from storage.import_problems import ImportFailed, Problem
 from storage.stats_periods import parse_day
 
 
@@ -44,19 +45,6 @@ class Reason(StrEnum):
     STATUS = "status"
     STATUS_AT = "status_at"
     STATUS_BEFORE = "status_before"
-
-
-@dataclass(frozen=True)
-class Problem:
-    line: int
-    reason: Reason
-    value: str = ""
-
-
-class ImportFailed(Exception):
-    def __init__(self, problems: list[Problem]):
-        super().__init__(f"{len(problems)} problem(s)")
-        self.problems = problems
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from sqlmodel import Session
 from messages import plan_vocab as vocab
 from messages.format import arabic_digits
 from storage import plan_repo
+from storage.import_problems import ImportFailed, Problem
 from storage.plan_models import ROUNDS, PlanStatus
 
 
@@ -56,21 +57,6 @@ class Reason(StrEnum):
     STATUS = "status"
     STATUS_MANY = "status_many"
     UNREADABLE = "unreadable"
-
-
-@dataclass(frozen=True)
-class Problem:
-    line: int  # 1-based line of the CSV, row of the sheet; 0 for the file as a whole
-    reason: Reason
-    value: str = ""
-
-
-class ImportFailed(Exception):
-    """The file was not imported; `problems` lists every bad row."""
-
-    def __init__(self, problems: list[Problem]):
-        super().__init__(f"{len(problems)} problem(s)")
-        self.problems = problems
 
 
 @dataclass(frozen=True)

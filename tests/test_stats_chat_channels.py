@@ -19,7 +19,7 @@ from bot.outbox_sender import OutboxSender
 from bot.scheduler import Scheduler
 from bot.shared_links import sign
 from bot.stats_jobs import monthly_summary_job
-from handlers import outbound
+from handlers import outbound, reply_codec
 from handlers.types import Reply
 from messages import stats as stats_msg
 from messages import stats_chat
@@ -174,6 +174,6 @@ async def test_on_line_without_a_public_url_staff_get_the_text_only(db_url, tmp_
 
 def test_the_workbook_keeps_its_name_through_the_outbox_to_telegram():
     reply = Reply("", file_key="0" * 32 + ".xlsx", file_name="stats-khaothong-2569-03.xlsx")
-    [again] = outbound.decode({"replies": [outbound._reply_json(reply)]}).replies
+    [again] = outbound.decode({"replies": reply_codec.dump([reply])}).replies
     [document] = telegram_render.render([again])
     assert (document.kind, document.name) == ("document", "stats-khaothong-2569-03.xlsx")
