@@ -18,7 +18,7 @@ from typing import TypeVar
 
 from sqlmodel import Session
 
-from bot.app import UnknownOrganisation, build_core
+from bot.app import build_core
 from bot.config import Settings
 from handlers import case_import
 from handlers.case_records import (
@@ -100,11 +100,7 @@ def _add(args: argparse.Namespace) -> int:
     except DateProblem as problem:
         print(problem, file=sys.stderr)
         return 2
-    try:
-        core = build_core(Settings.from_env(), org_slug=args.org)
-    except UnknownOrganisation:
-        print(msg.UNKNOWN_ORG.format(slug=args.org), file=sys.stderr)
-        return 2
+    core = build_core(Settings.from_env(), org_slug=args.org)
     with Session(core.db) as session, session.begin():
         recorded = add_case(
             session, org_id=core.org_id, stream=stream, channel=args.channel, category=category,
@@ -130,11 +126,7 @@ def _progress(rows: Iterable[T]) -> Iterator[T]:
 
 
 def _import(args: argparse.Namespace) -> int:
-    try:
-        core = build_core(Settings.from_env(), org_slug=args.org)
-    except UnknownOrganisation:
-        print(msg.UNKNOWN_ORG.format(slug=args.org), file=sys.stderr)
-        return 2
+    core = build_core(Settings.from_env(), org_slug=args.org)
     try:
         with Session(core.db) as session, session.begin():  # one transaction: all or none
             result = case_import.import_file(

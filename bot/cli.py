@@ -50,11 +50,7 @@ def _chat(args: argparse.Namespace) -> int:
         samples = "COMPLAINTBOT_DATABASE_URL" not in os.environ
     if samples:
         _load_samples(settings)
-    try:
-        core = build_core(settings, org_slug=args.org)
-    except UnknownOrganisation:
-        print(console_msg.UNKNOWN_ORG.format(slug=args.org), file=sys.stderr)
-        return 2
+    core = build_core(settings, org_slug=args.org)
     channel = ConsoleChannel(core, sys.stdin, sys.stdout, chat_id=args.chat)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(channel.run())
@@ -160,7 +156,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     logs.configure(level, os.environ.get("COMPLAINTBOT_LOG_FORMAT", "text").strip().lower())
     if args.command not in ("serve", "db"):
         logging.getLogger("alembic").setLevel(logging.WARNING)  # staff tools: results only
-    return args.func(args)
+    try:
+        return args.func(args)
+    except UnknownOrganisation as unknown:  # `--org` names none: every command says so alike
+        print(msg.UNKNOWN_ORG.format(slug=unknown.args[0]), file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from bot.app import UnknownOrganisation, build_core
+from bot.app import build_core
 from bot.config import Settings
 from handlers.reports.stats_outputs import FORMATS, render
 from messages import stats as msg
@@ -44,11 +44,7 @@ def _stats(args: argparse.Namespace) -> int:
     if period is None:
         print(msg.BAD_PERIOD.format(period=args.period), file=sys.stderr)
         return 2
-    try:
-        core = build_core(Settings.from_env(), org_slug=args.org)
-    except UnknownOrganisation:
-        print(msg.UNKNOWN_ORG.format(slug=args.org), file=sys.stderr)
-        return 2
+    core = build_core(Settings.from_env(), org_slug=args.org)
     output = FORMATS[args.format]
     with Session(core.db) as session:
         org = session.get(Organisation, core.org_id)

@@ -8,6 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from bot import cli
 from handlers.codes import pretty
 from messages import cli as msg
 from tests.staff_helpers import file_complaint, file_tip, reference_in
@@ -77,3 +80,19 @@ def test_organisation_settings_are_shown_and_changed_from_the_command_line(db_ur
     assert msg.BAD_REMINDER_TIME in run(db_url, tmp_path, "settings", "--reminder-time", "25:00",
                                         code=2)  # fmt: skip
     assert "10 วัน" in run(db_url, tmp_path, "settings")  # a refused change changed nothing
+
+
+ADD_WALK_IN = ["case", "add", "--stream", "complaint", "--channel", "phone", "--received",
+               "2567-03-05", "--category", "road", "--text", "ไฟดับ"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "command", [["staff", "list"], ["case", "list"], ["stats", "--format", "json"], ADD_WALK_IN]
+)
+def test_an_unknown_organisation_is_one_clear_error_for_every_command(
+    command, db_url, tmp_path, monkeypatch, capsys
+):
+    monkeypatch.setenv("COMPLAINTBOT_DATABASE_URL", db_url)
+    monkeypatch.setenv("COMPLAINTBOT_DATA_DIR", str(tmp_path / "data"))
+    assert cli.main([*command, "--org", "nowhere"]) == 2
+    assert msg.UNKNOWN_ORG.format(slug="nowhere") in capsys.readouterr().err
