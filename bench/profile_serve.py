@@ -4,8 +4,8 @@
     .venv/bin/python bench/profile_serve.py [--load complaint] [--seconds 15] [--db sqlite]
 
 Starts serve (LINE, one worker) against the fake platform of bench/webhook.py, drives it at
-saturation, samples it with `py-spy record --format raw` (collapsed stacks, `--idle` too, so
-waiting shows) and prints the heaviest frames by own and total samples, per thread kind.
+saturation, samples it with `py-spy record --format raw` (collapsed stacks; `--idle` to see
+waiting too) and prints the heaviest frames by own and total samples, per thread kind.
 The raw file is kept for flame graphs (e.g. speedscope, inferno).
 """
 
@@ -42,10 +42,10 @@ async def run(args: argparse.Namespace, out: Path) -> None:
             users = [w.User(n, w.LOADS[args.load]) for n in range(w.USERS)]
             for u in users:
                 platform.by_chat[driver.client.chat(u.n)] = u
-            sampler = subprocess.Popen([spy, "record", "--pid", str(pid), "--idle", "--format",
-                                        "raw", "--rate", "200", "--duration",
-                                        str(int(args.seconds)), "--output", str(out),
-                                        "--nonblocking"])  # fmt: skip
+            sampler = subprocess.Popen([spy, "record", "--pid", str(pid), "--format", "raw",
+                                        "--rate", "200", "--duration", str(int(args.seconds)),
+                                        "--output", str(out), "--nonblocking",
+                                        *(["--idle"] if args.idle else [])])  # fmt: skip
             got = await w.measure(driver, users, mode="sat", concurrency=args.concurrency,
                                   rate=0, seconds=args.seconds, warmup=0.5,
                                   cpu=lambda: (0.0, 0.0))  # fmt: skip
@@ -82,6 +82,7 @@ def main() -> None:
     parser.add_argument("--db", default="sqlite")
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--concurrency", type=int, default=100)
+    parser.add_argument("--idle", action="store_true", help="sample waiting threads too")
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--out", type=Path, default=Path("/tmp/serve-profile.txt"))
     args = parser.parse_args()

@@ -20,6 +20,7 @@ from sqlmodel import Session
 
 from handlers.outbound import Delivery, decode
 from storage import outbox
+from storage.db import READS_ONLY
 from storage.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -73,6 +74,10 @@ class OutboxSender:
                 sent += await self._deliver(item)
 
     def _claim(self) -> list[outbox.Claimed]:
+        channels, now = tuple(self.deliverers), self.clock()
+        with Session(self.db.execution_options(**READS_ONLY)) as session, session.begin():
+            if not outbox.any_due(session, now, channels=channels):
+                return []
         with Session(self.db) as session, session.begin():
             return outbox.claim(
                 session, self.clock(), channels=tuple(self.deliverers), limit=self.batch
