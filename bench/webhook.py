@@ -478,8 +478,10 @@ async def echo_server(api: str, tmp: Path) -> AsyncIterator[tuple[str, int]]:
 
 
 @contextlib.asynccontextmanager
-async def bot_server(api: str, db_url: str, workers: int, tmp: Path,
-                     channel: str) -> AsyncIterator[tuple[str, int]]:  # fmt: skip
+async def bot_server(api: str, db_url: str, workers: int, tmp: Path, channel: str,
+                     tree: Path | None = None) -> AsyncIterator[tuple[str, int]]:  # fmt: skip
+    """`complaintbot serve` of this checkout, or of the source `tree` (an older commit
+    unpacked with `git archive`, for a before/after in one run)."""
     server = ServeProcess(env={}, log_path=tmp / f"serve-{uuid.uuid4().hex[:6]}.log",
                           workers=workers)  # fmt: skip
     env = platform_env(api, server.url)
@@ -489,6 +491,8 @@ async def bot_server(api: str, db_url: str, workers: int, tmp: Path,
         env = {k: v for k, v in env.items() if not k.startswith("LINE")}
     server.env = {"COMPLAINTBOT_DATABASE_URL": db_url, "COMPLAINTBOT_DATA_DIR": str(tmp / "data"),
                   "COMPLAINTBOT_SECRET_KEY": TEST_SECRET_KEY, **env}  # fmt: skip
+    if tree is not None:
+        server.env["PYTHONPATH"] = str(tree)
     server.start()
     try:
         await server.wait_ready(timeout=120)
@@ -527,6 +531,7 @@ class Plan:
     warmup: float
     concurrency: int
     timeout: float
+    base: Path | None = None  # also measure serve from this source tree ("base" rows)
 
 
 async def run_server(plan: Plan, platform: Platform, api: str, http: aiohttp.ClientSession,
@@ -593,12 +598,14 @@ async def run(plan: Plan) -> list[Result]:
         for db in plan.dbs:
             for workers in plan.workers:
                 for channel in plan.channels:
-                    async with (
-                        database(db, tmp) as db_url,
-                        bot_server(api, db_url, workers, tmp, channel) as (url, pid),
-                    ):
-                        results += await run_server(plan, platform, api, http, "serve",
-                                                    channel, db, workers, url, pid)  # fmt: skip
+                    trees = [("base", plan.base)] if plan.base else []
+                    for label, tree in [*trees, ("serve", None)]:
+                        async with (
+                            database(db, tmp) as db_url,
+                            bot_server(api, db_url, workers, tmp, channel, tree) as (url, pid),
+                        ):
+                            results += await run_server(plan, platform, api, http, label,
+                                                        channel, db, workers, url, pid)  # fmt: skip
     return results
 
 
@@ -614,12 +621,15 @@ def report(results: list[Result], plan: Plan) -> None:
     for channel in plan.channels:
         for db in plan.dbs:
             for load in plan.loads:
-                one = [r.rate for r in results if (r.channel, r.db, r.load, r.mode, r.workers)
-                       == (channel, db, load, "sat", 1)]  # fmt: skip
-                two = [r.rate for r in results if (r.channel, r.db, r.load, r.mode, r.workers)
-                       == (channel, db, load, "sat", 2)]  # fmt: skip
+                rates = {
+                    r.workers: r.rate
+                    for r in results
+                    if r.server == "serve"
+                    and (r.channel, r.db, r.load, r.mode) == (channel, db, load, "sat")
+                }
+                one, two = rates.get(1), rates.get(2)
                 if one and two:
-                    print(f"{channel} {db} {load}: two workers / one = {two[0] / one[0]:.2f}")
+                    print(f"{channel} {db} {load}: two workers / one = {two / one:.2f}")
 
 
 def main() -> None:
@@ -636,11 +646,17 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=3.0)
     parser.add_argument("--concurrency", type=int, default=100)
     parser.add_argument("--timeout", type=float, default=30.0)
+    parser.add_argument(
+        "--base",
+        type=Path,
+        help="also serve from this source tree, e.g. "
+        "`git archive COMMIT | tar -x -C /tmp/base` (before/after in one run)",
+    )
     args = parser.parse_args()
     split = lambda text: [x for x in text.split(",") if x]  # noqa: E731
     plan = Plan(split(args.db), [int(w) for w in split(args.workers)], split(args.channel),
                 split(args.loads), [float(r) for r in split(args.rates)], args.rate_load,
-                args.seconds, args.warmup, args.concurrency, args.timeout)  # fmt: skip
+                args.seconds, args.warmup, args.concurrency, args.timeout, args.base)  # fmt: skip
     if args.quick:
         plan = dataclasses.replace(plan, dbs=["sqlite"], workers=[1], channels=["line"],
                                    seconds=8.0, warmup=4.0)  # fmt: skip
