@@ -354,7 +354,7 @@ class Driver:
                     await r.read()
                     if r.status == 200:
                         break
-            except aiohttp.ClientError:
+            except (aiohttp.ClientError, TimeoutError):
                 pass
             await asyncio.sleep(0.1)  # the platforms redeliver what was not acknowledged
             if time.perf_counter() - started > self.timeout:
@@ -566,15 +566,16 @@ async def run_server(plan: Plan, platform: Platform, api: str, http: aiohttp.Cli
 
 HEADER = (f"{'server':<6} {'channel':<8} {'db':<10} {'w':>1} {'load':<9} {'mode':<6} "
           f"{'ev/s':>6} {'x echo':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'lost':>4} "
-          f"{'srv CPU':>7} {'RSS MB':>6} {'gen CPU':>7}")  # fmt: skip
+          f"{'srv CPU':>7} {'ms/ev':>5} {'RSS MB':>6} {'gen CPU':>7}")  # fmt: skip
 
 
 def row(r: Result, echo: float | None) -> str:
     ratio = f"{r.rate / echo:6.2f}" if echo else f"{'':>6}"
     extra = f"  ({r.skipped} starts found no idle user)" if r.skipped else ""
+    cpu_ms = r.server_cpu * 1000 / r.rate if r.rate else float("nan")  # server CPU per event
     return (f"{r.server:<6} {r.channel:<8} {r.db:<10} {r.workers:>1} {r.load:<9} {r.mode:<6} "
             f"{r.rate:6.0f} {ratio} {r.pct(0.5):7.1f} {r.pct(0.95):7.1f} {r.pct(0.99):7.1f} "
-            f"{r.lost:>4} {r.server_cpu * 100:6.0f}% {r.peak_rss_mb:6.0f} "
+            f"{r.lost:>4} {r.server_cpu * 100:6.0f}% {cpu_ms:5.1f} {r.peak_rss_mb:6.0f} "
             f"{r.gen_cpu * 100:6.0f}%{extra}")  # fmt: skip
 
 

@@ -46,6 +46,7 @@ class OutboxSender:
         batch: int = 50,
     ) -> None:
         self.db = db
+        self._reader = db.execution_options(**READS_ONLY)  # made once: each call makes one
         self.batch = batch
         self.deliverers = deliverers
         self.clock = clock
@@ -75,7 +76,7 @@ class OutboxSender:
 
     def _claim(self) -> list[outbox.Claimed]:
         channels, now = tuple(self.deliverers), self.clock()
-        with Session(self.db.execution_options(**READS_ONLY)) as session, session.begin():
+        with Session(self._reader) as session, session.begin():
             if not outbox.any_due(session, now, channels=channels):
                 return []
         with Session(self.db) as session, session.begin():
