@@ -35,6 +35,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 from telegram import Bot, Update
+from telegram.request import HTTPXRequest
 
 
 def build_app() -> Starlette:
@@ -48,7 +49,9 @@ def build_app() -> Starlette:
             Configuration(host=env["LINE_API_HOST"], access_token=env["LINE_CHANNEL_ACCESS_TOKEN"])
         )
         state["line"] = AsyncMessagingApi(client)
-        bot = Bot(env["TELEGRAM_BOT_TOKEN"], base_url=env["TELEGRAM_API_BASE_URL"])
+        # A Bot alone has one pooled connection; serve's Application has 256, like this.
+        bot = Bot(env["TELEGRAM_BOT_TOKEN"], base_url=env["TELEGRAM_API_BASE_URL"],
+                  request=HTTPXRequest(connection_pool_size=256))  # fmt: skip
         await bot.initialize()  # getMe, as serve's Application does
         state["bot"] = bot
         try:
