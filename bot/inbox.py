@@ -31,6 +31,7 @@ from handlers import reply_codec
 from handlers.engine import TurnRefused
 from handlers.types import Event, Notice, Reply
 from storage import inbox
+from storage.db import READS_ONLY
 from storage.inbox_models import DONE
 from storage.models import ProcessedEvent
 from storage.timeutil import utcnow
@@ -123,6 +124,7 @@ class Inbox:
         delivery_pauses: Sequence[float] = DELIVERY_PAUSES,
     ) -> None:
         self.db = db
+        self._reader = db.execution_options(**READS_ONLY)  # SQLite: no write lock to read
         self.org_id = org_id
         self.channel = channel
         self.turns = turns
@@ -233,43 +235,54 @@ class Inbox:
             del self._tasks[key]
 
     async def _drain(self, key: str) -> None:
-        while (row := await self._next(key)) is not None:
-            if row.state == DONE:
-                await self._deliver(row)
-            else:
+        """Work the chat's rows in order. A row processed here is delivered from memory, and
+        deleting a delivered row reads the next one in the same transaction."""
+        row = await self._next(key)
+        while row is not None:
+            if row.state != DONE:
                 async with self._slots:
-                    await self._process(row)
+                    replies = await self._process(row)
+                if replies is None:  # not kept by this process: see what the row holds now
+                    row = await self._next(key)
+                    continue
+                row = _Row(row.id, DONE, 0, row.payload, replies)
+            row = await self._deliver(row, key)
 
     async def _next(self, key: str) -> _Row | None:
-        def read(session: Session) -> _Row | None:
-            row = inbox.oldest(session, self.org_id, self.channel.name, key)
-            if row is None:
-                return None
-            replies = reply_codec.load(inbox.unseal(row.replies)) if row.replies else None
-            assert row.id is not None
-            return _Row(row.id, row.state, row.failures, inbox.unseal(row.payload), replies)
+        return await self._db(lambda s: self._read_oldest(s, key), reads_only=True)
 
-        return await self._db(read)
+    def _read_oldest(self, session: Session, key: str) -> _Row | None:
+        row = inbox.oldest(session, self.org_id, self.channel.name, key)
+        if row is None:
+            return None
+        replies = reply_codec.load(inbox.unseal(row.replies)) if row.replies else None
+        assert row.id is not None
+        return _Row(row.id, row.state, row.failures, inbox.unseal(row.payload), replies)
 
-    async def _process(self, row: _Row) -> None:
+    async def _process(self, row: _Row) -> list[Reply] | None:
+        """Run the row's turn; returns the replies committed with it by this process, or
+        None when the row must be read again (another worker had it, or it is unknown)."""
         prepared: Prepared | None = None
         try:
             prepared = await self.channel.prepare(row.payload)
             if prepared.event is None:
-                await self._db(lambda s: self._finish_directly(s, row.id, prepared.replies))
-                return
+                notices = prepared.replies
+                kept = await self._db(lambda s: self._finish_directly(s, row.id, notices))
+                return notices if kept else None
             hook = _RowHook(row.id)
             try:
                 replies = await self.turns.handle(prepared.event, hook)
             except TurnRefused:
                 self.channel.discard(prepared)  # another worker processed this row
-                return
+                return None
+            self._processed_here.add(row.id)
             if replies and replies[0].notice is Notice.FAILED:
                 # The turn was rolled back; the apology is the answer to keep.
-                await self._db(lambda s: self._finish_directly(s, row.id, replies))
+                kept = await self._db(lambda s: self._finish_directly(s, row.id, replies))
+                return replies if kept else None
             if not replies:
                 self.channel.discard(prepared)  # processed before: its files are kept already
-            self._processed_here.add(row.id)
+            return replies
         except Exception as exc:
             # Ids and text are never logged: the event may be a corruption tip.
             log.error("inbox: processing an event failed: %s", type(exc).__name__)
@@ -277,21 +290,25 @@ class Inbox:
                 self.channel.discard(prepared)
             apology = self.channel.apology()
             await self._db(lambda s: self._finish_directly(s, row.id, apology))
+            return None
 
-    def _finish_directly(self, session: Session, row_id: int, replies: list[Reply]) -> None:
-        """Mark a row processed without a turn (a notice, an apology, nothing to do)."""
+    def _finish_directly(self, session: Session, row_id: int, replies: list[Reply]) -> bool:
+        """Mark a row processed without a turn (a notice, an apology, nothing to do); False
+        when it was not this process's to mark."""
         row = inbox.lock_first_pending(session, row_id)
         if row is None:
-            return
+            return False
         inbox.finish(session, row, reply_codec.dump(replies))
         seen = session.get(ProcessedEvent, (row.org_id, row.event_key))
         if seen is None:  # so a redelivery after the row is gone is not answered twice
             session.add(ProcessedEvent(org_id=row.org_id, key=row.event_key,
                                        processed_at=utcnow()))  # fmt: skip
+        return True
 
-    async def _deliver(self, row: _Row) -> None:
-        """Send a processed row's replies, then delete it; a failure is retried after a pause
-        (the row stays first in its chat, so later replies do not overtake it)."""
+    async def _deliver(self, row: _Row, key: str) -> _Row | None:
+        """Send a processed row's replies, then delete it; returns the chat's next row. A
+        failure is retried after a pause (the row stays first in its chat, so later replies
+        do not overtake it)."""
         retry = row.id not in self._processed_here or row.failures > 0
         self._processed_here.discard(row.id)
         try:
@@ -304,12 +321,19 @@ class Inbox:
             else:
                 log.warning("inbox: delivery failed (%s); will retry", type(exc).__name__)
                 await asyncio.sleep(self.delivery_pauses[failures - 1])
-                return
-        await self._db(lambda s: inbox.remove(s, row.id))
+                return await self._next(key)
 
-    async def _db(self, work: Callable[[Session], T]) -> T:
+        def remove_then_read(session: Session) -> _Row | None:
+            inbox.remove(session, row.id)
+            return self._read_oldest(session, key)
+
+        return await self._db(remove_then_read)
+
+    async def _db(self, work: Callable[[Session], T], *, reads_only: bool = False) -> T:
+        engine = self._reader if reads_only else self.db
+
         def run() -> T:
-            with Session(self.db) as session, session.begin():
+            with Session(engine) as session, session.begin():
                 return work(session)
 
         return await asyncio.to_thread(run)

@@ -20,6 +20,7 @@ from sqlmodel import Session
 
 from handlers.outbound import Delivery, decode
 from storage import outbox
+from storage.db import READS_ONLY
 from storage.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,7 @@ class OutboxSender:
         batch: int = 50,
     ) -> None:
         self.db = db
+        self._reader = db.execution_options(**READS_ONLY)  # made once: each call makes one
         self.batch = batch
         self.deliverers = deliverers
         self.clock = clock
@@ -73,6 +75,10 @@ class OutboxSender:
                 sent += await self._deliver(item)
 
     def _claim(self) -> list[outbox.Claimed]:
+        channels, now = tuple(self.deliverers), self.clock()
+        with Session(self._reader) as session, session.begin():
+            if not outbox.any_due(session, now, channels=channels):
+                return []
         with Session(self.db) as session, session.begin():
             return outbox.claim(
                 session, self.clock(), channels=tuple(self.deliverers), limit=self.batch

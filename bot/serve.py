@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import socket
 from collections.abc import AsyncIterator
 from typing import Protocol
 
@@ -76,6 +77,18 @@ def full_app(settings: Settings, core: Core) -> ASGIApp:
     return serving_app(settings, core, runners + background_runners(core, runners))
 
 
+class _TcpConfig(uvicorn.Config):
+    """uvicorn binds the socket `--workers N` share with protocol 0, so asyncio leaves
+    Nagle's algorithm on for the connections it accepts, and every keep-alive request after
+    the first waits about 40 ms for the peer's delayed ACK (Kludex/uvicorn#3149). Say TCP."""
+
+    def bind_socket(self) -> socket.socket:
+        sock = super().bind_socket()
+        if sock.family in (socket.AF_INET, socket.AF_INET6) and sock.proto == 0:
+            return socket.socket(sock.family, sock.type, socket.IPPROTO_TCP, sock.detach())
+        return sock
+
+
 def app_from_env() -> ASGIApp:
     """The web app of one worker process (`serve --workers N` imports this by name)."""
     settings = Settings.from_env()
@@ -90,8 +103,10 @@ def serve(settings: Settings, core: Core, *, workers: int = 1) -> int:
 
     log_config = uvicorn_log_config(settings.log_format)
     if workers > 1:
+        from uvicorn.supervisors import Multiprocess
+
         core.db.dispose()  # each worker builds its own core; the schema is migrated already
-        uvicorn.run(
+        config = _TcpConfig(
             f"{__name__}:app_from_env",
             factory=True,
             workers=workers,
@@ -100,6 +115,8 @@ def serve(settings: Settings, core: Core, *, workers: int = 1) -> int:
             log_level="info",
             log_config=log_config,
         )
+        with contextlib.suppress(KeyboardInterrupt):  # as uvicorn.run
+            Multiprocess(config, sockets=[config.bind_socket()]).run()
         return 0
     app = full_app(settings, core)
     uvicorn.run(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import sqlite3
+import threading
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -10,6 +13,50 @@ from alembic.config import Config
 from sqlalchemy.engine import Engine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+WRITE_WAIT_SECONDS = 30.0  # as long as SQLite's own busy timeout, below
+READS_ONLY = {"sqlite_reads_only": True}  # execution options: a read that needs no write lock
+
+
+class _WriterConnection(sqlite3.Connection):
+    """A SQLite connection that gives the engine's writer lock back when its transaction ends.
+
+    SQLite lets one writer in at a time and makes the others poll (sleeping 1, 2, 5 ... 100
+    ms between tries), which under load left most turns asleep while the database was free.
+    The threads of one process therefore queue on a Python lock instead, taken at BEGIN and
+    released here, right after COMMIT or ROLLBACK; other processes still meet SQLite's own
+    lock, as before.
+    """
+
+    writer_lock: threading.Lock | None = None
+    holding = False
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        finally:
+            self.release_writer()
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        finally:
+            self.release_writer()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self.release_writer()
+
+    def release_writer(self) -> None:
+        if self.holding and self.writer_lock is not None:
+            self.holding = False
+            self.writer_lock.release()
+
+
+def _synchronous() -> str:
+    value = os.environ.get("COMPLAINTBOT_SQLITE_SYNCHRONOUS", "NORMAL").upper()
+    return value if value in ("NORMAL", "FULL", "EXTRA") else "NORMAL"
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -23,15 +70,28 @@ def make_engine(url: str, **kwargs) -> Engine:
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = sa.create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs
+            url,
+            connect_args={
+                "check_same_thread": False,
+                "timeout": 30,
+                "factory": _WriterConnection,
+            },
+            **kwargs,
         )
+        writer_lock = threading.Lock()
 
         @sa.event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record) -> None:
             dbapi_conn.isolation_level = None  # SQLAlchemy emits BEGIN itself, below
+            dbapi_conn.writer_lock = writer_lock
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
+            # With WAL, NORMAL syncs at checkpoints rather than at every commit: a commit
+            # survives the process being killed (SIGKILL, OOM: the tests kill serve) but the
+            # last commits before a power cut or kernel crash may be lost. COMPLAINTBOT_SQLITE_
+            # SYNCHRONOUS=FULL restores a sync per commit (bench/README.md measures both).
+            cur.execute(f"PRAGMA synchronous={_synchronous()}")
             cur.execute("PRAGMA busy_timeout=30000")
             # Deleted rows (a filed tip's draft) are overwritten with zeros, not left in
             # free space for anyone with a copy of the file (see storage.residue).
@@ -40,9 +100,22 @@ def make_engine(url: str, **kwargs) -> Engine:
 
         @sa.event.listens_for(engine, "begin")
         def _begin_immediate(conn) -> None:
+            if conn.get_execution_options().get("sqlite_reads_only"):
+                conn.exec_driver_sql("BEGIN")  # a snapshot (WAL): writers go on meanwhile
+                return
             # Take the write lock up front, so two workers' turns on one chat serialise
             # instead of both reading the same state (SQLite has no SELECT ... FOR UPDATE).
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            raw = conn.connection.dbapi_connection
+            if not raw.holding:
+                if not writer_lock.acquire(timeout=WRITE_WAIT_SECONDS):
+                    raise sa.exc.OperationalError("BEGIN IMMEDIATE", {}, sqlite3.OperationalError(
+                        "database is locked (by another thread of this process)"))  # fmt: skip
+                raw.holding = True
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            except BaseException:
+                raw.release_writer()
+                raise
 
         return engine
     if url.startswith("postgresql://"):

@@ -51,6 +51,18 @@ def enqueue(
     return row
 
 
+def any_due(session: Session, now: datetime, *, channels: tuple[str, ...]) -> bool:
+    """Whether `claim` would find anything: a read, so that a sender woken after every turn
+    takes the write lock only when a turn queued a message."""
+    query = select(OutboxMessage.id).where(
+        OutboxMessage.sent_at.is_(None),
+        OutboxMessage.gave_up_at.is_(None),
+        OutboxMessage.next_attempt_at <= now,
+        OutboxMessage.channel.in_(channels),
+    )
+    return session.exec(query.limit(1)).first() is not None
+
+
 def claim(
     session: Session,
     now: datetime,

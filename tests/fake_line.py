@@ -291,7 +291,10 @@ def _sent(call: Call) -> list[dict]:
 
 
 def loopback_socket() -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # IPPROTO_TCP explicitly: asyncio turns Nagle off only on sockets accepted from a listener
+    # that says TCP, and uvicorn serving a pre-bound socket otherwise answers every keep-alive
+    # request after the first 40 ms late (the peer's delayed ACK).
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     return sock

@@ -93,7 +93,7 @@ class FakeTelegram:
                 Route("/file/bot{token}/{path:path}", self._download, methods=["GET"]),
             ]
         )
-        sock = socket.socket()
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # Nagle off
         sock.bind(("127.0.0.1", 0))
         self.port = sock.getsockname()[1]
         config = uvicorn.Config(app, log_level="warning", lifespan="off")
@@ -378,7 +378,7 @@ def _error(code: int, description: str) -> JSONResponse:
 
 def free_socket() -> socket.socket:
     """A socket bound to a free 127.0.0.1 port, to know a server's URL before it starts."""
-    sock = socket.socket()
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # Nagle off
     sock.bind(("127.0.0.1", 0))
     return sock
 
