@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
+import storage.account_models
 import storage.inbox_models
 import storage.models
 import storage.plan_models
