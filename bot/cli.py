@@ -34,6 +34,7 @@ EXTRA_COMMANDS = (
     "bot.doctor_cli",
     "bot.backup_cli",
     "bot.keys_cli",
+    "bot.org_map_cli",  # the coordinator folds it into the `org` group of the orgs branch
 )
 
 
