@@ -1,4 +1,4 @@
-"""shared channel: tambon-to-organisation map and the shared account's chats
+"""shared channel: tambon-to-organisation map, the shared account's chats, external contacts
 
 Revision ID: 0008_placemap
 Revises: 0007_statschat
@@ -50,9 +50,15 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("account", "chat_key"),
     )
+    with op.batch_alter_table("org_settings", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("external_contacts", sa.Text(), nullable=False, server_default="")
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("org_settings", schema=None) as batch_op:
+        batch_op.drop_column("external_contacts")
     op.drop_table("shared_chat")
     with op.batch_alter_table("place_org", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_place_org_subdistrict_code"))
