@@ -1,7 +1,7 @@
 """chat accounts per organisation and the shared ones (issue 15)
 
 Revision ID: 0009_accounts
-Revises: 0007_statschat
+Revises: 0008_placemap
 Create Date: 2026-11-28 18:30:00.000000
 """
 
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision = "0009_accounts"
-down_revision = "0007_statschat"
+down_revision = "0008_placemap"
 branch_labels = None
 depends_on = None
 
