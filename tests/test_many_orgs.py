@@ -92,8 +92,8 @@ class LineCitizen:
         return [m["text"] if m["type"] == "text" else m.get("altText", "") for m in sent]
 
     async def say(self, text: str) -> list[str]:
-        return await self.send("message", message={"type": "text", "id": message_id(),
-                                                   "quoteToken": "q" * 20, "text": text})  # fmt: skip
+        message = {"type": "text", "id": message_id(), "quoteToken": "q" * 20, "text": text}
+        return await self.send("message", message=message)
 
     async def press(self, data: str) -> list[str]:
         return await self.send("postback", postback={"data": data})
