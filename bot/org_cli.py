@@ -79,15 +79,38 @@ def _add(args: argparse.Namespace) -> int:
 
 
 def _map_tambons(session: Session, org: Organisation, tambons: list[str]) -> str:
-    """Map the organisation's tambons through the place table (`storage.org_map`)."""
+    """Add the organisation's tambons to the place table, checked like `org map import`:
+    each is a 6-digit code or "ตำบล,อำเภอ,จังหวัด". Returns the problems ("" if none)."""
+    from messages import org_map as map_msg
+    from storage import org_map
+    from storage.import_problems import ImportFailed
+    from storage.place_models import PlaceOrg
+
+    lines = [(0, ["org", "subdistrict_code", "subdistrict", "district", "province"])]
+    for number, text in enumerate(tambons, 1):
+        parts = [p.strip() for p in text.split(",")]
+        if len(parts) == 1 and parts[0].isdigit():
+            lines.append((number, [org.slug, parts[0], "", "", ""]))
+        else:
+            lines.append((number, [org.slug, "", *[*parts, "", "", ""][:3]]))
+    session.flush()  # the new organisation must be visible to the check
     try:
-        from storage import org_map
-    except ImportError:  # the place table is not part of this build
-        return "ยังไม่มีตารางตำบล (complaintbot org map import)"
-    add = getattr(org_map, "add_tambons", None)
-    if add is None:
-        return "ใช้ complaintbot org map import FILE เพื่อผูกตำบลกับหน่วยงาน"
-    return add(session, org.id, tambons) or ""
+        rows = org_map.read_rows(session, lines)
+    except ImportFailed as failed:
+        return "\n".join(map_msg.import_problem(p.line, p.reason.value, p.value)
+                         for p in failed.problems)  # fmt: skip
+    for row in rows:
+        a = row.address
+        session.add(PlaceOrg(
+            subdistrict_code=a.subdistrict.code, org_id=org.id,
+            subdistrict_th=a.subdistrict.name_th, district_th=a.district.name_th,
+            province_th=a.province.name_th,
+        ))  # fmt: skip
+    session.flush()
+    from handlers import place_resolve
+
+    place_resolve.invalidate()
+    return ""
 
 
 def _list(args: argparse.Namespace) -> int:
