@@ -65,6 +65,7 @@ class HostedAccounts:
     async def start(self) -> None:
         """Start every stored account's channel (their inboxes hold what is left to do)."""
         self._running = True
+        self._version = None
         await self.refresh(force=True)
 
     async def stop(self) -> None:
@@ -81,14 +82,21 @@ class HostedAccounts:
     # -- accounts ----------------------------------------------------------------------------
 
     async def refresh(self, *, force: bool = False) -> None:
-        """Bring the running channels in line with the database when it changed."""
+        """Bring the running channels in line with the database when it changed.
+
+        `force` skips the pause between checks (an owner this process does not know); the
+        accounts are read in full only when their version changed, so a stream of posts to
+        unknown owners costs one small query each, and an account whose channel failed to
+        start (a wrong token) is tried again only once it is changed.
+        """
         async with self._lock:
             if not force and time.monotonic() - self._checked < RECHECK_SECONDS:
                 return
-            version, wanted = await asyncio.to_thread(self._read)
             self._checked = time.monotonic()
-            if version == self._version and not force:
+            version = await asyncio.to_thread(self._current_version)
+            if version == self._version:
                 return
+            version, wanted = await asyncio.to_thread(self._read)
             self._version = version
             for owner in [o for o in self.channels if o not in wanted]:
                 _account, channel = self.channels.pop(owner)
@@ -107,6 +115,10 @@ class HostedAccounts:
                     log.error("%s account could not start (%s)", self.platform, type(exc).__name__)
                     continue
                 self.channels[owner] = (account, channel)
+
+    def _current_version(self) -> tuple[int, str]:
+        with Session(self.core.db) as session:
+            return accounts.version(session)
 
     def _read(self) -> tuple[tuple[int, str], dict[str, Account]]:
         with Session(self.core.db) as session:
