@@ -128,6 +128,9 @@ class HostedAccounts:
                 if row.platform != self.platform:
                     continue
                 owner = SHARED if row.org_id is None else _slug(session, row.org_id)
+                if row.org_id is not None and owner == SHARED:
+                    continue  # an organisation slugged "shared" (from the environment) never
+                    # takes the shared account's webhook
                 if owner and (row.token or row.secret):
                     wanted[owner] = from_row(row, owner, self.core.org_id)
             return version, wanted
