@@ -10,6 +10,8 @@ they share. Accounts are set with the `complaintbot org …` commands, as a host
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import re
 import secrets
 from collections.abc import AsyncIterator
@@ -28,9 +30,11 @@ from bot.hosting import HostedAccounts
 from bot.ops_web import serving_app
 from bot.serve import configured_channels
 from handlers import complaint_flow, menu, shared_front
+from messages import plan as plan_msg
 from messages import staff as staff_msg
-from storage import accounts
+from storage import accounts, plan_repo
 from storage.models import Complaint, Organisation
+from tests import telegram_updates as tg
 from tests.fake_line import event, message_id, serving, sign, user_source, webhook_body
 from tests.fake_many import LineAccounts, TelegramAccounts
 from tests.place_fixture import load_map
@@ -309,6 +313,15 @@ async def test_an_organisation_added_while_the_server_runs_answers_at_once(deplo
         assert accounts.get(session, "line", "banklang") is not None
     unknown = await d.http.post(f"{d.url}/line/nobody/webhook", content=b"{}")
     assert unknown.status_code == 404
+    # Each account checks its own secret: a body signed for one is refused by another.
+    body = webhook_body(event("follow", user_source("U" + "1" * 32), follow={}))
+    forged = {"X-Line-Signature": sign(body, d.line_secrets["namcham"])}
+    refused = await d.http.post(f"{d.url}/line/muangphrae/webhook", content=body, headers=forged)
+    assert refused.status_code == 400
+    wrong = {"X-Telegram-Bot-Api-Secret-Token": "not-the-secret"}
+    update = tg.text(1, "สวัสดี") | {"update_id": 1}
+    assert (await d.http.post(f"{d.url}/telegram/namcham/webhook", json=update,
+                              headers=wrong)).status_code == 403  # fmt: skip
 
 
 async def _until(check, timeout: float = 15.0):
@@ -318,3 +331,30 @@ async def _until(check, timeout: float = 15.0):
     while not check():
         assert time.monotonic() < deadline, "condition not met in time"
         await asyncio.sleep(0.05)
+
+
+async def test_plans_and_statistics_stay_with_their_organisation(deployment):
+    d = deployment
+    with Session(d.core.db) as session, session.begin():
+        plan_repo.ensure_plan(session, d.org_ids["muangphrae"], title="แผนเทศบาลเมืองแพร่",
+                              year_from=2566, year_to=2570)  # fmt: skip
+    assert plan_msg.NO_PLAN not in await d.citizen("muangphrae").press(menu.PLAN)
+    assert plan_msg.NO_PLAN in await d.citizen("namcham").press(menu.PLAN)
+
+    for _ in range(2):
+        await d.citizen("muangphrae").file_complaint()
+    await d.citizen("namcham").file_complaint()
+    received = {slug: await received_this_month(d, slug) for slug in (*OWN, SHARED_ONLY)}
+    assert received == {"muangphrae": 2, "namcham": 1, SHARED_ONLY: 0}
+    assert (await d.http.get(f"{d.url}/stats/nobody")).status_code == 404
+
+
+async def received_this_month(d: Deployment, slug: str) -> int:
+    """Complaints received this month, read from the organisation's public CSV."""
+    page = await d.http.get(f"{d.url}/stats/{slug}")
+    assert page.status_code == 200, page.text
+    link = re.search(r'href="([^"]+/csv)"', page.text)
+    assert link is not None
+    data = (await d.http.get(d.url + link[1])).content.decode("utf-8-sig")
+    rows = [r for r in csv.reader(io.StringIO(data)) if r and r[1:] and r[1].isdigit()]
+    return int(rows[-1][1])
