@@ -26,6 +26,7 @@ from pythainlp.util import normalize as thai_normalize
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from messages import org_map as vocab
 from storage.models import Organisation
 from storage.place_models import PlaceOrg
 
@@ -35,9 +36,10 @@ EARTH_KM = 6371.0088
 _KM_PER_DEGREE = EARTH_KM * math.pi / 180
 
 # The level words people type before a name; the dotted short forms need their dot.
-_MARKER = re.compile(r"(ตำบล|แขวง|ต\.|อำเภอ|กิ่งอำเภอ|เขต|อ\.|จังหวัด|จ\.)\s*")
-_LEVEL = {"ตำบล": "sub", "แขวง": "sub", "ต.": "sub", "อำเภอ": "dist", "กิ่งอำเภอ": "dist",
-          "เขต": "dist", "อ.": "dist", "จังหวัด": "prov", "จ.": "prov"}  # fmt: skip
+_LEVEL = {word: level for level, words in vocab.LEVEL_WORDS.items() for word in words}
+_MARKER = re.compile(
+    "(" + "|".join(re.escape(w) for w in sorted(_LEVEL, key=len, reverse=True)) + r")\s*"
+)
 # Tone marks, the short-vowel mark and the silencer: the marks most often slipped or doubled.
 _SLIPS = re.compile("[\u0e47-\u0e4c]")
 _NOISE = re.compile(r"[^\u0e00-\u0e7fa-z0-9 ]")
@@ -168,14 +170,13 @@ class _Snapshot:
 def _district_keys(e: _Entry) -> set[str]:
     keys = {normal(e.dist), skeleton(e.dist)}
     if e.code[2:4] == "01" and e.code[:2] != "10":  # "อ.เมือง": the province's capital district
-        keys.add("เมือง")
+        keys.add(vocab.CAPITAL_DISTRICT)
     return keys
 
 
 def _province_keys(e: _Entry) -> set[str]:
     keys = {normal(e.prov), skeleton(e.prov)}
-    keys.update(alias for alias, code in (("กทม", "10"), ("กรุงเทพ", "10"), ("อยุธยา", "14"))
-                if e.code[:2] == code)  # fmt: skip
+    keys.update(alias for alias, code in vocab.PROVINCE_ALIASES.items() if e.code[:2] == code)
     return keys
 
 

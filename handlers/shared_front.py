@@ -25,6 +25,7 @@ from messages import common
 from messages import shared_front as msg
 from messages import tracking as tracking_msg
 from messages import understand as understand_msg
+from messages.org_map import BANGKOK_DISTRICT_PREFIX, place_label
 from storage import guess_limit, org_settings, shared_chats, tip_privacy
 from storage.models import Complaint, Organisation, Tip
 from storage.place_models import PlaceOrg
@@ -236,14 +237,12 @@ def _not_found(session: Session, text: str) -> str:
     example = session.exec(select(PlaceOrg).order_by(PlaceOrg.subdistrict_code).limit(1)).first()
     if example is None:
         return msg.NOT_FOUND_NO_EXAMPLE.format(text=shown)
-    district = example.district_th.removeprefix("เขต")
+    district = example.district_th.removeprefix(BANGKOK_DISTRICT_PREFIX)
     return msg.NOT_FOUND.format(text=shown, example=example.subdistrict_th,
                                 example_district=district)  # fmt: skip
 
 
 def _label(place: Place) -> str:
-    from messages.org_map import place_label
-
     return place_label(place.subdistrict_th, place.district_th, place.province_th)
 
 
