@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlmodel import Session
 
 from handlers import place_resolve
@@ -140,3 +142,28 @@ def test_edit_distance_counts_a_swap_as_one():
     assert place_resolve.distance("abcd", "abdc") == 1
     assert place_resolve.distance("abcd", "abcd") == 0
     assert place_resolve.distance("abcd", "wxyz", limit=2) == 3
+
+
+def _reference_distance(a: str, b: str) -> int:
+    """Textbook optimal string alignment distance, for checking the banded one."""
+    d = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i in range(len(a) + 1):
+        d[i][0] = i
+    for j in range(len(b) + 1):
+        d[0][j] = j
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            d[i][j] = min(
+                d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1])
+            )
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+    return d[-1][-1]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text("กขคา่", max_size=8), st.text("กขคา่", max_size=8), st.integers(1, 3))
+def test_the_banded_distance_agrees_with_the_textbook_one(a, b, limit):
+    want = _reference_distance(a, b)
+    assert place_resolve.distance(a, b, limit) == min(want, limit + 1)
+    assert place_resolve.within_one(a, b) == (want <= 1)
