@@ -27,6 +27,7 @@ from messages import tracking as tracking_msg
 from messages import understand as understand_msg
 from messages.org_map import BANGKOK_DISTRICT_PREFIX, place_label
 from storage import guess_limit, org_settings, shared_chats, tip_privacy
+from storage.files import FileStore
 from storage.models import Complaint, Organisation, Tip
 from storage.place_models import PlaceOrg
 from storage.timeutil import utcnow
@@ -56,9 +57,26 @@ class FrontResult:
 
 
 def step(
-    session: Session, event: Event, *, account: str, now: datetime | None = None
+    session: Session,
+    event: Event,
+    *,
+    account: str,
+    now: datetime | None = None,
+    files: FileStore | None = None,
 ) -> FrontResult:
-    """One event of the shared channel: answered here, or forwarded to an organisation."""
+    """One event of the shared channel: answered here, or forwarded to an organisation.
+
+    `files`: where the adapter saved the event's attachments; those of an event answered
+    here (a photo sent before a place was chosen) are deleted, as the router does.
+    """
+    result = _step(session, event, account, now or utcnow())
+    if result.forward is None and files is not None:
+        for attachment in event.attachments:
+            files.delete(attachment.key)
+    return result
+
+
+def _step(session: Session, event: Event, account: str, now: datetime) -> FrontResult:
     chat = shared_chats.lock(session, account, event.chat_id)
     text = (event.text or "").strip()
     if event.choice == CHANGE or _compact(text) in _CHANGE_WORDS:
@@ -68,10 +86,12 @@ def step(
         return FrontResult(chat.org_id, replies, forward=event)
     if event.kind is EventKind.UNFOLLOW:
         return FrontResult(None)
+    if not event.is_private:  # a group has no one place; and tips are never written there
+        return FrontResult(None, [Reply(common.GROUP_CHAT)])
     if event.text and event.choice is None:
         found = find_code(event.text)
         if found is not None:
-            return _code(session, event, found, now or utcnow())
+            return _code(session, event, found, now)
     if event.choice is not None:
         return _choice(session, chat, event.choice, event)
     if event.location is not None:

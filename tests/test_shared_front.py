@@ -18,7 +18,7 @@ from handlers.cases import file_complaint, file_tip
 from handlers.engine import ConversationEngine
 from handlers.flow import Deps
 from handlers.shared_front import FrontResult
-from handlers.types import Channel, Event, EventKind, Location, Reply
+from handlers.types import Attachment, AttachmentKind, Channel, Event, EventKind, Location, Reply
 from messages import common, org_defaults, tracking
 from messages import shared_front as msg
 from storage import org_settings
@@ -37,6 +37,7 @@ class SharedChatUser:
 
     engine: object
     org_engines: dict[int, ConversationEngine]
+    files: FileStore
     chat_id: str = "U-shared-citizen-1"
     last: FrontResult | None = None
     forwarded: list[tuple[int, list[Reply]]] = field(default_factory=list)
@@ -44,7 +45,7 @@ class SharedChatUser:
     def send(self, **kwargs) -> FrontResult:
         event = Event(Channel.LINE, self.chat_id, self.chat_id, f"ev-{next(_ids)}", **kwargs)
         with Session(self.engine) as session, session.begin():
-            result = shared_front.step(session, event, account=ACCOUNT)
+            result = shared_front.step(session, event, account=ACCOUNT, files=self.files)
         self.last = result
         if result.forward is not None:
             assert result.org_id is not None
@@ -85,7 +86,7 @@ def world(engine, tmp_path: Path):
         org_id: ConversationEngine(engine, org_id, Deps(files=files, clock=utcnow))
         for org_id in ids.values()
     }
-    return ids, SharedChatUser(engine, engines)
+    return ids, SharedChatUser(engine, engines, files)
 
 
 def test_a_citizen_chooses_by_typing_the_tambon(world):
@@ -281,3 +282,14 @@ def test_a_follow_is_greeted_with_the_question(world):
     _, chat = world
     chat.send(kind=EventKind.FOLLOW)
     assert chat.text() == msg.ASK
+
+
+def test_a_photo_before_choosing_is_not_kept_and_groups_are_sent_to_a_private_chat(world):
+    _, chat = world
+    key = chat.files.save(b"photo bytes", suffix=".jpg")
+    assert chat.files.path(key).exists()
+    chat.send(attachments=(Attachment(AttachmentKind.PHOTO, key, 11, "image/jpeg"),))
+    assert chat.text() == msg.ASK
+    assert not chat.files.path(key).exists()
+    chat.send(text="ต.หัวฝาย", is_private=False)
+    assert chat.text() == common.GROUP_CHAT and chat.last.forward is None
