@@ -182,9 +182,11 @@ def _choice(session: Session, chat, code: str, event: Event) -> FrontResult:
 
 
 def _typed_pick(chat, text: str) -> str | None:
-    """A typed "ใช่" or a candidate's number presses that button."""
+    """A typed "ใช่" / "ไม่ใช่" or a candidate's number presses that button."""
     if chat.step == CONFIRMING and _compact(text) in _YES_WORDS:
         return YES
+    if chat.step == CONFIRMING and _compact(text) in _NO_WORDS:
+        return AGAIN
     word = text.rstrip(".)")
     offered = (chat.data or {}).get("offered", [])
     if chat.step == PICKING and word.isdigit() and 1 <= int(word) <= len(offered):
@@ -285,6 +287,7 @@ def _compact(text: str) -> str:
 
 
 _CHANGE_WORDS = frozenset(_compact(w) for w in msg.WORDS_CHANGE)
+_NO_WORDS = frozenset(_compact(w) for w in (*understand_msg.NO_WORDS, msg.BUTTON_AGAIN))
 _YES_WORDS = frozenset(_compact(w) for w in (*understand_msg.YES_WORDS, msg.BUTTON_YES))
 
 
