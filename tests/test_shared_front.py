@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlmodel import Session, select
 
-from handlers import menu, shared_front
+from handlers import menu, retention, shared_front
 from handlers.cases import file_complaint, file_tip
 from handlers.engine import ConversationEngine
 from handlers.flow import Deps
@@ -296,3 +297,16 @@ def test_a_photo_before_choosing_is_not_kept_and_groups_are_sent_to_a_private_ch
     assert not chat.files.path(key).exists()
     chat.send(text="ต.หัวฝาย", is_private=False)
     assert chat.text() == common.GROUP_CHAT and chat.last.forward is None
+
+
+def test_an_unanswered_question_expires_with_the_drafts_but_a_choice_stays(world, engine):
+    ids, chat = world
+    chat.say("น้ำชำ")  # asked to pick, never answered
+    other = SharedChatUser(chat.engine, chat.org_engines, chat.files, chat_id="U-other")
+    other.say("ต.หัวฝาย")
+    other.press(msg.BUTTON_YES)
+    later = utcnow() + timedelta(hours=retention.DRAFT_HOURS + 1)
+    with Session(engine) as session, session.begin():
+        assert retention.expire_drafts(session, later, chat.files) >= 1
+    with Session(engine) as session:
+        assert [row.org_id for row in session.exec(select(SharedChat))] == [ids["sungmen"]]
