@@ -10,15 +10,16 @@ No chat SDK here, and nothing is written.
 
 from __future__ import annotations
 
-import heapq
 import math
 import re
 import threading
 import time
 import weakref
 from bisect import bisect_left, bisect_right
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import chain
 
 import geothai
 import sqlalchemy as sa
@@ -26,6 +27,7 @@ from pythainlp.util import normalize as thai_normalize
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from messages import org_map as vocab
 from storage.models import Organisation
 from storage.place_models import PlaceOrg
 
@@ -35,9 +37,12 @@ EARTH_KM = 6371.0088
 _KM_PER_DEGREE = EARTH_KM * math.pi / 180
 
 # The level words people type before a name; the dotted short forms need their dot.
-_MARKER = re.compile(r"(ตำบล|แขวง|ต\.|อำเภอ|กิ่งอำเภอ|เขต|อ\.|จังหวัด|จ\.)\s*")
-_LEVEL = {"ตำบล": "sub", "แขวง": "sub", "ต.": "sub", "อำเภอ": "dist", "กิ่งอำเภอ": "dist",
-          "เขต": "dist", "อ.": "dist", "จังหวัด": "prov", "จ.": "prov"}  # fmt: skip
+_LEVEL = {word: level for level, words in vocab.LEVEL_WORDS.items() for word in words}
+# A level word counts at the start or after a space: "เขต" inside a name is part of the name.
+_MARKER = re.compile(
+    r"(?:^|(?<=\s))(" + "|".join(re.escape(w) for w in sorted(_LEVEL, key=len, reverse=True))
+    + r")\s*"
+)  # fmt: skip
 # Tone marks, the short-vowel mark and the silencer: the marks most often slipped or doubled.
 _SLIPS = re.compile("[\u0e47-\u0e4c]")
 _NOISE = re.compile(r"[^\u0e00-\u0e7fa-z0-9 ]")
@@ -73,11 +78,13 @@ class _Entry:
     lon: float | None
 
 
+@lru_cache(maxsize=65536)  # pythainlp's normalize is slow (~0.2 ms) and names repeat
 def normal(text: str) -> str:
     """A name in one comparable form: Thai marks in order, no spaces, dots or level word."""
     return geothai.normalize(_NOISE.sub(" ", thai_normalize(text.lower())))
 
 
+@lru_cache(maxsize=65536)
 def skeleton(text: str) -> str:
     """`normal` without tone marks: "บ้านนา", "บานนา" and "บ้านน่า" are one skeleton."""
     return _SLIPS.sub("", normal(text))
@@ -88,24 +95,60 @@ def _bigrams(word: str) -> set[str]:
     return {padded[i : i + 2] for i in range(len(padded) - 1)}
 
 
+def within_one(a: str, b: str) -> bool:
+    """At most one slip apart: a letter changed, added, dropped, or two neighbours swapped."""
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    i = 0
+    while i < la and i < lb and a[i] == b[i]:
+        i += 1
+    if la == lb:
+        return (
+            i >= la
+            or a[i + 1 :] == b[i + 1 :]
+            or (i + 1 < la and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :])
+        )
+    return a[i + 1 :] == b[i:] if la > lb else a[i:] == b[i + 1 :]
+
+
 def distance(a: str, b: str, limit: int = 3) -> int:
-    """Edit distance with swaps of neighbours (optimal string alignment), capped at limit+1."""
-    if abs(len(a) - len(b)) > limit:
+    """Edit distance with swaps of neighbours (optimal string alignment), capped at limit+1.
+
+    Only cells within `limit` of the diagonal are computed: further ones exceed it anyway.
+    """
+    la, lb = len(a), len(b)
+    if abs(la - lb) > limit:
         return limit + 1
+    over = limit + 1
     previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cost = 0 if ca == cb else 1
-            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                value = min(value, previous2[j - 2] + 1)
-            current[j] = value
-        if min(current) > limit:
-            return limit + 1
+    previous = [j if j <= limit else over for j in range(lb + 1)]
+    for i in range(1, la + 1):
+        ca = a[i - 1]
+        current = [over] * (lb + 1)
+        if i <= limit:
+            current[0] = i
+        low, high = max(1, i - limit), min(lb, i + limit)
+        for j in range(low, high + 1):
+            cb = b[j - 1]
+            value = previous[j - 1] + (ca != cb)
+            if previous[j] + 1 < value:
+                value = previous[j] + 1
+            if current[j - 1] + 1 < value:
+                value = current[j - 1] + 1
+            if (
+                i > 1
+                and j > 1
+                and ca == b[j - 2]
+                and a[i - 2] == cb
+                and previous2[j - 2] + 1 < value
+            ):
+                value = previous2[j - 2] + 1
+            current[j] = value if value < over else over
+        if min(current[low - 1 : high + 1]) >= over:
+            return over
         previous2, previous = previous, current
-    return previous[-1]
+    return previous[lb]
 
 
 class _Names:
@@ -118,16 +161,18 @@ class _Names:
             for gram in _bigrams(name):
                 self.grams[gram].append(name_index)
 
-    def close(self, word: str, limit: int, shortlist: int = 60) -> list[tuple[int, str]]:
-        """(edit distance, name) of the names within `limit` edits of `word`."""
+    def close(self, word: str, limit: int, shortlist: int = 30) -> list[tuple[int, str]]:
+        """(edit distance, name) of the names within `limit` edits of `word`.
+
+        Only the names sharing the most bigrams with `word` are compared letter by letter.
+        """
         grams = _bigrams(word)
-        counts: dict[int, int] = defaultdict(int)
-        for gram in grams:
-            for name_index in self.grams.get(gram, ()):
-                counts[name_index] += 1
+        counts = Counter(chain.from_iterable(self.grams.get(gram, ()) for gram in grams))
         need = max(1, len(grams) - 2 * limit)  # each edit spoils at most two bigrams
-        best = heapq.nlargest(shortlist, (item for item in counts.items() if item[1] >= need),
-                              key=lambda item: item[1])  # fmt: skip
+        best = [item for item in counts.most_common(shortlist) if item[1] >= need]
+        one = [(1, self.names[i]) for i, _ in best if within_one(word, self.names[i])]
+        if one or limit <= 1:  # one slip explains it: names further off are not meant
+            return one
         out = []
         for name_index, _ in best:
             name = self.names[name_index]
@@ -140,8 +185,11 @@ class _Names:
 class _Snapshot:
     """The host's table, indexed for names and coordinates."""
 
-    def __init__(self, entries: list[_Entry], fingerprint: tuple) -> None:
+    def __init__(
+        self, entries: list[_Entry], org_names: dict[int, str], fingerprint: tuple
+    ) -> None:
         self.entries = entries
+        self.org_names = org_names
         self.fingerprint = fingerprint
         self.checked = time.monotonic()
         self.by_skeleton: dict[str, list[int]] = defaultdict(list)
@@ -168,14 +216,13 @@ class _Snapshot:
 def _district_keys(e: _Entry) -> set[str]:
     keys = {normal(e.dist), skeleton(e.dist)}
     if e.code[2:4] == "01" and e.code[:2] != "10":  # "อ.เมือง": the province's capital district
-        keys.add("เมือง")
+        keys.add(vocab.CAPITAL_DISTRICT)
     return keys
 
 
 def _province_keys(e: _Entry) -> set[str]:
     keys = {normal(e.prov), skeleton(e.prov)}
-    keys.update(alias for alias, code in (("กทม", "10"), ("กรุงเทพ", "10"), ("อยุธยา", "14"))
-                if e.code[:2] == code)  # fmt: skip
+    keys.update(alias for alias, code in vocab.PROVINCE_ALIASES.items() if e.code[:2] == code)
     return keys
 
 
@@ -190,15 +237,19 @@ def invalidate() -> None:
 
 
 def _fingerprint(session: Session) -> tuple:
+    """Changes when rows are replaced or an organisation is added or renamed."""
     code = sa.cast(PlaceOrg.subdistrict_code, sa.BigInteger)
-    return tuple(
-        session.execute(
-            sa.select(
-                sa.func.count(), sa.func.max(PlaceOrg.id), sa.func.sum(PlaceOrg.org_id * code),
-                sa.func.sum(PlaceOrg.lat), sa.func.sum(PlaceOrg.lon),
-            )
-        ).one()
-    )  # fmt: skip
+    places = session.execute(
+        sa.select(
+            sa.func.count(), sa.func.max(PlaceOrg.id), sa.func.sum(PlaceOrg.org_id * code),
+            sa.func.sum(PlaceOrg.lat), sa.func.sum(PlaceOrg.lon),
+        )
+    ).one()  # fmt: skip
+    names = session.execute(
+        sa.select(sa.func.count(), sa.func.max(Organisation.id),
+                  sa.func.sum(sa.func.length(Organisation.name) * Organisation.id))
+    ).one()  # fmt: skip
+    return (*places, *names)
 
 
 def _snapshot(session: Session) -> _Snapshot:
@@ -218,15 +269,16 @@ def _snapshot(session: Session) -> _Snapshot:
                r.lat, r.lon)
         for r in rows
     ]  # fmt: skip
-    snap = _Snapshot(entries, fingerprint)
+    org_names = {o.id: o.name for o in session.exec(select(Organisation))}
+    snap = _Snapshot(entries, org_names, fingerprint)
     with _lock:
         _snapshots[engine] = snap
     return snap
 
 
-def _place(session: Session, e: _Entry, distance_km: float | None = None) -> Place:
-    org = session.get(Organisation, e.org_id)
-    return Place(e.code, e.sub, e.dist, e.prov, e.org_id, org.name if org else "", distance_km)
+def _place(snap: _Snapshot, e: _Entry, distance_km: float | None = None) -> Place:
+    return Place(e.code, e.sub, e.dist, e.prov, e.org_id, snap.org_names.get(e.org_id, ""),
+                 distance_km)  # fmt: skip
 
 
 # -- names ------------------------------------------------------------------------------
@@ -242,8 +294,7 @@ class _Query:
 
 def _queries(text: str) -> list[_Query]:
     """The readings of what was typed, most literal first."""
-    text = thai_normalize(text).strip()
-    parts = _MARKER.split(text)
+    parts = _MARKER.split(text.strip())
     free = parts[0].strip()
     marked = _Query()
     for marker, segment in zip(parts[1::2], parts[2::2], strict=True):
@@ -258,6 +309,7 @@ def _queries(text: str) -> list[_Query]:
         words = marked.sub.split()
         if len(words) > 1:  # "ต.บางรัก ถนนเสีย": the name is the first word
             readings.append(_Query(words[0], marked.dist, marked.prov))
+        readings.append(_Query(text.strip()))  # a name that looks marked: "จ.ป.ร."
         return readings
     words = free.split()
     readings.append(_Query(free))
@@ -305,6 +357,8 @@ def _scored_names(snap: _Snapshot, query: str) -> list[tuple[float, str]]:
         out.append((0.0, skeleton(snap.entries[snap.by_normal[key_n][0]].sub)))
     if key_s in snap.by_skeleton and not out:
         out.append((0.5, key_s))
+    if out:  # the very name (or it with a tone-mark slip): no need to look further
+        return out
     limit = 1 if len(key_s) <= 4 else 2 if len(key_s) <= 8 else 3
     seen = {name for _, name in out}
     out.extend((float(d), name) for d, name in snap.tambon_names.close(key_s, limit)
@@ -334,7 +388,7 @@ def resolve_text(session: Session, text: str) -> Resolution:
     if not best:
         return Resolution(None, [])
     top = best[0][0]
-    places = [_place(session, snap.entries[i]) for _, i in best[:MAX_CANDIDATES]]
+    places = [_place(snap, snap.entries[i]) for _, i in best[:MAX_CANDIDATES]]
     contenders = [score for score, _ in best if score < top + 1]
     exact = places[0] if top <= 1 and len(contenders) == 1 else None
     return Resolution(exact, places)
@@ -381,4 +435,4 @@ def resolve_point(session: Session, lat: float, lon: float, limit: int = 3) -> l
         if whole or (len(found) >= limit and found[limit - 1][0] <= covered_km) or radius > 90:
             break
         radius *= 2
-    return [_place(session, snap.entries[i], round(km, 2)) for km, i in found[:limit]]
+    return [_place(snap, snap.entries[i], round(km, 2)) for km, i in found[:limit]]

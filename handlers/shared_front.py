@@ -25,7 +25,9 @@ from messages import common
 from messages import shared_front as msg
 from messages import tracking as tracking_msg
 from messages import understand as understand_msg
+from messages.org_map import BANGKOK_DISTRICT_PREFIX, place_label
 from storage import guess_limit, org_settings, shared_chats, tip_privacy
+from storage.files import FileStore
 from storage.models import Complaint, Organisation, Tip
 from storage.place_models import PlaceOrg
 from storage.timeutil import utcnow
@@ -55,9 +57,26 @@ class FrontResult:
 
 
 def step(
-    session: Session, event: Event, *, account: str, now: datetime | None = None
+    session: Session,
+    event: Event,
+    *,
+    account: str,
+    now: datetime | None = None,
+    files: FileStore | None = None,
 ) -> FrontResult:
-    """One event of the shared channel: answered here, or forwarded to an organisation."""
+    """One event of the shared channel: answered here, or forwarded to an organisation.
+
+    `files`: where the adapter saved the event's attachments; those of an event answered
+    here (a photo sent before a place was chosen) are deleted, as the router does.
+    """
+    result = _step(session, event, account, now or utcnow())
+    if result.forward is None and files is not None:
+        for attachment in event.attachments:
+            files.delete(attachment.key)
+    return result
+
+
+def _step(session: Session, event: Event, account: str, now: datetime) -> FrontResult:
     chat = shared_chats.lock(session, account, event.chat_id)
     text = (event.text or "").strip()
     if event.choice == CHANGE or _compact(text) in _CHANGE_WORDS:
@@ -67,10 +86,12 @@ def step(
         return FrontResult(chat.org_id, replies, forward=event)
     if event.kind is EventKind.UNFOLLOW:
         return FrontResult(None)
+    if not event.is_private:  # a group has no one place; and tips are never written there
+        return FrontResult(None, [Reply(common.GROUP_CHAT)])
     if event.text and event.choice is None:
         found = find_code(event.text)
         if found is not None:
-            return _code(session, event, found, now or utcnow())
+            return _code(session, event, found, now)
     if event.choice is not None:
         return _choice(session, chat, event.choice, event)
     if event.location is not None:
@@ -161,9 +182,11 @@ def _choice(session: Session, chat, code: str, event: Event) -> FrontResult:
 
 
 def _typed_pick(chat, text: str) -> str | None:
-    """A typed "ใช่" or a candidate's number presses that button."""
+    """A typed "ใช่" / "ไม่ใช่" or a candidate's number presses that button."""
     if chat.step == CONFIRMING and _compact(text) in _YES_WORDS:
         return YES
+    if chat.step == CONFIRMING and _compact(text) in _NO_WORDS:
+        return AGAIN
     word = text.rstrip(".)")
     offered = (chat.data or {}).get("offered", [])
     if chat.step == PICKING and word.isdigit() and 1 <= int(word) <= len(offered):
@@ -236,14 +259,12 @@ def _not_found(session: Session, text: str) -> str:
     example = session.exec(select(PlaceOrg).order_by(PlaceOrg.subdistrict_code).limit(1)).first()
     if example is None:
         return msg.NOT_FOUND_NO_EXAMPLE.format(text=shown)
-    district = example.district_th.removeprefix("เขต")
+    district = example.district_th.removeprefix(BANGKOK_DISTRICT_PREFIX)
     return msg.NOT_FOUND.format(text=shown, example=example.subdistrict_th,
                                 example_district=district)  # fmt: skip
 
 
 def _label(place: Place) -> str:
-    from messages.org_map import place_label
-
     return place_label(place.subdistrict_th, place.district_th, place.province_th)
 
 
@@ -266,6 +287,7 @@ def _compact(text: str) -> str:
 
 
 _CHANGE_WORDS = frozenset(_compact(w) for w in msg.WORDS_CHANGE)
+_NO_WORDS = frozenset(_compact(w) for w in (*understand_msg.NO_WORDS, msg.BUTTON_AGAIN))
 _YES_WORDS = frozenset(_compact(w) for w in (*understand_msg.YES_WORDS, msg.BUTTON_YES))
 
 

@@ -57,3 +57,14 @@ def place_label(subdistrict: str, district: str, province: str) -> str:
         district_part = district if district.startswith("เขต") else f"เขต{district}"
         return f"แขวง{subdistrict} {district_part} {province}"
     return f"ต.{subdistrict} อ.{district} จ.{province}"
+
+
+# The words people type before a place's name, by level (longest first where one begins another).
+LEVEL_WORDS = {
+    "sub": ("ตำบล", "แขวง", "ต."),
+    "dist": ("กิ่งอำเภอ", "อำเภอ", "เขต", "อ."),
+    "prov": ("จังหวัด", "จ."),
+}
+CAPITAL_DISTRICT = "เมือง"  # "อ.เมือง": the province's capital district
+BANGKOK_DISTRICT_PREFIX = "เขต"
+PROVINCE_ALIASES = {"กทม": "10", "กรุงเทพ": "10", "อยุธยา": "14"}

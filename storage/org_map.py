@@ -155,9 +155,18 @@ def _xlsx_lines(path: Path) -> list[tuple[int, list[str]]]:
         raise ImportFailed([Problem(0, Reason.UNREADABLE, type(exc).__name__)]) from exc
     out = []
     for number, values in enumerate(book.worksheets[0].iter_rows(values_only=True), start=1):
-        out.append((number, ["" if v is None else str(v) for v in values]))
+        out.append((number, [_cell(v) for v in values]))
     book.close()
     return out
+
+
+def _cell(value: object) -> str:
+    """A sheet cell as text; a code typed as a number may come back as 540401.0."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer() and abs(value) >= 100000:
+        return str(int(value))
+    return str(value)
 
 
 def _header(cells: list[str]) -> dict[str, int] | None:

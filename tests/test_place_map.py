@@ -84,15 +84,18 @@ def test_prefixes_spacing_and_an_xlsx_sheet_are_forgiven(engine, tmp_path):
     ids = make_orgs(engine)
     book = Workbook()
     sheet = book.active
-    sheet.append(["หน่วยงาน", "จังหวัด", "อำเภอ", "ตำบล", "ละติจูด", "ลองจิจูด"])
+    sheet.append(["หน่วยงาน", "จังหวัด", "อำเภอ", "ตำบล", "ละติจูด", "ลองจิจูด", "รหัสตำบล"])
     sheet.append(["namcham", "จ. แพร่", "อำเภอ เมือง", "ต. ป่า แดง", 18.069, 100.204])
     sheet.append(["namcham", "จังหวัดแพร่", "อ.เมืองแพร่", "ตำบลน้ำชำ", None, None])
+    sheet.append(["muangphrae", None, None, None, None, None, 540101.0])  # a code as a number
     path = tmp_path / "map.xlsx"
     book.save(path)
     with Session(engine) as session, session.begin():
         result = org_map.import_map(session, path)
-    assert result.per_org == {"namcham": 2}
-    assert codes(engine) == [("540103", ids["namcham"]), ("540104", ids["namcham"])]
+    assert result.per_org == {"namcham": 2, "muangphrae": 1}
+    assert codes(engine) == [
+        ("540101", ids["muangphrae"]), ("540103", ids["namcham"]), ("540104", ids["namcham"]),
+    ]  # fmt: skip
 
 
 def test_a_dry_run_checks_and_writes_nothing(engine):
