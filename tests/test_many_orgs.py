@@ -29,7 +29,7 @@ from bot.config import Settings
 from bot.hosting import HostedAccounts
 from bot.ops_web import serving_app
 from bot.serve import configured_channels
-from handlers import complaint_flow, menu, shared_front
+from handlers import complaint_flow, menu, shared_front, tip_flow
 from messages import plan as plan_msg
 from messages import staff as staff_msg
 from storage import accounts, plan_repo
@@ -358,3 +358,39 @@ async def received_this_month(d: Deployment, slug: str) -> int:
     data = (await d.http.get(d.url + link[1])).content.decode("utf-8-sig")
     rows = [r for r in csv.reader(io.StringIO(data)) if r and r[1:] and r[1].isdigit()]
     return int(rows[-1][1])
+
+
+async def test_a_tip_through_the_shared_channel_reaches_only_the_chosen_integrity_officer(
+    deployment, capsys
+):
+    d = deployment
+    capsys.readouterr()
+    run_cli("staff", "invite", "--role", "integrity", "--org", SHARED_ONLY, "--name", "สมปอง")
+    invite = re.search(r"/staff (\S+)", capsys.readouterr().out).group(1)
+    officer = d.citizen("shared")  # a shared-only organisation's officer uses the shared bot
+    await officer.say("สูงเม่น")
+    await officer.press(shared_front.YES)
+    assert any("สมปอง" in t for t in await officer.say(f"/staff {invite}"))
+    run_cli("staff", "invite", "--role", "integrity", "--org", "muangphrae", "--name", "อื่น")
+    other_invite = re.search(r"/staff (\S+)", capsys.readouterr().out).group(1)
+    other_officer = d.citizen("muangphrae")
+    await other_officer.say(f"/staff {other_invite}")
+
+    informant = d.citizen("shared")
+    await informant.say("ต.สูงเม่น")
+    await informant.press(shared_front.YES)
+    notice = " ".join(await informant.press(menu.TIP))
+    assert "เทศบาลตำบลสูงเม่น" in notice and "1205" in notice  # who receives it, where else
+    await informant.press(tip_flow.UNDERSTOOD)
+    await informant.press(tip_flow.CAT + "procurement")
+    await informant.say("มีการแบ่งซื้อแบ่งจ้างโครงการซ่อมถนนเพื่อเลี่ยงการประกวดราคา")
+    await informant.press(tip_flow.SKIP)
+    await informant.press(tip_flow.SKIP)
+    await informant.press(tip_flow.EV_SKIP)
+    await informant.press(tip_flow.ANONYMOUS)
+    code_in(await informant.press(tip_flow.CONFIRM))
+
+    shared_fake = d.line.fakes["shared"]
+    await _until(lambda: shared_fake.pushes(officer.user_id))
+    assert not d.line.fakes["muangphrae"].pushes(other_officer.user_id)
+    assert not shared_fake.pushes(informant.user_id)  # nothing about the tip goes back to it
