@@ -34,6 +34,7 @@ EXTRA_COMMANDS = (
     "bot.doctor_cli",
     "bot.backup_cli",
     "bot.keys_cli",
+    "bot.org_cli",  # with `org map` from bot.org_map_cli inside its `org` group
 )
 
 

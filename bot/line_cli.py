@@ -1,6 +1,6 @@
 """`complaintbot line ...`: set up the LINE Official Account's rich menu.
 
-    complaintbot line setup-richmenu [--image PATH] [--keep-old]
+    complaintbot line setup-richmenu [SLUG | --shared] [--image PATH] [--keep-old]
     complaintbot line draw-richmenu [--out PATH] [--font PATH --font-bold PATH]
 
 Registered by `bot.cli` through `register(subparsers)`.
@@ -23,7 +23,10 @@ def _setup_richmenu(args: argparse.Namespace) -> int:
     from bot.channels.line_richmenu import IMAGE, MAX_IMAGE_BYTES, setup
 
     settings = Settings.from_env()
-    if not settings.line_channel_access_token:
+    token = settings.line_channel_access_token
+    if args.slug or args.shared:  # an account kept in the database (`org set-line`)
+        token = _account_token(settings, args)
+    if not token:
         print(msg.CLI_NOT_CONFIGURED, file=sys.stderr)
         return 2
     image = Path(args.image or IMAGE).read_bytes()
@@ -31,12 +34,34 @@ def _setup_richmenu(args: argparse.Namespace) -> int:
         print(msg.CLI_IMAGE_TOO_BIG, file=sys.stderr)
         return 2
     try:
-        rich_menu_id = setup(api_configuration(settings), image, replace_old=not args.keep_old)
+        rich_menu_id = setup(
+            api_configuration(settings, token), image, replace_old=not args.keep_old
+        )
     except ApiException as exc:
         print(msg.CLI_RICHMENU_FAILED.format(status=exc.status, reason=exc.reason), file=sys.stderr)
         return 1
     print(msg.CLI_RICHMENU_DONE.format(rich_menu_id=rich_menu_id))
     return 0
+
+
+def _account_token(settings: Settings, args: argparse.Namespace) -> str:
+    """The access token of an organisation's own LINE account, or of the shared one."""
+    from sqlmodel import Session
+
+    from bot.app import UnknownOrganisation, build_core
+    from storage import accounts, orgs
+    from storage.account_models import SHARED
+
+    core = build_core(settings)
+    try:
+        with Session(core.db) as session:
+            owner = SHARED if args.shared else args.slug
+            if owner != SHARED and orgs.by_slug(session, owner) is None:
+                raise UnknownOrganisation(owner)
+            row = accounts.get(session, "line", owner)
+            return row.token if row is not None else ""
+    finally:
+        core.db.dispose()
 
 
 def _draw_richmenu(args: argparse.Namespace) -> int:
@@ -64,6 +89,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "setup-richmenu",
         help="create the five-action rich menu, upload its image and make it the default",
     )
+    setup.add_argument(
+        "slug", nargs="?", default=None, help="an organisation's own account (org set-line)"
+    )
+    setup.add_argument("--shared", action="store_true", help="the province's shared account")
     setup.add_argument("--image", default=None, help="PNG 2500x843 (default: the bundled one)")
     setup.add_argument(
         "--keep-old", action="store_true", help="keep rich menus made by earlier runs"

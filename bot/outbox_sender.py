@@ -86,9 +86,14 @@ class OutboxSender:
 
     async def _deliver(self, item: outbox.Claimed) -> int:
         try:
-            await self.deliverers[item.channel].send_out(
-                item.chat_id, decode(item.payload), f"outbox-{item.id}"
-            )
+            deliverer = self.deliverers[item.channel]
+            key = f"outbox-{item.id}"
+            if getattr(deliverer, "routes_by_org", False):  # many accounts: pick the org's
+                await deliverer.send_out(  # type: ignore[call-arg]
+                    item.chat_id, decode(item.payload), key, org_id=item.org_id
+                )
+            else:
+                await deliverer.send_out(item.chat_id, decode(item.payload), key)
         except Exception as exc:
             permanent = isinstance(exc, Unreachable)
             with Session(self.db) as session, session.begin():

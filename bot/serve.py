@@ -32,12 +32,16 @@ class ChannelRunner(Protocol):
 
 
 def configured_channels(settings: Settings, core: Core) -> list[ChannelRunner]:
-    runners = []
+    """The environment's channels, then the accounts kept in the database (`bot.hosting`),
+    which also deliver the outbox for every account of their platform."""
+    from bot.hosting import hosted_runners
+
+    runners: list[ChannelRunner] = []
     for module in present_modules(CHANNEL_MODULES):
         runner = module.make_channel(settings, core)
         if runner is not None:
             runners.append(runner)
-    return runners
+    return runners + hosted_runners(settings, core, runners)
 
 
 async def _health(_request) -> PlainTextResponse:
@@ -72,8 +76,8 @@ def full_app(settings: Settings, core: Core) -> ASGIApp:
     from bot.ops_web import serving_app
 
     runners = configured_channels(settings, core)
-    if not runners:
-        log.warning("no chat channel is configured; serving /healthz and /stats only")
+    if not any(getattr(r, "routes_by_org", False) is False for r in runners):
+        log.info("no chat channel in the environment; serving the accounts kept in the database")
     return serving_app(settings, core, runners + background_runners(core, runners))
 
 

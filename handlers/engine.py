@@ -12,7 +12,7 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -45,6 +45,12 @@ class TurnHook(Protocol):
     def finish(self, session: Session, replies: list[Reply]) -> None: ...
 
 
+# A shared account's front step (handlers.shared_front.step with the account bound): run
+# inside the turn's transaction, it answers itself or names the organisation whose turn runs
+# next, with the event to run (`org_id`, `replies`, `forward`).
+Front = Callable[[Session, Event], Any]
+
+
 class ConversationEngine:
     def __init__(
         self,
@@ -65,10 +71,19 @@ class ConversationEngine:
         self._locks: dict[tuple[str, str], tuple[asyncio.Lock, list[int]]] = {}
         self.telemetry = Telemetry()
 
-    async def handle(self, event: Event, hook: TurnHook | None = None) -> list[Reply]:
+    async def handle(
+        self,
+        event: Event,
+        hook: TurnHook | None = None,
+        *,
+        org_id: int | None = None,
+        front: Front | None = None,
+    ) -> list[Reply]:
         """Run one turn and return the replies to deliver ([] for a redelivered event).
 
-        Turns of one chat run in order; turns of different chats run side by side.
+        Turns of one chat run in order; turns of different chats run side by side. The turn
+        is `org_id`'s (default: the engine's organisation); with `front` (a shared account)
+        the front step chooses the organisation inside the same transaction.
         """
         self.telemetry.received(event.channel.value, event.kind.value)
         key = (event.channel.value, event.chat_id)
@@ -76,7 +91,7 @@ class ConversationEngine:
         users[0] += 1
         try:
             async with lock:
-                replies = await asyncio.to_thread(self.handle_sync, event, hook)
+                replies = await asyncio.to_thread(self.handle_sync, event, hook, org_id, front)
             if self.after_commit is not None:
                 self.after_commit()
             return replies
@@ -85,12 +100,18 @@ class ConversationEngine:
             if users[0] == 0:
                 del self._locks[key]
 
-    def handle_sync(self, event: Event, hook: TurnHook | None = None) -> list[Reply]:
+    def handle_sync(
+        self,
+        event: Event,
+        hook: TurnHook | None = None,
+        org_id: int | None = None,
+        front: Front | None = None,
+    ) -> list[Reply]:
         record = TurnRecord(event.channel.value, event.kind.value)
         started = time.perf_counter()
         try:
             self._prune_now_and_then()
-            return self._turn(event, record, hook)
+            return self._turn(event, record, hook, org_id or self.org_id, front)
         except TurnRefused:
             record.outcome = Outcome.DUPLICATE  # another worker has the event
             raise
@@ -111,19 +132,32 @@ class ConversationEngine:
         with Session(self.db) as session, session.begin():
             conversations.prune_events(session, utcnow() - EVENT_MEMORY)
 
-    def _turn(self, event: Event, record: TurnRecord, hook: TurnHook | None = None) -> list[Reply]:
+    def _turn(
+        self,
+        event: Event,
+        record: TurnRecord,
+        hook: TurnHook | None,
+        org_id: int,
+        front: Front | None = None,
+    ) -> list[Reply]:
         with Session(self.db) as session, session.begin():
             if hook is not None:
                 hook.begin(session)
-            if not conversations.claim_event(
-                session, self.org_id, event.channel.value, event.event_id
-            ):
+            if not conversations.claim_event(session, org_id, event.channel.value, event.event_id):
                 record.outcome = Outcome.DUPLICATE
                 if hook is not None:
                     hook.finish(session, [])
                 return []
-            convo = conversations.lock(session, self.org_id, event.channel.value, event.chat_id)
-            org = session.get(Organisation, self.org_id)
+            before: list[Reply] = []
+            if front is not None:  # a shared account: its front step picks the organisation
+                chosen = front(session, event)
+                if chosen.org_id is None or chosen.forward is None:
+                    if hook is not None:
+                        hook.finish(session, list(chosen.replies))
+                    return list(chosen.replies)
+                org_id, event, before = chosen.org_id, chosen.forward, list(chosen.replies)
+            convo = conversations.lock(session, org_id, event.channel.value, event.chat_id)
+            org = session.get(Organisation, org_id)
             ctx = Ctx(
                 event, session, org, self.deps, convo.flow, convo.step, dict(convo.data or {})
             )
@@ -137,21 +171,23 @@ class ConversationEngine:
                 convo.version += 1
                 convo.updated_at = utcnow()
                 session.add(convo)
+            replies = before + turn.replies
             if hook is not None:
-                hook.finish(session, turn.replies)
+                hook.finish(session, replies)
         if was_in is not None and was_in.scrub_on_exit and turn.flow != was_in.name:
             self.scrubber.after_sensitive_turn()  # after commit: old page versions go too
         else:
             self.scrubber.after_turn()
-        return turn.replies
+        return replies
 
-    def resume(self, event: Event) -> list[Reply]:
+    def resume(self, event: Event, org_id: int | None = None) -> list[Reply]:
         """The current question again, for `event`'s chat coming back after a restart."""
+        org_id = org_id or self.org_id
         with Session(self.db) as session:
-            convo = conversations.peek(session, self.org_id, event.channel.value, event.chat_id)
+            convo = conversations.peek(session, org_id, event.channel.value, event.chat_id)
             if convo is None:
                 return []
-            org = session.get(Organisation, self.org_id)
+            org = session.get(Organisation, org_id)
             ctx = Ctx(event, session, org, self.deps, convo.flow, convo.step, dict(convo.data))
             _flow, step = position(ctx)
             return [Reply(common.RESUMED), step.prompt(ctx)] if step else []

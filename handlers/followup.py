@@ -158,8 +158,8 @@ def rate_pressed(ctx: Ctx, code: str) -> Turn:
 
 def _may_rate(ctx: Ctx, handling: CaseHandling) -> bool:
     """The chat that filed the complaint, or a chat that just looked its code up."""
-    if handling.stream != Stream.COMPLAINT:
-        return False
+    if handling.stream != Stream.COMPLAINT or handling.org_id != ctx.org.id:
+        return False  # another organisation's case: a forged button
     if ctx.data.get("handling") == handling.id:
         return True
     complaint = ctx.session.get(Complaint, handling.case_id)

@@ -8,7 +8,8 @@ deleted rows' old page versions leave the write-ahead log as well.
   deleted `keep` after its case was closed; its category, status and dates stay, so the
   statistics do not change.
 - `expire_drafts`: a conversation left half-way (a tip being written, a complaint with a
-  phone number) is deleted with its files after `max_age`.
+  phone number) is deleted with its files after `max_age`; so is a shared-channel chat
+  still asked where its matter is (a chosen organisation is kept: it is the chat's setting).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sqlmodel import Session, delete, select
 from handlers.cases import Status
 from storage.files import FileStore
 from storage.models import Conversation, Tip, TipFile, TipStatusChange
+from storage.place_models import SharedChat
 
 TIP_CONTENT_DAYS = 365
 DRAFT_HOURS = 24
@@ -59,6 +61,9 @@ def expire_drafts(
 ) -> int:
     """Delete conversations untouched for `max_age`, with the files their drafts hold."""
     max_age = timedelta(hours=DRAFT_HOURS) if max_age is None else max_age
+    asked = session.exec(
+        delete(SharedChat).where(SharedChat.org_id.is_(None), SharedChat.updated_at < now - max_age)
+    ).rowcount
     stale = session.exec(select(Conversation).where(Conversation.updated_at < now - max_age)).all()
     for convo in stale:
         for item in (convo.data or {}).get("evidence", []):
@@ -70,4 +75,4 @@ def expire_drafts(
                 Conversation.chat_id == convo.chat_id,
             )
         )
-    return len(stale)
+    return len(stale) + asked

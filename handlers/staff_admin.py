@@ -34,12 +34,14 @@ def bind(ctx: Ctx, code: str) -> Turn | None:
 
 
 def invite(ctx: Ctx, arg: str) -> Turn | None:
-    admin = authorise(ctx, Role.ADMIN)
+    admin = authorise(ctx, Role.ADMIN, Role.HOST_ADMIN)
     if admin is None:
         return None
     role, _, name = arg.partition(" ")
     if role.lower() not in {r.value for r in Role}:
         return _done(Reply(msg.INVITE_USAGE))
+    if Role(role.lower()) in staff.TIP_READING and Role.ADMIN not in staff.roles_of(admin):
+        return _done(Reply(msg.HOST_ADMIN_NO_TIP_ROLES))  # else they could invite themselves
     row, code = staff.invite(
         ctx.session, org_id=ctx.org.id, roles=[Role(role.lower())], name=name.strip()[:255],
         now=ctx.now(),
@@ -48,7 +50,7 @@ def invite(ctx: Ctx, arg: str) -> Turn | None:
 
 
 def staff_list(ctx: Ctx, _arg: str = "") -> Turn | None:
-    if authorise(ctx, Role.ADMIN) is None:
+    if authorise(ctx, Role.ADMIN, Role.HOST_ADMIN) is None:
         return None
     lines = [msg.STAFF_LIST_TITLE]
     for m in staff.listing(ctx.session, ctx.org.id):
@@ -57,7 +59,7 @@ def staff_list(ctx: Ctx, _arg: str = "") -> Turn | None:
 
 
 def remove(ctx: Ctx, arg: str) -> Turn | None:
-    if authorise(ctx, Role.ADMIN) is None:
+    if authorise(ctx, Role.ADMIN, Role.HOST_ADMIN) is None:
         return None
     if not arg.strip().isdigit():
         return _done(Reply(msg.STAFF_NOT_FOUND.format(id=arg.strip())))

@@ -116,6 +116,8 @@ def staff_menu(ctx: Ctx, _arg: str = "") -> Turn | None:
         buttons.append(Choice(stats_msg.BUTTON_STATS, "/stats"))
     if Role.ADMIN in roles:
         buttons += [Choice(msg.BUTTON_STAFF, "/stafflist"), Choice(msg.BUTTON_AUDIT, "/audit")]
+    elif Role.HOST_ADMIN in roles:
+        buttons.append(Choice(msg.BUTTON_STAFF, "/stafflist"))
     return _view(Reply(f"{msg.STAFF_MENU}\n{msg.COMMANDS_HELP}", tuple(buttons)))
 
 

@@ -54,13 +54,17 @@ def answer(ctx: Ctx, found: FoundCode) -> Reply:
     if found.problem is CodeProblem.LENGTH:
         return Reply(msg.WRONG_LENGTH.format(count=len(found.digits)))
     event = ctx.event
-    limit = guess_limit.refused(ctx.session, event.channel.value, event.chat_id, ctx.now())
+    limit = guess_limit.refused(
+        ctx.session, event.channel.value, event.chat_id, ctx.now(), org_id=ctx.org.id
+    )
     if limit is not None:  # even a right code: guessing must not pay off
         text = msg.EVERYONE_WAITS if limit.everyone else msg.TOO_MANY_TRIES
         return Reply(text.format(minutes=limit.minutes))
     view = find_case(ctx.session, ctx.org.id, found.digits)
     if view is None:
-        guess_limit.record_miss(ctx.session, event.channel.value, event.chat_id, ctx.now())
+        guess_limit.record_miss(
+            ctx.session, event.channel.value, event.chat_id, ctx.now(), org_id=ctx.org.id
+        )
         return Reply(msg.NOT_FOUND)
     reply = status_reply(view)
     erase = (

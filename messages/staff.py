@@ -12,6 +12,7 @@ ROLE_LABELS = {
     "integrity": "เจ้าหน้าที่เรื่องทุจริต",
     "plan": "เจ้าหน้าที่แผนป้องกันการทุจริต",
     "admin": "ผู้ดูแลระบบ",
+    "host-admin": "ผู้ดูแลระบบของผู้ให้บริการ (ไม่เห็นเบาะแส)",
 }
 
 
@@ -208,7 +209,11 @@ def due_soon_line(key: str, due: object) -> str:
 
 # -- administration -----------------------------------------------------------------------
 
-INVITE_USAGE = "ใช้: /invite บทบาท [ชื่อ]  บทบาท: complaint, integrity, plan, admin"
+INVITE_USAGE = "ใช้: /invite บทบาท [ชื่อ]  บทบาท: complaint, integrity, plan, admin, host-admin"
+HOST_ADMIN_NO_TIP_ROLES = (
+    "ผู้ดูแลระบบของผู้ให้บริการเชิญได้เฉพาะบทบาทที่ไม่เห็นเบาะแส (complaint, plan, host-admin) "
+    "ให้ผู้ดูแลระบบของหน่วยงานเชิญเจ้าหน้าที่เรื่องทุจริตแทน"
+)
 
 
 def invite_created(code: str, roles: list[str], expires: str) -> str:

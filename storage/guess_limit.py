@@ -45,29 +45,41 @@ def _chat_scope(channel: str, chat_id: str) -> str:
     return "chat:" + crypto.keyring().mac(f"{channel}\0{chat_id}".encode(), "guess")[:48]
 
 
-def refused(session: Session, channel: str, chat_id: str, now: datetime) -> Limit | None:
+def _everyone(org_id: int | None) -> str:
+    """Everyone's counter: per organisation, so that a flood of guesses at one organisation's
+    codes does not stop the citizens of another; deployment-wide for the shared channel,
+    whose look-ups reach every organisation (None)."""
+    return EVERYONE if org_id is None else f"{EVERYONE}:{org_id}"
+
+
+def refused(
+    session: Session, channel: str, chat_id: str, now: datetime, *, org_id: int | None = None
+) -> Limit | None:
     """The limit this chat has reached, or None if it may look a code up."""
     start = window_start(now)
+    everyone = _everyone(org_id)
     rows = session.exec(
         select(CodeGuessWindow).where(
-            CodeGuessWindow.scope.in_([_chat_scope(channel, chat_id), EVERYONE]),
+            CodeGuessWindow.scope.in_([_chat_scope(channel, chat_id), everyone]),
             CodeGuessWindow.window_start == start,
         )
     ).all()
     misses = {row.scope: row.misses for row in rows}
     minutes = max(1, -(-int((start + WINDOW - as_utc(now)).total_seconds()) // 60))
-    if misses.get(EVERYONE, 0) >= OVERALL:
+    if misses.get(everyone, 0) >= OVERALL:
         return Limit(everyone=True, minutes=minutes)
     if misses.get(_chat_scope(channel, chat_id), 0) >= PER_CHAT:
         return Limit(everyone=False, minutes=minutes)
     return None
 
 
-def record_miss(session: Session, channel: str, chat_id: str, now: datetime) -> None:
+def record_miss(
+    session: Session, channel: str, chat_id: str, now: datetime, *, org_id: int | None = None
+) -> None:
     """Count one code that matched nothing, for the chat and for everyone."""
     start = window_start(now)
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    for scope in (_chat_scope(channel, chat_id), EVERYONE):
+    for scope in (_chat_scope(channel, chat_id), _everyone(org_id)):
         stmt = insert(CodeGuessWindow).values(scope=scope, window_start=start, misses=1)
         stmt = stmt.on_conflict_do_update(
             index_elements=["scope", "window_start"],

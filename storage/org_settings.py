@@ -33,6 +33,7 @@ def get(session: Session, org_id: int) -> OrgSettings:
             units=list(org_defaults.UNITS),
             reminder_time=org_defaults.REMINDER_TIME,
             staff_groups={},
+            external_contacts="",
         )
         .on_conflict_do_nothing()
     )
@@ -64,3 +65,10 @@ def set_staff_group(session: Session, org_id: int, channel: str, chat_id: str | 
         groups[channel] = chat_id
     row.staff_groups = groups
     session.add(row)
+
+
+def external_contacts(session: Session, org_id: int) -> str:
+    """Where else a tip about the organisation's executives can go (the default when unset)."""
+    row = session.get(OrgSettings, org_id)
+    text = row.external_contacts.strip() if row else ""
+    return text or org_defaults.EXTERNAL_CONTACTS

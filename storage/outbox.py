@@ -29,6 +29,7 @@ class Claimed:
     chat_id: str
     payload: dict
     attempts: int
+    org_id: int = 0
 
 
 def enqueue(
@@ -91,7 +92,7 @@ def claim(
         row.next_attempt_at = now + LEASE
         row.attempts += 1
         session.add(row)
-    return [Claimed(r.id, r.channel, r.chat_id, r.payload, r.attempts) for r in rows]
+    return [Claimed(r.id, r.channel, r.chat_id, r.payload, r.attempts, r.org_id) for r in rows]
 
 
 def mark_sent(session: Session, message_id: int, now: datetime) -> None:

@@ -24,11 +24,20 @@ class Role(StrEnum):
     INTEGRITY = "integrity"  # integrity officer: corruption tips
     PLAN = "plan"  # plan officer
     ADMIN = "admin"  # administrator: everything, and manages staff
+    # The host's administrator (issue 15): manages staff accounts, never reads tips, and
+    # cannot hand out a role that reads them.
+    HOST_ADMIN = "host-admin"
+
+
+# Roles that open tips' content, directly or by implying integrity.
+TIP_READING = frozenset({Role.INTEGRITY, Role.ADMIN})
 
 
 def roles_of(member: StaffMember) -> frozenset[Role]:
     roles = frozenset(Role(r) for r in member.roles.split(",") if r)
-    return frozenset(Role) if Role.ADMIN in roles else roles
+    if Role.ADMIN in roles:
+        return frozenset(Role) - {Role.HOST_ADMIN} | (roles & {Role.HOST_ADMIN})
+    return roles
 
 
 def _code_hash(code: str) -> str:

@@ -33,6 +33,11 @@ class OrgSettings(SQLModel, table=True):
     reminder_time: str = Field(default="08:00", max_length=5)  # HH:MM, Asia/Bangkok
     # Complaint notices go to one staff group per channel when set: {"telegram": "-100..."}.
     staff_groups: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # Where else a tip about the organisation's own executives can go (the shared channel says
+    # so before a tip is written); "" means the default, `messages.org_defaults`.
+    external_contacts: str = Field(
+        default="", sa_column=Column(sa.Text, nullable=False, server_default="")
+    )
 
 
 class StaffMember(SQLModel, table=True):

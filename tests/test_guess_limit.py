@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from handlers.codes import new_code, pretty
 from handlers.flow import Deps
 from messages import tracking
-from storage import guess_limit
+from storage import guess_limit, orgs
 from storage.protect_models import CodeGuessWindow
 from tests.test_tip_flow import file_tip
 from tests.test_tracking import mistype
@@ -71,6 +71,27 @@ async def test_many_chats_guessing_together_make_everyone_wait(make_core, monkey
     await bystander.open()
     out = await bystander.say(pretty(new_code()))
     assert out.strip() == tracking.EVERYONE_WAITS.format(minutes=10)
+
+
+async def test_a_flood_of_guesses_at_one_organisation_does_not_stop_another(make_core, monkeypatch):
+    monkeypatch.setattr(guess_limit, "OVERALL", 3)
+    core = make_core()
+    with Session(core.db) as session, session.begin():
+        orgs.ensure(session, slug="other", name="อบต.อื่น")
+    other = make_core(org_slug="other")
+    with_clock(core), with_clock(other)
+    for n in range(3):
+        chat = Chat(core, chat_id=f"bot-{n}")
+        await chat.open()
+        assert tracking.NOT_FOUND in await chat.say(pretty(new_code()))
+    at_other = Chat(other, chat_id="citizen-of-other")
+    await at_other.open()
+    assert tracking.NOT_FOUND in await at_other.say(pretty(new_code()))
+    bystander = Chat(core, chat_id="bystander")
+    await bystander.open()
+    assert (await bystander.say(pretty(new_code()))).strip() == tracking.EVERYONE_WAITS.format(
+        minutes=10
+    )
 
 
 def test_old_windows_are_pruned(engine):

@@ -108,3 +108,21 @@ def test_a_refused_setup_is_reported(fake_line, monkeypatch, capsys):
     monkeypatch.setenv("LINE_CHANNEL_ACCESS_TOKEN", "wrong-token")
     assert main(["line", "setup-richmenu"]) == 1
     assert "401" in capsys.readouterr().err
+
+
+def test_setup_richmenu_for_an_organisation_uses_its_own_account(monkeypatch, tmp_path):
+    """`setup-richmenu SLUG`: the token `org set-line SLUG` stored, not the environment's."""
+    own = FakeLine(access_token="own-account-token")
+    with serving_in_thread(own.app()) as url:
+        monkeypatch.delenv("LINE_CHANNEL_ACCESS_TOKEN", raising=False)
+        monkeypatch.setenv("LINE_API_HOST", url)
+        monkeypatch.setenv("COMPLAINTBOT_DATA_DIR", str(tmp_path))
+        (tmp_path / "secret").write_text("s" * 32)
+        (tmp_path / "token").write_text("own-account-token")
+        assert main(["org", "add", "namcham", "--name", "อบต.น้ำชำ"]) == 0
+        assert main(["line", "setup-richmenu", "namcham"]) == 2  # no account yet
+        assert main(["org", "set-line", "namcham", "--secret-file", str(tmp_path / "secret"),
+                     "--token-file", str(tmp_path / "token")]) == 0  # fmt: skip
+        assert main(["line", "setup-richmenu", "namcham"]) == 0
+        assert main(["line", "setup-richmenu", "nobody"]) == 2
+    assert own.default_rich_menu in own.rich_menus

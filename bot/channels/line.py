@@ -36,6 +36,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from bot.accounts import Account, tagged, turns_of, untagged
 from bot.channels.line_content import VIDEO_READY_PAUSES, ContentFetcher
 from bot.channels.line_events import (
     chat_of,
@@ -82,11 +83,18 @@ def signature_ok(body: bytes, signature: str, secret: str) -> bool:
     return hmac.compare_digest(signature_of(body, secret).encode(), signature.encode())
 
 
-def api_configuration(settings: Settings) -> Configuration:
+def api_configuration(settings: Settings, token: str | None = None) -> Configuration:
     """`LINE_API_HOST` replaces both api.line.me and api-data.line.me (tests, proxies)."""
     return Configuration(
         host=settings.line_api_host.rstrip("/") or None,
-        access_token=settings.line_channel_access_token,
+        access_token=settings.line_channel_access_token if token is None else token,
+    )
+
+
+def env_account(settings: Settings, core: Core) -> Account:
+    """The single-organisation setup's account: the environment's secret and token."""
+    return Account(
+        "line", "", core.org_id, settings.line_channel_secret, settings.line_channel_access_token
     )
 
 
@@ -111,14 +119,20 @@ class LineChannel:
         push_retry_pauses: Sequence[float] = PUSH_RETRY_PAUSES,
         video_ready_pauses: Sequence[float] = VIDEO_READY_PAUSES,
         shared: SharedLinks | None = None,
+        account: Account | None = None,
     ) -> None:
         self.settings = settings
+        self.account = account or env_account(settings, core)
+        self.name = self.account.inbox_name
         self.files = core.files
         self.max_body_bytes = max_body_bytes
         self.reply_token_seconds = reply_token_seconds
         self.push_retry_pauses = tuple(push_retry_pauses)
         self.video_ready_pauses = tuple(video_ready_pauses)
-        self.routes: list[BaseRoute] = [Route(WEBHOOK_PATH, self.webhook, methods=["POST"])]
+        # An organisation's own or the shared account is reached through `bot.hosting`.
+        self.routes: list[BaseRoute] = (
+            [] if self.account.owner else [Route(WEBHOOK_PATH, self.webhook, methods=["POST"])]
+        )
         self.shared = shared  # signed links to statistics files, when a public URL is set
         if shared is not None:
             self.routes += shared.routes
@@ -126,19 +140,19 @@ class LineChannel:
         self.api: AsyncMessagingApi | None = None
         self.blob: AsyncMessagingApiBlob | None = None
         self.content: ContentFetcher | None = None
-        self.inbox = Inbox(core.db, core.org_id, self, core.engine)
+        self.inbox = Inbox(core.db, self.account.org_id, self, turns_of(core.engine, self.account))
 
     # -- lifecycle ---------------------------------------------------------------------
 
     async def start(self) -> None:
         """Open the API client (it lives on the server's event loop), then the inbox, which
         begins with whatever a previous process left unanswered."""
-        self._client = AsyncApiClient(api_configuration(self.settings))
+        self._client = AsyncApiClient(api_configuration(self.settings, self.account.token))
         self.api = AsyncMessagingApi(self._client)
         self.blob = AsyncMessagingApiBlob(self._client)
         self.content = ContentFetcher(
             self.settings.line_api_host or None,
-            self.settings.line_channel_access_token,
+            self.account.token,
             self.blob,
             ready_pauses=self.video_ready_pauses,
         )
@@ -174,7 +188,7 @@ class LineChannel:
         except ClientDisconnect:
             return PlainTextResponse("", status_code=400)
         signature = request.headers.get("x-line-signature", "")
-        if not signature_ok(body, signature, self.settings.line_channel_secret):
+        if not signature_ok(body, signature, self.account.secret):
             log.warning("LINE webhook with a bad or missing signature refused")
             return PlainTextResponse("bad signature", status_code=400)
         try:
@@ -191,6 +205,10 @@ class LineChannel:
             return PlainTextResponse("try again", status_code=500)
         return PlainTextResponse("OK")
 
+    async def webhook_endpoint(self, request: Request) -> Response:
+        """The webhook, as `bot.hosting` calls it for an account kept in the database."""
+        return await self.webhook(request)
+
     # -- the inbox's side --------------------------------------------------------------
 
     async def prepare(self, payload: dict) -> Prepared:
@@ -201,7 +219,8 @@ class LineChannel:
         )
         if translation.notice is not None:
             return Prepared(replies=[Reply(translation.notice)])
-        return Prepared(event=translation.event)
+        event = translation.event
+        return Prepared(event=tagged(event, self.account.chat_prefix) if event else None)
 
     async def deliver_replies(
         self, payload: dict, replies: list[Reply], *, retry: bool = False
@@ -297,7 +316,7 @@ class LineChannel:
                 longitude=loc.longitude,
             )
             messages.insert(max(len(messages) - 1, 0), pin)  # quick replies stay on the last
-        await self.deliver(to, messages, retry_seed=key)
+        await self.deliver(untagged(to)[1], messages, retry_seed=key)
 
     async def _render(self, replies: Sequence[Reply]) -> list[Message]:
         """`replies` as LINE messages, with signed links to the shareable files they show."""
@@ -341,12 +360,17 @@ def make_channel(settings: Settings, core: Core) -> LineChannel | None:
     """The LINE channel when its secret and access token are configured, else None."""
     if not (settings.line_channel_secret and settings.line_channel_access_token):
         return None
+    if settings.public_url and not settings.public_url.startswith("https://"):
+        log.warning("COMPLAINTBOT_PUBLIC_URL is not https: LINE will not load its pictures")
+    return account_channel(settings, core, None)
+
+
+def account_channel(settings: Settings, core: Core, account: Account | None) -> LineChannel:
+    """The LINE channel of one account (None: the environment's)."""
     shared = None
     if settings.public_url:
-        if not settings.public_url.startswith("https://"):
-            log.warning("COMPLAINTBOT_PUBLIC_URL is not https: LINE will not load its pictures")
         shared = SharedLinks(core.db, core.files, settings.public_url)
-    return LineChannel(settings, core, shared=shared)
+    return LineChannel(settings, core, shared=shared, account=account)
 
 
 __all__ = ["LineChannel", "make_channel", "signature_of", "signature_ok"]

@@ -32,6 +32,7 @@ from telegram import BotCommand, CallbackQuery, Message, Update
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application
 
+from bot.accounts import Account, tagged, turns_of, untagged
 from bot.channels.telegram_events import Incoming, chat_key, parse
 from bot.channels.telegram_render import MAX_TEXT, Outgoing, render, utf16_len
 from bot.config import Settings
@@ -72,10 +73,11 @@ def file_base_url(api_base_url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}/file/bot"
 
 
-def build_application(settings: Settings) -> Application:
+def build_application(settings: Settings, token: str | None = None) -> Application:
     """PTB as a Bot API client only: updates come from our webhook route or our own poller,
     which stores them in the inbox before confirming them to Telegram."""
-    builder = Application.builder().token(settings.telegram_bot_token).updater(None)
+    token = settings.telegram_bot_token if token is None else token
+    builder = Application.builder().token(token).updater(None)
     if settings.telegram_api_base_url:
         base = settings.telegram_api_base_url.rstrip("/")  # PTB appends the token directly
         builder = builder.base_url(base).base_file_url(file_base_url(base))
@@ -91,17 +93,34 @@ class TelegramChannel:
     name = "telegram"
     outbox_channel = "telegram"  # delivers the outbox messages of this channel (`send_out`)
 
-    def __init__(self, settings: Settings, core: Core, *, max_body_bytes: int = MAX_BODY_BYTES):
+    def __init__(
+        self,
+        settings: Settings,
+        core: Core,
+        *,
+        max_body_bytes: int = MAX_BODY_BYTES,
+        account: Account | None = None,
+    ):
         self.settings = settings
         self.core = core
-        self.webhook = bool(settings.telegram_webhook_url)
+        self.account = account or Account(
+            "telegram", "", core.org_id, token=settings.telegram_bot_token,
+            webhook_secret=settings.telegram_webhook_secret,
+        )  # fmt: skip
+        self.name = self.account.inbox_name
+        # An organisation's own or the shared bot always takes webhooks, through
+        # `bot.hosting`; `complaintbot telegram set-webhook SLUG` registers them.
+        self.hosted = bool(self.account.owner)
+        self.webhook = self.hosted or bool(settings.telegram_webhook_url)
         self.max_body_bytes = max_body_bytes
-        self.app = build_application(settings)
+        self.app = build_application(settings, self.account.token)
         self.routes: list[Route] = (
-            [Route(WEBHOOK_PATH, self._on_webhook, methods=["POST"])] if self.webhook else []
+            [Route(WEBHOOK_PATH, self._on_webhook, methods=["POST"])]
+            if self.webhook and not self.hosted
+            else []
         )
         self.download_limit = min(settings.max_upload_bytes, BOT_API_DOWNLOAD_LIMIT)
-        self.inbox = Inbox(core.db, core.org_id, self, core.engine)
+        self.inbox = Inbox(core.db, self.account.org_id, self, turns_of(core.engine, self.account))
         self._answering: set[asyncio.Task] = set()
         self._poller: asyncio.Task | None = None
         self._running = False
@@ -115,6 +134,9 @@ class TelegramChannel:
             await self.app.start()
             self._running = True  # from here a webhook post is processed, not refused
             bot = self.app.bot
+            if self.hosted:  # set up once by `complaintbot telegram set-webhook SLUG`
+                await self.inbox.start()
+                return
             await bot.set_my_commands([BotCommand(name, text) for name, text in msg.COMMANDS])
             await self.inbox.start()
             if self.webhook:
@@ -200,9 +222,13 @@ class TelegramChannel:
             if ids:
                 offset = max(ids) + 1
 
+    async def webhook_endpoint(self, request: Request) -> Response:
+        """The webhook, as `bot.hosting` calls it for an account kept in the database."""
+        return await self._on_webhook(request)
+
     async def _on_webhook(self, request: Request) -> Response:
         given = request.headers.get(SECRET_HEADER, "")
-        expected = self.settings.telegram_webhook_secret
+        expected = self.account.webhook_secret
         if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
             return Response(status_code=403)
         if not self._running:
@@ -264,7 +290,7 @@ class TelegramChannel:
             event = await self.to_event(update)
         except FileTooBig:
             return Prepared(replies=[Reply(msg.file_too_big(self.download_limit))])
-        return Prepared(event=event)
+        return Prepared(event=tagged(event, self.account.chat_prefix) if event else None)
 
     async def deliver_replies(
         self, payload: dict, replies: list[Reply], *, retry: bool = False
@@ -343,11 +369,12 @@ class TelegramChannel:
 
     async def send_out(self, chat_id: str, delivery: Delivery, key: str) -> None:
         """An outbox message (a notice, news for a citizen), with its map pin if it has one."""
+        chat = int(untagged(chat_id)[1])
         try:
-            await self.deliver(int(chat_id), delivery.replies)
+            await self.deliver(chat, delivery.replies)
             if delivery.location is not None:
                 loc = delivery.location
-                await self.app.bot.send_location(int(chat_id), loc.latitude, loc.longitude)
+                await self.app.bot.send_location(chat, loc.latitude, loc.longitude)
         except Forbidden as exc:
             raise Unreachable from exc
 
@@ -459,6 +486,11 @@ def make_channel(settings: Settings, core: Core) -> TelegramChannel | None:
             "TELEGRAM_WEBHOOK_URL needs TELEGRAM_WEBHOOK_SECRET: 1-256 characters of "
             "A-Z, a-z, 0-9, _ and -, so that only Telegram can post updates to the bot"
         )
+    return account_channel(settings, core, None)
+
+
+def account_channel(settings: Settings, core: Core, account: Account | None) -> TelegramChannel:
+    """The Telegram channel of one account (None: the environment's)."""
     _quiet("httpx", logging.WARNING)  # logs every URL at INFO; Bot API URLs hold the token
     _quiet("telegram", logging.INFO)  # PTB logs whole updates, text included, at DEBUG
-    return TelegramChannel(settings, core)
+    return TelegramChannel(settings, core, account=account)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
+import storage.account_models
 import storage.inbox_models
 import storage.models
+import storage.place_models
 import storage.plan_models
 import storage.protect_models
 import storage.shared_models
