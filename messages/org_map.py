@@ -68,3 +68,8 @@ LEVEL_WORDS = {
 CAPITAL_DISTRICT = "เมือง"  # "อ.เมือง": the province's capital district
 BANGKOK_DISTRICT_PREFIX = "เขต"
 PROVINCE_ALIASES = {"กทม": "10", "กรุงเทพ": "10", "อยุธยา": "14"}
+
+
+def with_suggestions(shown: str, near: list[str]) -> str:
+    """An unknown tambon as typed, with the closest names of its district, if any."""
+    return f"{shown}; หมายถึง {' หรือ '.join(near)} หรือไม่" if near else shown

@@ -10,6 +10,7 @@ is good. Importing again replaces the rows of each organisation the file names.
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import math
 from collections.abc import Callable, Iterable, Iterator
@@ -272,12 +273,27 @@ def match_names(
         province_code = _province_code(province)
         if province_code is None:
             return None, Problem(line, Reason.PROVINCE_UNKNOWN, province)
+    near: list[str] = []
     if district:
         wanted = geothai.normalize(district)
         pool = geothai.districts(province_code) if province_code else _all_districts()
-        if not any(_is_district(d, wanted) for d in pool):
+        districts = [d for d in pool if _is_district(d, wanted)]
+        if not districts:
             return None, Problem(line, Reason.DISTRICT_UNKNOWN, district)
-    return None, Problem(line, Reason.SUBDISTRICT_UNKNOWN, shown)
+        near = _close_subdistricts(subdistrict, districts)
+    return None, Problem(line, Reason.SUBDISTRICT_UNKNOWN, vocab.with_suggestions(shown, near))
+
+
+def _close_subdistricts(typed: str, districts: list[geothai.District]) -> list[str]:
+    """The tambons of these districts whose names are closest to a mistyped one (a host's
+    sheet typed by hand: "ในเวยง" for ในเวียง)."""
+    names = {s.name_th for d in districts for s in geothai.subdistricts(d.code)}
+    bare = geothai.normalize(typed)
+    for prefix in ("ตำบล", "ต.", "แขวง"):
+        bare = bare.removeprefix(prefix)
+    by_normal = {geothai.normalize(name): name for name in names}
+    close = difflib.get_close_matches(bare, list(by_normal), n=3, cutoff=0.6)
+    return [by_normal[name] for name in close]
 
 
 def _province_code(name: str) -> str | None:

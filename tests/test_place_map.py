@@ -80,6 +80,24 @@ def test_a_bad_file_imports_nothing_and_lists_every_problem(engine, tmp_path):
         assert msg.import_problem(p.line, p.reason.value, p.value).startswith(f"บรรทัด {p.line}: ")
 
 
+def test_a_mistyped_tambon_is_refused_with_the_closest_names_of_its_district(engine, tmp_path):
+    make_orgs(engine)
+    typo = tmp_path / "typo.csv"
+    typo.write_text(
+        "org,province,district,subdistrict\n"
+        "sungmen,แพร่,สูงเม่น,หัวฝ่าย\n"  # หัวฝาย with a stray tone mark
+        "sungmen,แพร่,สูงเม่น,กรุงเทพ\n",  # nothing like any tambon of สูงเม่น
+        encoding="utf-8",
+    )
+    with Session(engine) as session, session.begin(), pytest.raises(ImportFailed) as failed:
+        org_map.import_map(session, typo)
+    first, second = failed.value.problems
+    assert first.reason.value == second.reason.value == "subdistrict_unknown"
+    assert "หมายถึง หัวฝาย หรือไม่" in msg.import_problem(first.line, first.reason.value, first.value)
+    assert "หมายถึง" not in second.value
+    assert codes(engine) == []
+
+
 def test_prefixes_spacing_and_an_xlsx_sheet_are_forgiven(engine, tmp_path):
     ids = make_orgs(engine)
     book = Workbook()
