@@ -289,7 +289,7 @@ def _close_subdistricts(typed: str, districts: list[geothai.District]) -> list[s
     sheet typed by hand: "ในเวยง" for ในเวียง)."""
     names = {s.name_th for d in districts for s in geothai.subdistricts(d.code)}
     bare = geothai.normalize(typed)
-    for prefix in ("ตำบล", "ต.", "แขวง"):
+    for prefix in vocab.LEVEL_WORDS["sub"]:
         bare = bare.removeprefix(prefix)
     by_normal = {geothai.normalize(name): name for name in names}
     close = difflib.get_close_matches(bare, list(by_normal), n=3, cutoff=0.6)
