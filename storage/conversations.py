@@ -22,11 +22,25 @@ from storage.models import Conversation, ProcessedEvent
 from storage.timeutil import utcnow
 
 _C = Conversation.__table__
+_E = ProcessedEvent.__table__
 _COLUMNS = [column.name for column in _C.columns]
 
-
-def _insert(session: Session):
-    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+# Built once (see storage.inbox): building a statement costs more than running it.
+_KEY = (
+    _C.c.org_id == sa.bindparam("org_id"),
+    _C.c.channel == sa.bindparam("channel"),
+    _C.c.chat_id == sa.bindparam("chat_id"),
+)
+_CREATE = {
+    "postgresql": pg_insert(_C).on_conflict_do_nothing(),
+    "sqlite": sqlite_insert(_C).on_conflict_do_nothing(),
+}
+_LOCK = sa.select(_C).where(*_KEY).with_for_update()
+_FORGET = sa.delete(_C).where(*_KEY)
+_CLAIM = {
+    "postgresql": pg_insert(_E).on_conflict_do_nothing().returning(_E.c.key),
+    "sqlite": sqlite_insert(_E).on_conflict_do_nothing().returning(_E.c.key),
+}
 
 
 def chat_keys(channel: str, chat_id: str) -> list[str]:
@@ -46,15 +60,10 @@ def lock(session: Session, org_id: int, channel: str, chat_id: str) -> Conversat
     if len(keys) > 1:
         _adopt_retired(session, org_id, channel, keys)
     conn = session.connection()
-    stmt = (
-        _insert(session)(_C)
-        .values(org_id=org_id, channel=channel, chat_id=keys[0], data={}, version=0,
-                updated_at=utcnow())
-        .on_conflict_do_nothing()
-    )  # fmt: skip
-    conn.execute(stmt)
-    where = (_C.c.org_id == org_id, _C.c.channel == channel, _C.c.chat_id == keys[0])
-    row = conn.execute(sa.select(_C).where(*where).with_for_update()).one()
+    key = {"org_id": org_id, "channel": channel, "chat_id": keys[0]}
+    new = {**key, "flow": None, "step": None, "data": {}, "version": 0, "updated_at": utcnow()}
+    conn.execute(_CREATE[conn.dialect.name], new)
+    row = conn.execute(_LOCK, key).one()
     convo = Conversation(**dict(zip(_COLUMNS, row, strict=True)))
     identity = session.identity_key(Conversation, (org_id, channel, keys[0]))
     known = session.identity_map.get(identity)
@@ -101,13 +110,12 @@ def peek(
 
 def forget(session: Session, conversation: Conversation) -> None:
     """Delete the row: a chat back at the main menu keeps nothing."""
-    session.connection().execute(
-        delete(_C).where(
-            _C.c.org_id == conversation.org_id,
-            _C.c.channel == conversation.channel,
-            _C.c.chat_id == conversation.chat_id,
-        )
-    )
+    key = {
+        "org_id": conversation.org_id,
+        "channel": conversation.channel,
+        "chat_id": conversation.chat_id,
+    }
+    session.connection().execute(_FORGET, key)
 
 
 def event_key(channel: str, event_id: str) -> str:
@@ -117,13 +125,9 @@ def event_key(channel: str, event_id: str) -> str:
 def claim_event(session: Session, org_id: int, channel: str, event_id: str) -> bool:
     """Record the event as processed; False if it already was (a redelivery)."""
     key = event_key(channel, event_id)
-    stmt = (
-        _insert(session)(ProcessedEvent.__table__)
-        .values(org_id=org_id, key=key, processed_at=utcnow())
-        .on_conflict_do_nothing()
-        .returning(ProcessedEvent.__table__.c.key)
-    )
-    return session.connection().execute(stmt).scalar_one_or_none() is not None
+    conn = session.connection()
+    row = {"org_id": org_id, "key": key, "processed_at": utcnow()}
+    return conn.execute(_CLAIM[conn.dialect.name], row).scalar_one_or_none() is not None
 
 
 def prune_events(session: Session, older_than: datetime) -> int:

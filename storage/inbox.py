@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Row, delete, select, update
+from sqlalchemy import Row, bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
@@ -24,6 +24,38 @@ from storage.timeutil import utcnow
 PURPOSE = "inbox"
 _T = InboxEvent.__table__
 _P = ProcessedEvent.__table__
+
+# The per-event statements are built once: building one costs ~0.2 ms of Python (the
+# cache key is made from the whole tree), executing a built one with parameters ~0.05 ms.
+_CHAT = (
+    _T.c.org_id == bindparam("org_id"),
+    _T.c.channel == bindparam("channel"),
+    _T.c.chat_key == bindparam("key"),
+)
+_SEEN = select(_P.c.key).where(_P.c.org_id == bindparam("org_id"), _P.c.key == bindparam("key"))
+_INSERT = {
+    "postgresql": pg_insert(_T).on_conflict_do_nothing().returning(_T.c.id),
+    "sqlite": sqlite_insert(_T).on_conflict_do_nothing().returning(_T.c.id),
+}
+_OLDEST = (
+    select(_T.c.id, _T.c.state, _T.c.failures, _T.c.payload, _T.c.replies)
+    .where(*_CHAT)
+    .order_by(_T.c.id)
+    .limit(1)
+)
+_FIRST_ID = select(_T.c.id).where(*_CHAT).order_by(_T.c.id).limit(1)
+_LOCK = (
+    select(_T.c.id, _T.c.org_id, _T.c.channel, _T.c.chat_key, _T.c.event_key, _T.c.state)
+    .where(_T.c.id == bindparam("id"))
+    .with_for_update()
+)
+_EARLIER = select(_T.c.id).where(*_CHAT, _T.c.id < bindparam("id")).limit(1)
+_FINISH = (
+    update(_T)
+    .where(_T.c.id == bindparam("row_id"))
+    .values(state=bindparam("new_state"), replies=bindparam("new_replies"))
+)
+_REMOVE = delete(_T).where(_T.c.id == bindparam("id"))
 
 
 def chat_key(org_id: int, channel: str, chat: str) -> str:
@@ -51,54 +83,33 @@ def add(
     """Store one event; its row id, or None when it is already stored or was processed (a
     redelivery)."""
     conn = session.connection()
-    seen = conn.execute(
-        select(_P.c.key).where(_P.c.org_id == org_id, _P.c.key == event_key)
-    ).first()
-    if seen is not None:
+    if conn.execute(_SEEN, {"org_id": org_id, "key": event_key}).first() is not None:
         return None
-    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    stmt = (
-        insert(_T)
-        .values(
-            org_id=org_id,
-            channel=channel,
-            chat_key=chat_key(org_id, channel, chat),
-            event_key=event_key,
-            payload=seal(payload),
-            state=PENDING,
-            failures=0,
-            received_at=utcnow(),
-        )
-        .on_conflict_do_nothing()
-        .returning(_T.c.id)
-    )
-    return conn.execute(stmt).scalar_one_or_none()
+    row = {
+        "org_id": org_id,
+        "channel": channel,
+        "chat_key": chat_key(org_id, channel, chat),
+        "event_key": event_key,
+        "payload": seal(payload),
+        "replies": None,
+        "state": PENDING,
+        "failures": 0,
+        "received_at": utcnow(),
+    }
+    return conn.execute(_INSERT[conn.dialect.name], row).scalar_one_or_none()
 
 
 def oldest(session: Session, org_id: int, channel: str, key: str) -> Row | None:
     """The chat's first row in arrival order, processed or not (id, state, failures,
     payload, replies)."""
-    return (
-        session.connection()
-        .execute(
-            select(_T.c.id, _T.c.state, _T.c.failures, _T.c.payload, _T.c.replies)
-            .where(_T.c.org_id == org_id, _T.c.channel == channel, _T.c.chat_key == key)
-            .order_by(_T.c.id)
-            .limit(1)
-        )
-        .first()
-    )
+    params = {"org_id": org_id, "channel": channel, "key": key}
+    return session.connection().execute(_OLDEST, params).first()
 
 
 def first_id(session: Session, org_id: int, channel: str, key: str) -> int | None:
     """The id of the chat's first row in arrival order."""
-    stmt = (
-        select(_T.c.id)
-        .where(_T.c.org_id == org_id, _T.c.channel == channel, _T.c.chat_key == key)
-        .order_by(_T.c.id)
-        .limit(1)
-    )
-    return session.connection().execute(stmt).scalar_one_or_none()
+    params = {"org_id": org_id, "channel": channel, "key": key}
+    return session.connection().execute(_FIRST_ID, params).scalar_one_or_none()
 
 
 def lock_first_pending(session: Session, row_id: int) -> Row | None:
@@ -108,31 +119,22 @@ def lock_first_pending(session: Session, row_id: int) -> Row | None:
     Two statements on purpose: on PostgreSQL the second one runs after the row lock was
     granted, so it sees what the worker that held the lock committed."""
     conn = session.connection()
-    row = conn.execute(
-        select(_T.c.id, _T.c.org_id, _T.c.channel, _T.c.chat_key, _T.c.event_key, _T.c.state)
-        .where(_T.c.id == row_id)
-        .with_for_update()
-    ).first()
+    row = conn.execute(_LOCK, {"id": row_id}).first()
     if row is None or row.state != PENDING:
         return None
-    earlier = conn.execute(
-        select(_T.c.id)
-        .where(_T.c.org_id == row.org_id, _T.c.channel == row.channel,
-               _T.c.chat_key == row.chat_key, _T.c.id < row.id)
-        .limit(1)
-    ).first()  # fmt: skip
+    params = {"org_id": row.org_id, "channel": row.channel, "key": row.chat_key, "id": row.id}
+    earlier = conn.execute(_EARLIER, params).first()
     return None if earlier is not None else row
 
 
 def finish(session: Session, row_id: int, replies: Any) -> None:
     """Mark the row processed and keep its replies (sealed) until they are delivered."""
-    session.connection().execute(
-        update(_T).where(_T.c.id == row_id).values(state=DONE, replies=seal(replies))
-    )
+    params = {"row_id": row_id, "new_state": DONE, "new_replies": seal(replies)}
+    session.connection().execute(_FINISH, params)
 
 
 def remove(session: Session, row_id: int) -> None:
-    session.connection().execute(delete(_T).where(_T.c.id == row_id))
+    session.connection().execute(_REMOVE, {"id": row_id})
 
 
 def note_failure(session: Session, row_id: int) -> int:
