@@ -11,17 +11,36 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, delete, select, update
 
 from storage import crypto
 from storage.models import Conversation, ProcessedEvent
 from storage.timeutil import utcnow
 
+_C = Conversation.__table__
+_E = ProcessedEvent.__table__
+_COLUMNS = [column.name for column in _C.columns]
 
-def _insert(session: Session):
-    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+# Built once (see storage.inbox): building a statement costs more than running it.
+_KEY = (
+    _C.c.org_id == sa.bindparam("org_id"),
+    _C.c.channel == sa.bindparam("channel"),
+    _C.c.chat_id == sa.bindparam("chat_id"),
+)
+_CREATE = {
+    "postgresql": pg_insert(_C).on_conflict_do_nothing(),
+    "sqlite": sqlite_insert(_C).on_conflict_do_nothing(),
+}
+_LOCK = sa.select(_C).where(*_KEY).with_for_update()
+_FORGET = sa.delete(_C).where(*_KEY)
+_CLAIM = {
+    "postgresql": pg_insert(_E).on_conflict_do_nothing().returning(_E.c.key),
+    "sqlite": sqlite_insert(_E).on_conflict_do_nothing().returning(_E.c.key),
+}
 
 
 def chat_keys(channel: str, chat_id: str) -> list[str]:
@@ -33,28 +52,27 @@ def lock(session: Session, org_id: int, channel: str, chat_id: str) -> Conversat
     """The chat's conversation row, created if missing and locked for this transaction.
 
     On PostgreSQL the row lock makes a second worker wait for this turn to finish; SQLite
-    transactions here begin IMMEDIATE, which serialises writers the same way.
+    transactions here begin IMMEDIATE, which serialises writers the same way. Both statements
+    are Core (this runs once per event): the row is handed to the session as if the ORM had
+    loaded it, so the turn's changes are flushed as an UPDATE as before.
     """
     keys = chat_keys(channel, chat_id)
     if len(keys) > 1:
         _adopt_retired(session, org_id, channel, keys)
-    stmt = (
-        _insert(session)(Conversation)
-        .values(org_id=org_id, channel=channel, chat_id=keys[0], data={}, version=0,
-                updated_at=utcnow())
-        .on_conflict_do_nothing()
-    )  # fmt: skip
-    session.execute(stmt)
-    return session.exec(
-        select(Conversation)
-        .where(
-            Conversation.org_id == org_id,
-            Conversation.channel == channel,
-            Conversation.chat_id == keys[0],
-        )
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
+    conn = session.connection()
+    key = {"org_id": org_id, "channel": channel, "chat_id": keys[0]}
+    new = {**key, "flow": None, "step": None, "data": {}, "version": 0, "updated_at": utcnow()}
+    conn.execute(_CREATE[conn.dialect.name], new)
+    row = conn.execute(_LOCK, key).one()
+    convo = Conversation(**dict(zip(_COLUMNS, row, strict=True)))
+    identity = session.identity_key(Conversation, (org_id, channel, keys[0]))
+    known = session.identity_map.get(identity)
+    if known is not None:  # loaded earlier in this transaction (a retired key's draft)
+        session.refresh(known, with_for_update=True)
+        return known
+    make_transient_to_detached(convo)
+    session.add(convo)
+    return convo
 
 
 def _adopt_retired(session: Session, org_id: int, channel: str, keys: list[str]) -> None:
@@ -92,13 +110,12 @@ def peek(
 
 def forget(session: Session, conversation: Conversation) -> None:
     """Delete the row: a chat back at the main menu keeps nothing."""
-    session.exec(
-        delete(Conversation).where(
-            Conversation.org_id == conversation.org_id,
-            Conversation.channel == conversation.channel,
-            Conversation.chat_id == conversation.chat_id,
-        )
-    )
+    key = {
+        "org_id": conversation.org_id,
+        "channel": conversation.channel,
+        "chat_id": conversation.chat_id,
+    }
+    session.connection().execute(_FORGET, key)
 
 
 def event_key(channel: str, event_id: str) -> str:
@@ -108,13 +125,9 @@ def event_key(channel: str, event_id: str) -> str:
 def claim_event(session: Session, org_id: int, channel: str, event_id: str) -> bool:
     """Record the event as processed; False if it already was (a redelivery)."""
     key = event_key(channel, event_id)
-    stmt = (
-        _insert(session)(ProcessedEvent)
-        .values(org_id=org_id, key=key, processed_at=utcnow())
-        .on_conflict_do_nothing()
-        .returning(ProcessedEvent.key)
-    )
-    return session.execute(stmt).scalar_one_or_none() is not None
+    conn = session.connection()
+    row = {"org_id": org_id, "key": key, "processed_at": utcnow()}
+    return conn.execute(_CLAIM[conn.dialect.name], row).scalar_one_or_none() is not None
 
 
 def prune_events(session: Session, older_than: datetime) -> int:
