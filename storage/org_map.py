@@ -9,9 +9,7 @@ is good. Importing again replaces the rows of each organisation the file names.
 
 from __future__ import annotations
 
-import csv
 import difflib
-import io
 import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -23,7 +21,7 @@ from sqlmodel import Session, delete, select
 
 from messages import org_map as vocab
 from messages.format import arabic_digits
-from storage.import_problems import ImportFailed, Problem
+from storage.import_problems import ImportFailed, Problem, numbered_csv_rows, numbered_sheet_rows
 from storage.models import Organisation
 from storage.place_models import PlaceOrg
 
@@ -123,42 +121,19 @@ def places(session: Session, org_id: int | None = None) -> list[PlaceOrg]:
 def read_lines(path: Path) -> list[tuple[int, list[str]]]:
     """The cells of each line of a CSV or XLSX file, with its line (row) number."""
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        return _xlsx_lines(path)
+        return numbered_sheet_rows(path, _cell, Reason.UNREADABLE)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise ImportFailed([Problem(0, Reason.UNREADABLE, type(exc).__name__)]) from exc
     for encoding in ("utf-8-sig", "cp874"):  # cp874: Thai Windows, as old Excel saves CSV
         try:
-            return _csv_lines(data.decode(encoding))
+            text = data.decode(encoding)
+            first = text.split("\n", 1)[0]
+            return numbered_csv_rows(text, max(",\t;", key=first.count))
         except UnicodeDecodeError:
             continue
     raise ImportFailed([Problem(0, Reason.UNREADABLE)])
-
-
-def _csv_lines(text: str) -> list[tuple[int, list[str]]]:
-    first = text.split("\n", 1)[0]
-    delimiter = max(",\t;", key=first.count)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    out, start = [], 1
-    for cells in reader:
-        out.append((start, cells))
-        start = reader.line_num + 1
-    return out
-
-
-def _xlsx_lines(path: Path) -> list[tuple[int, list[str]]]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # not a workbook at all
-        raise ImportFailed([Problem(0, Reason.UNREADABLE, type(exc).__name__)]) from exc
-    out = []
-    for number, values in enumerate(book.worksheets[0].iter_rows(values_only=True), start=1):
-        out.append((number, [_cell(v) for v in values]))
-    book.close()
-    return out
 
 
 def _cell(value: object) -> str:

@@ -12,8 +12,6 @@ for rejecting a row are codes that `messages.plan` turns into Thai.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -27,7 +25,7 @@ from sqlmodel import Session
 from messages import plan_vocab as vocab
 from messages.format import arabic_digits
 from storage import plan_repo
-from storage.import_problems import ImportFailed, Problem
+from storage.import_problems import ImportFailed, Problem, numbered_csv_rows, numbered_sheet_rows
 from storage.plan_models import ROUNDS, PlanStatus
 
 
@@ -287,7 +285,7 @@ def _parse_row(
 def read_lines(path: Path) -> list[tuple[int, list[str]]]:
     """The cells of each line of a CSV or XLSX file with its line (row) number."""
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        return _xlsx_lines(path)
+        return numbered_sheet_rows(path, _xlsx_cell, Reason.UNREADABLE)
     return csv_lines(_decode(path.read_bytes()))
 
 
@@ -306,36 +304,11 @@ def csv_lines(text: str) -> list[tuple[int, list[str]]]:
     """Cells per line, with the separator (comma, tab, semicolon) that reveals the header."""
     best: list[tuple[int, list[str]]] = []
     for delimiter in sorted(",\t;", key=lambda d: -text[:4096].count(d)):
-        lines = _split(text, delimiter)
+        lines = numbered_csv_rows(text, delimiter)
         if any(_header_layout(cells) for _, cells in lines[:50]):
             return lines
         best = best or lines
     return best
-
-
-def _split(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    out = []
-    start = 1
-    for cells in reader:
-        out.append((start, cells))
-        start = reader.line_num + 1
-    return out
-
-
-def _xlsx_lines(path: Path) -> list[tuple[int, list[str]]]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # not a workbook at all
-        raise ImportFailed([Problem(0, Reason.UNREADABLE, type(exc).__name__)]) from exc
-    sheet = book.worksheets[0]
-    out = []
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-        out.append((number, [_xlsx_cell(v) for v in values]))
-    book.close()
-    return out
 
 
 def _xlsx_cell(value: object) -> str:
