@@ -28,7 +28,7 @@ SCRIPT = ["/start", "1", "1", "ไฟถนนดับทั้งซอยม�
 
 def measure(chats: int) -> None:
     """Runs inside the tree being measured (its root first on sys.path)."""
-    import bot.inbox as bot_inbox
+    import bot.channels.inbox as bot_inbox
     import handlers.engine as engine_mod
     from bot.app import build_core
     from bot.config import Settings

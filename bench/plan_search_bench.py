@@ -19,9 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from handlers.plan_search import Doc, PlanIndex  # noqa: E402
-from storage import plan_import  # noqa: E402
-from storage.plan_samples import SAMPLE_DIR, SLUGS  # noqa: E402
+from handlers.plan.search import Doc, PlanIndex  # noqa: E402
+from storage.plan import importer as plan_import  # noqa: E402
+from storage.plan.samples import SAMPLE_DIR, SLUGS  # noqa: E402
 
 
 def real_titles() -> list[tuple[int, str, str]]:

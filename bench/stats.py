@@ -33,11 +33,12 @@ from sqlmodel import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from handlers.reports.stats_json import as_dict
-from storage import orgs, stats
+from handlers.stats.json_file import as_dict
+from storage import orgs
 from storage.db import is_sqlite, make_engine, migrate
-from storage.stats_models import FOREVER, StatsCase, StatsStatus
-from storage.stats_periods import parse_period
+from storage.stats import figures as stats
+from storage.stats.models import FOREVER, StatsCase, StatsStatus
+from storage.stats.periods import parse_period
 
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 FIRST = datetime(2020, 9, 30, 17, 0, tzinfo=UTC)  # 1 Oct 2563 (FY 2564) in Bangkok
@@ -59,7 +60,7 @@ BANGKOK_OFFSET = 7 * 3600  # no daylight saving: a fixed offset is exact, and fa
 
 
 def days(a: datetime, b: datetime) -> int:
-    """Calendar days in Bangkok between two moments (as storage.stats_events counts them)."""
+    """Calendar days in Bangkok between two moments (as storage.stats.events counts them)."""
     return int((b.timestamp() + BANGKOK_OFFSET) // 86400) - int(
         (a.timestamp() + BANGKOK_OFFSET) // 86400
     )

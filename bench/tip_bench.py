@@ -24,7 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.app import build_core
 from bot.config import Settings
-from handlers import menu, tip_flow
+from handlers import menu
+from handlers.citizen import tip as tip_flow
 from handlers.types import Channel, Event
 from storage.db import make_engine
 

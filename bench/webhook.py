@@ -53,7 +53,11 @@ from starlette.routing import Route
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from handlers import complaint_flow, menu, plan_flow, tip_flow, tracking  # noqa: E402
+from handlers import menu  # noqa: E402
+from handlers.citizen import complaint as complaint_flow  # noqa: E402
+from handlers.citizen import tip as tip_flow  # noqa: E402
+from handlers.citizen import tracking  # noqa: E402
+from handlers.plan import flow as plan_flow  # noqa: E402
 from storage.db import make_engine  # noqa: E402
 from tests import telegram_updates as tg  # noqa: E402
 from tests.fake_line import event, message_id, serving, sign, user_source, webhook_body  # noqa: E402

@@ -22,8 +22,9 @@ from handlers.router import position, route
 from handlers.telemetry import Outcome, Telemetry, TurnRecord, position_name
 from handlers.types import Event, Notice, Reply, Turn
 from messages import common
-from storage import conversations, residue
+from storage import conversations
 from storage.models import Organisation
+from storage.protect import residue
 from storage.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -45,7 +46,7 @@ class TurnHook(Protocol):
     def finish(self, session: Session, replies: list[Reply]) -> None: ...
 
 
-# A shared account's front step (handlers.shared_front.step with the account bound): run
+# A shared account's front step (handlers.hosting.shared_front.step with the account bound): run
 # inside the turn's transaction, it answers itself or names the organisation whose turn runs
 # next, with the event to run (`org_id`, `replies`, `forward`).
 Front = Callable[[Session, Event], Any]

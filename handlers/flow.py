@@ -73,7 +73,7 @@ class Flow:
     # Called when the flow ends without finishing (cancel, menu): drop what the draft holds.
     discard: Callable[[Ctx], None] | None = None
     # Leaving the flow (filed or dropped) wipes old page versions of its draft from the
-    # database files (storage.residue): a tip draft must leave no residue.
+    # database files (storage.protect.residue): a tip draft must leave no residue.
     scrub_on_exit: bool = False
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from messages import common
 from messages.format import arabic_digits
-from messages.understand import CONTACT_LABELS
+from messages.understand.replies import CONTACT_LABELS
 
 MAX_TEXT = 3000
 

@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from handlers import reply_codec
 from handlers.types import Location, Reply
-from storage import outbox
+from storage.queues import outbox
 
 
 @dataclass(frozen=True)

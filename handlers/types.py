@@ -92,7 +92,7 @@ class StatusCard:
 
     masked_code: str
     stream_label: str
-    status: str  # a `handlers.cases.Status` value, for colouring
+    status: str  # a `handlers.cases.lifecycle.Status` value, for colouring
     status_label: str
     received_text: str
     due_text: str

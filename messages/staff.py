@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from messages.citizen.tracking import STATUS_LABELS
 from messages.format import thai_date
-from messages.tracking import STATUS_LABELS
 
 TIP_REF_PREFIX = "ทจ"  # ทจ-2567-4821: a tip's staff reference (never its tracking code)
 

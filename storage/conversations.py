@@ -17,15 +17,15 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, delete, select, update
 
-from storage import crypto
 from storage.models import Conversation, ProcessedEvent
+from storage.protect import crypto
 from storage.timeutil import utcnow
 
 _C = Conversation.__table__
 _E = ProcessedEvent.__table__
 _COLUMNS = [column.name for column in _C.columns]
 
-# Built once (see storage.inbox): building a statement costs more than running it.
+# Built once (see storage.queues.inbox): building a statement costs more than running it.
 _KEY = (
     _C.c.org_id == sa.bindparam("org_id"),
     _C.c.channel == sa.bindparam("channel"),

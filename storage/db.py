@@ -94,7 +94,7 @@ def make_engine(url: str, **kwargs) -> Engine:
             cur.execute(f"PRAGMA synchronous={_synchronous()}")
             cur.execute("PRAGMA busy_timeout=30000")
             # Deleted rows (a filed tip's draft) are overwritten with zeros, not left in
-            # free space for anyone with a copy of the file (see storage.residue).
+            # free space for anyone with a copy of the file (see storage.protect.residue).
             cur.execute("PRAGMA secure_delete=ON")
             cur.close()
 

@@ -8,7 +8,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
-from storage.staff_models import JobRun
+from storage.staff.models import JobRun
 
 
 def claim(session: Session, job: str, org_id: int, period: str) -> JobRun | None:

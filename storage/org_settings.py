@@ -9,7 +9,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
 from messages import org_defaults
-from storage.staff_models import OrgSettings
+from storage.staff.models import OrgSettings
 
 
 def get(session: Session, org_id: int) -> OrgSettings:

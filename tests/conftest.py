@@ -16,8 +16,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from storage import crypto
 from storage.db import make_engine, migrate
+from storage.protect import crypto
 
 POSTGRES_URL = os.environ.get(
     "COMPLAINTBOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

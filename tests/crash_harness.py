@@ -27,7 +27,8 @@ from typing import Any, Protocol
 import httpx
 import sqlalchemy as sa
 
-from handlers import complaint_flow, menu
+from handlers import menu
+from handlers.citizen import complaint as complaint_flow
 from storage.db import make_engine
 from tests import telegram_updates as tg
 from tests.fake_line import FakeLine, event, message_id, serving, sign, user_source, webhook_body

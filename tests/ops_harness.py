@@ -12,10 +12,11 @@ from typing import Any
 import httpx
 
 from bot.app import Core, build_core
-from bot.channels.line import make_channel
-from bot.metrics import Metrics
-from bot.ops_web import serving_app
-from handlers import complaint_flow, menu
+from bot.channels.line.channel import make_channel
+from bot.ops.metrics import Metrics
+from bot.web.ops import serving_app
+from handlers import menu
+from handlers.citizen import complaint as complaint_flow
 from tests.fake_line import FakeLine, serving
 from tests.line_harness import ACCESS_TOKEN, LineBot, LineUser, line_settings, tracking_code
 

@@ -12,7 +12,8 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from storage import org_map, orgs
+from storage import orgs
+from storage.hosting import org_map
 
 MAP_CSV = Path(__file__).with_name("place_map_phrae.csv")
 ORGS = {

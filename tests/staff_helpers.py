@@ -8,9 +8,10 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from handlers.flow import Deps
-from messages import common, complaint, followup, tip
-from storage import staff
-from storage.staff import Role
+from messages import common
+from messages.citizen import complaint, followup, tip
+from storage.staff import accounts as staff
+from storage.staff.accounts import Role
 from storage.timeutil import utcnow
 from tests.transcript import Chat, code_in
 

@@ -30,9 +30,9 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from bot import cli
-from handlers.cases import Status, Stream, change_status, file_complaint, file_tip
-from storage.stats_events import record_rating
+from bot.cli import main as cli
+from handlers.cases.lifecycle import Status, Stream, change_status, file_complaint, file_tip
+from storage.stats.events import record_rating
 
 BKK = ZoneInfo("Asia/Bangkok")
 CODE = re.compile(r"\d{4}-\d{4}-\d{4}-\d{4}")

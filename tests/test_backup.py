@@ -23,12 +23,13 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session, select
 
 from bot.app import build_core
-from bot.cli import main
+from bot.cli.main import main
 from bot.config import Settings
-from handlers.cases import Status, change_status, file_tip, find_case
-from messages.backup import ERRORS
-from storage import backup, crypto, pg_tools, restore
-from storage.backup_archive import PG_MEMBER, SQLITE_MEMBER, BackupError, read_manifest
+from handlers.cases.lifecycle import Status, change_status, file_tip, find_case
+from messages.cli.backup import ERRORS
+from storage.backup import create as backup
+from storage.backup import pg_tools, restore
+from storage.backup.archive import PG_MEMBER, SQLITE_MEMBER, BackupError, read_manifest
 from storage.db import make_engine
 from storage.files import FileStore
 from storage.models import (
@@ -38,6 +39,7 @@ from storage.models import (
     Tip,
     TipStatusChange,
 )
+from storage.protect import crypto
 from storage.schema import head_revisions
 from storage.timeutil import utcnow
 from tests.conftest import POSTGRES_URL, TEST_SECRET
@@ -150,7 +152,7 @@ async def test_a_backup_under_load_restores_every_case_change_and_file(db_url, t
         labels = {"channel": "line", "kind": "message"}
 
         def events() -> float:
-            return bot.metrics.registry.get_sample_value(
+            return bot.ops.metrics.registry.get_sample_value(
                 "complaintbot_events_received_total", labels
             )
 

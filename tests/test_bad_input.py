@@ -6,8 +6,10 @@ import pytest
 from sqlmodel import Session, select
 
 from handlers.types import Attachment, AttachmentKind, Channel, Event, EventKind, Notice
-from messages import common, complaint, plan, tracking
-from messages import understand as understand_msg
+from messages import common
+from messages.citizen import complaint, tracking
+from messages.plan import status as plan
+from messages.understand import replies as understand_msg
 from storage.models import Complaint, Conversation
 from tests.transcript import Chat
 

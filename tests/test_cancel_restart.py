@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from messages import common, complaint, tip
+from messages import common
+from messages.citizen import complaint, tip
 from storage.models import Complaint, Conversation, Tip
 from tests.transcript import Chat
 

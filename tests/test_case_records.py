@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from alembic import command
 from openpyxl import load_workbook
 
-from bot import cli
-from messages import stats as msg
+from bot.cli import main as cli
+from messages.stats import labels as msg
 from storage.db import alembic_config, make_engine
 from tests.stats_fixture import CODE, run_cli
 

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from messages import tracking
+from messages.citizen import tracking
 
 CLI = str(Path(sys.executable).parent / "complaintbot")
 

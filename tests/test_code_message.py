@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from bot.channels.telegram import make_channel
-from handlers import menu, tip_flow
+from bot.channels.telegram.channel import make_channel
+from handlers import menu
+from handlers.citizen import tip as tip_flow
 from messages import common
-from messages import tip as tip_msg
+from messages.citizen import tip as tip_msg
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.line_harness import running_line_bot, texts, tracking_code
 from tests.telegram_chat import TelegramChat

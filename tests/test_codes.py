@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from handlers.codes import (
+from handlers.cases.codes import (
     CodeProblem,
     find_code,
     is_only_code,

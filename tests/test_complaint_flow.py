@@ -6,9 +6,10 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from handlers.cases import Status, change_status
-from handlers.codes import pretty
-from messages import common, complaint, tracking
+from handlers.cases.codes import pretty
+from handlers.cases.lifecycle import Status, change_status
+from messages import common
+from messages.citizen import complaint, tracking
 from messages.format import local_date
 from storage.models import Complaint, ComplaintFile, ComplaintStatusChange, Conversation
 from storage.timeutil import as_utc, utcnow

@@ -7,7 +7,8 @@ import asyncio
 from sqlmodel import Session, select
 
 from handlers.types import Attachment, AttachmentKind, Channel, Event
-from messages import common, complaint
+from messages import common
+from messages.citizen import complaint
 from storage.models import Conversation
 from tests.transcript import Chat
 

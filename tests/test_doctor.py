@@ -20,12 +20,12 @@ import pytest
 import sqlalchemy as sa
 
 from bot.app import build_core
-from bot.cli import main
+from bot.cli.main import main
 from bot.config import Settings
-from bot.doctor import Doctor, Level
-from bot.ops_web import serving_app
-from messages import doctor as msg
-from storage import crypto
+from bot.ops.doctor import Doctor, Level
+from bot.web.ops import serving_app
+from messages.cli import doctor as msg
+from storage.protect import crypto
 from storage.schema import head_revisions
 from tests.fake_line import FakeLine, serving_in_thread
 from tests.fake_telegram import TOKEN, FakeTelegram, free_socket

@@ -21,11 +21,12 @@ from hypothesis import strategies as st
 from sqlmodel import Session, func, select
 from starlette.applications import Starlette
 
-from bot.channels.telegram import WEBHOOK_PATH, make_channel
-from handlers import complaint_flow, menu
+from bot.channels.telegram.channel import WEBHOOK_PATH, make_channel
+from handlers import menu
+from handlers.citizen import complaint as complaint_flow
 from handlers.types import Channel, Event, EventKind, Notice
 from messages import common
-from storage.inbox_models import InboxEvent
+from storage.queues.inbox_models import InboxEvent
 from tests import telegram_updates as tg
 from tests.fake_telegram import TOKEN, FakeTelegram, free_socket, serving
 from tests.test_fuzz_webhooks import WEIRD_TEXT, _paths, json_values

@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from sqlmodel import Session, func, select
 
 from messages import common
-from storage.inbox_models import InboxEvent
 from storage.models import ProcessedEvent
+from storage.queues.inbox_models import InboxEvent
 from tests.fake_line import event, message_id, sign, user_source, webhook_body
 from tests.line_harness import SECRET, LineBot, running_line_bot, texts
 

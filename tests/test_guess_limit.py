@@ -6,11 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session, select
 
-from handlers.codes import new_code, pretty
+from handlers.cases.codes import new_code, pretty
 from handlers.flow import Deps
-from messages import tracking
-from storage import guess_limit, orgs
-from storage.protect_models import CodeGuessWindow
+from messages.citizen import tracking
+from storage import orgs
+from storage.protect import guess_limit
+from storage.protect.models import CodeGuessWindow
 from tests.test_tip_flow import file_tip
 from tests.test_tracking import mistype
 from tests.transcript import Chat

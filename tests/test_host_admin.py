@@ -4,7 +4,7 @@ but never sees a tip, and cannot hand out a role that would."""
 from __future__ import annotations
 
 from messages import staff
-from storage.staff import Role
+from storage.staff.accounts import Role
 from tests.staff_helpers import file_tip, invite_code, invite_in, reference_in
 from tests.transcript import Chat
 

@@ -15,14 +15,15 @@ from pathlib import Path
 
 from sqlmodel import Session, func, select
 
-from bot.inbox import Inbox, Incoming, Prepared
-from handlers import complaint_flow, menu
+from bot.channels.inbox import Inbox, Incoming, Prepared
+from handlers import menu
+from handlers.citizen import complaint as complaint_flow
 from handlers.types import Channel, Event, Reply
 from messages import common
-from storage import inbox
 from storage.conversations import event_key
-from storage.inbox_models import DONE, InboxEvent
 from storage.models import Complaint
+from storage.queues import inbox
+from storage.queues.inbox_models import DONE, InboxEvent
 
 CHAT = "chat-0812345678"
 SECRET_WORDS = "ถนนหน้าบ้านผู้ใหญ่บ้านเป็นหลุมลึกมาก รถล้มทุกวัน"

@@ -10,12 +10,13 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from handlers.codes import pretty
-from messages import common, tip, tracking
-from messages import keys as keys_msg
-from storage import crypto
+from handlers.cases.codes import pretty
+from messages import common
+from messages.citizen import tip, tracking
+from messages.cli import keys as keys_msg
 from storage.models import Tip
-from storage.rotation import sealed_columns
+from storage.protect import crypto
+from storage.protect.rotation import sealed_columns
 from tests.photos import jpeg_with_gps
 from tests.test_tip_flow import CONDUCT, file_tip
 from tests.transcript import Chat

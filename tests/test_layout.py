@@ -14,7 +14,8 @@ from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
 from handlers import menu
-from messages import common, complaint, tip
+from messages import common
+from messages.citizen import complaint, tip
 
 ROOT = Path(__file__).resolve().parent.parent
 THAI = re.compile(r"[\u0E00-\u0E7F]")

@@ -12,14 +12,17 @@ import pytest
 from sqlmodel import Session, select
 
 from bot.app import build_core
-from bot.channels.line import LineChannel
-from bot.channels.line_flex import STATUS_COLOURS
-from bot.serve import configured_channels
-from handlers import complaint_flow, menu, tip_flow
-from handlers.cases import Status, change_status, file_complaint
-from messages import common, tracking
-from messages import complaint as complaint_msg
-from messages import tip as tip_msg
+from bot.channels.line.channel import LineChannel
+from bot.channels.line.flex import STATUS_COLOURS
+from bot.web.serve import configured_channels
+from handlers import menu
+from handlers.cases.lifecycle import Status, change_status, file_complaint
+from handlers.citizen import complaint as complaint_flow
+from handlers.citizen import tip as tip_flow
+from messages import common
+from messages.citizen import complaint as complaint_msg
+from messages.citizen import tip as tip_msg
+from messages.citizen import tracking
 from storage.models import Complaint, ComplaintFile, Conversation, Tip, TipFile
 from storage.timeutil import utcnow
 from tests.fake_line import event, group_source, message_id, user_source, webhook_body

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from linebot.v3.webhook import SignatureValidator
 
-from bot.channels import line_events
-from bot.channels.line import api_configuration, make_channel, signature_of, signature_ok
-from bot.channels.line_flex import STATUS_COLOURS, status_message
-from bot.channels.line_render import batches, render, split_text
+from bot.channels.line import events as line_events
+from bot.channels.line.channel import api_configuration, make_channel, signature_of, signature_ok
+from bot.channels.line.flex import STATUS_COLOURS, status_message
+from bot.channels.line.render import batches, render, split_text
 from bot.config import Settings
 from handlers.types import Channel, Choice, EventKind, HistoryEntry, Reply, StatusCard
-from messages import line as line_msg
+from messages.channels import line as line_msg
 from storage.files import FileStore
 from tests.fake_line import event, group_source, message_id, user_source, webhook_body
 

@@ -8,7 +8,7 @@ import io
 import pytest
 from PIL import Image
 
-from bot.channels.line_richmenu import (
+from bot.channels.line.richmenu import (
     HEIGHT,
     IMAGE,
     MAX_IMAGE_BYTES,
@@ -18,7 +18,7 @@ from bot.channels.line_richmenu import (
     draw_image,
     find_fonts,
 )
-from bot.cli import main
+from bot.cli.main import main
 from handlers import menu
 from tests.fake_line import FakeLine, serving_in_thread
 

@@ -13,15 +13,17 @@ import pytest
 from linebot.v3.messaging import TextMessage
 from sqlmodel import Session, func, select
 
-from bot.channels.line import LineChannel
-from bot.serve import build_web_app
-from handlers import complaint_flow, menu
+from bot.channels.line.channel import LineChannel
+from bot.web.serve import build_web_app
+from handlers import menu
+from handlers.citizen import complaint as complaint_flow
 from handlers.types import Event, Reply
-from messages import common, tracking
-from messages import complaint as complaint_msg
-from messages import line as line_msg
-from storage import inbox
+from messages import common
+from messages.channels import line as line_msg
+from messages.citizen import complaint as complaint_msg
+from messages.citizen import tracking
 from storage.models import Complaint, Conversation, ProcessedEvent
+from storage.queues import inbox
 from tests.fake_line import FakeLine, event, message_id, serving, sign, user_source, webhook_body
 from tests.line_harness import (
     ACCESS_TOKEN,

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from bot.logging_redact import install_redaction, redact
+from bot.ops.log_redaction import install_redaction, redact
 
 
 @pytest.fixture

@@ -23,17 +23,21 @@ import pytest
 from sqlmodel import Session, select
 
 from bot.app import Core, build_core
-from bot.background import background_runners
-from bot.cli import main as cli
+from bot.cli.main import main as cli
 from bot.config import Settings
-from bot.hosting import HostedAccounts
-from bot.ops_web import serving_app
-from bot.serve import configured_channels
-from handlers import complaint_flow, menu, shared_front, tip_flow
-from messages import plan as plan_msg
+from bot.jobs.background import background_runners
+from bot.web.hosting import HostedAccounts
+from bot.web.ops import serving_app
+from bot.web.serve import configured_channels
+from handlers import menu
+from handlers.citizen import complaint as complaint_flow
+from handlers.citizen import tip as tip_flow
+from handlers.hosting import shared_front
 from messages import staff as staff_msg
-from storage import accounts, plan_repo
+from messages.plan import status as plan_msg
+from storage.hosting import accounts
 from storage.models import Complaint, Organisation
+from storage.plan import repo as plan_repo
 from tests import telegram_updates as tg
 from tests.fake_line import event, message_id, serving, sign, user_source, webhook_body
 from tests.fake_many import LineAccounts, TelegramAccounts
@@ -273,7 +277,7 @@ async def test_the_shared_channel_routes_by_typed_misspelt_and_pinned_tambon(dep
     await pinned.press("ใช่")
     # Whatever was chosen is remembered for the chat, on the shared bot only.
     with Session(d.core.db) as session:
-        from storage.place_models import SharedChat
+        from storage.hosting.place_models import SharedChat
 
         chosen_orgs = {c.org_id for c in session.exec(select(SharedChat)).all()}
     assert chosen_orgs == {d.org_ids[SHARED_ONLY]}

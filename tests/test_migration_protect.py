@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import command
 from sqlmodel import Session, select
 
-from handlers.cases import Status, change_status, find_case
+from handlers.cases.lifecycle import Status, change_status, find_case
 from storage import conversations
 from storage.db import alembic_config, make_engine
 from storage.models import Conversation, Tip, TipFile, TipStatusChange

@@ -16,10 +16,10 @@ from prometheus_client import generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 from sqlmodel import Session
 
-from bot import readiness
-from bot.logs import JsonFormatter
-from messages import complaint as complaint_msg
-from storage import outbox
+from bot.ops import readiness
+from bot.ops.logs import JsonFormatter
+from messages.citizen import complaint as complaint_msg
+from storage.queues import outbox
 from storage.timeutil import utcnow
 from tests.line_harness import LineBot
 from tests.ops_harness import file_complaint, watched_bot
@@ -46,7 +46,7 @@ async def test_a_filed_complaint_shows_in_the_metrics_without_content_or_ids(db_
     async with watched_bot(db_url, tmp_path) as bot:
         code, user_id = await file_a_complaint(bot.line)
         bad = await bot.line.post(b"{}", signature="forged")
-        metrics = bot.metrics
+        metrics = bot.ops.metrics
         found = samples(metrics.registry)
         text = generate_latest(metrics.registry).decode()
 
@@ -102,7 +102,7 @@ async def test_readyz_is_503_when_outgoing_messages_pile_up(db_url, tmp_path):
                     payload={"replies": []}, now=utcnow(), not_before=later,
                 )  # fmt: skip
         piled = await bot.line.http.get(bot.line.url + "/readyz")
-        metrics = samples(bot.metrics.registry)
+        metrics = samples(bot.ops.metrics.registry)
 
     assert piled.status_code == 503
     assert piled.json()["outgoing_backlog"] == 20

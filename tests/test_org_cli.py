@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
-from bot.cli import build_parser, main
-from messages import org_cli as msg
-from storage import accounts, org_settings, orgs
+from bot.cli.main import build_parser, main
+from messages.cli import org as msg
+from storage import org_settings, orgs
 from storage.db import make_engine
+from storage.hosting import accounts
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

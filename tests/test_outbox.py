@@ -7,13 +7,13 @@ import logging
 
 from sqlmodel import Session, select
 
-from bot.outbox_sender import OutboxSender, Unreachable
+from bot.jobs.outbox_sender import OutboxSender, Unreachable
 from handlers import outbound
 from handlers.outbound import Delivery
 from handlers.types import Choice, Location, Reply
-from storage import outbox
 from storage.models import Organisation
-from storage.staff_models import OutboxMessage
+from storage.queues import outbox
+from storage.staff.models import OutboxMessage
 from tests.staff_helpers import Clock
 
 SECRET_TEXT = "ข้อความที่ห้ามปรากฏใน log"
@@ -101,8 +101,8 @@ async def test_an_unreachable_chat_is_given_up_and_a_dead_sender_s_lease_expires
 
 
 async def test_serve_wires_the_sender_to_every_channel_that_delivers_and_to_each_turn(make_core):
-    from bot.background import background_runners
-    from bot.scheduler import Scheduler
+    from bot.jobs.background import background_runners
+    from bot.jobs.scheduler import Scheduler
 
     core = make_core()
     channel = Recorder()
@@ -115,7 +115,7 @@ async def test_serve_wires_the_sender_to_every_channel_that_delivers_and_to_each
 
 
 async def test_delivered_messages_are_pruned_after_a_week_by_the_scheduler(engine):
-    from bot.scheduler import Scheduler
+    from bot.jobs.scheduler import Scheduler
 
     clock = Clock()
     queue(engine, clock)

@@ -6,9 +6,9 @@ import pytest
 from openpyxl import Workbook
 from sqlmodel import Session
 
-from bot import cli
-from messages import org_map as msg
-from storage import org_map
+from bot.cli import main as cli
+from messages.hosting import org_map as msg
+from storage.hosting import org_map
 from storage.import_problems import ImportFailed
 from tests.place_fixture import MAP_CSV, load_map, make_orgs
 

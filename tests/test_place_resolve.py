@@ -7,9 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlmodel import Session
 
-from handlers import place_resolve
-from handlers.place_resolve import resolve_point, resolve_text
-from storage import org_map
+from handlers.hosting import place_resolve
+from handlers.hosting.place_resolve import resolve_point, resolve_text
+from storage.hosting import org_map
 from tests.place_fixture import load_map
 
 
@@ -131,7 +131,7 @@ def test_another_processs_import_is_seen_by_the_fingerprint(host, monkeypatch):
     with Session(session.get_bind()) as other, other.begin():  # as another process would
         from sqlmodel import delete
 
-        from storage.place_models import PlaceOrg
+        from storage.hosting.place_models import PlaceOrg
 
         other.exec(delete(PlaceOrg).where(PlaceOrg.subdistrict_code == "540403"))
     monkeypatch.setattr(place_resolve, "RECHECK_SECONDS", 0.0)

@@ -16,12 +16,13 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from handlers import plan_answers
-from handlers.plan_flow import plan_index
-from handlers.plan_search import AnswerKind, PlanIndex, SearchResult
-from storage import orgs, plan_repo
-from storage.plan_models import Plan, PlanItem
-from storage.plan_samples import load_sample_plans
+from handlers.plan import answers as plan_answers
+from handlers.plan.flow import plan_index
+from handlers.plan.search import AnswerKind, PlanIndex, SearchResult
+from storage import orgs
+from storage.plan import repo as plan_repo
+from storage.plan.models import Plan, PlanItem
+from storage.plan.samples import load_sample_plans
 
 QUESTIONS = Path(__file__).parent / "plan_eval_questions.csv"
 REQUIRED = 0.90

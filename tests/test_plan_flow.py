@@ -9,16 +9,16 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import Session
 
-from bot.cli import main as cli
-from handlers import plan_flow
+from bot.cli.main import main as cli
 from handlers.flow import Ctx, Deps
+from handlers.plan import flow as plan_flow
 from handlers.types import Channel, Event
 from messages import common
-from messages import plan as msg
-from messages import plan_answers as answers_msg
+from messages.plan import answers as answers_msg
+from messages.plan import status as msg
 from storage import orgs
 from storage.files import FileStore
-from storage.plan_samples import SAMPLE_DIR, load_sample_plans
+from storage.plan.samples import SAMPLE_DIR, load_sample_plans
 from tests.transcript import Chat
 
 

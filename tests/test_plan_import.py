@@ -10,9 +10,11 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlmodel import Session, select
 
-from storage import orgs, plan_import, plan_repo
-from storage.plan_import import ImportFailed, Reason
-from storage.plan_models import PlanItem, PlanProgressReport, PlanStatus
+from storage import orgs
+from storage.plan import importer as plan_import
+from storage.plan import repo as plan_repo
+from storage.plan.importer import ImportFailed, Reason
+from storage.plan.models import PlanItem, PlanProgressReport, PlanStatus
 
 HEADER = "ลำดับ,รายการโครงการ (ตั้งต้น),มิติ,งบประมาณ,เบิกจ่าย (บาท),สถานะ,หมายเหตุ"
 AS_OF = date(2024, 1, 12)

@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
-from storage import orgs, plan_import, plan_repo
-from storage.plan_models import PlanStatus
-from storage.plan_samples import SAMPLE_DIR, load_sample_plans
+from storage import orgs
+from storage.plan import importer as plan_import
+from storage.plan import repo as plan_repo
+from storage.plan.models import PlanStatus
+from storage.plan.samples import SAMPLE_DIR, load_sample_plans
 
 
 def summary_of(session: Session, slug: str) -> plan_repo.PlanSummary:

@@ -20,7 +20,7 @@ SCRIPT = textwrap.dedent(
     socket.socket.connect = refuse
     socket.create_connection = refuse
 
-    from handlers.plan_search import Doc, PlanIndex, AnswerKind
+    from handlers.plan.search import Doc, PlanIndex, AnswerKind
     index = PlanIndex.build([
         Doc(1, 1, 2, "มาตรการ No Gift Policy"),
         Doc(2, 2, 2, "มาตรการป้องกันผลประโยชน์ทับซ้อนขององค์การบริหารส่วนตำบลเขาทอง"),

@@ -17,11 +17,12 @@ import pytest
 from sqlmodel import Session, select
 from starlette.applications import Starlette
 
-from bot.channels.telegram import WEBHOOK_PATH, make_channel
-from bot.logging_redact import install_redaction
-from handlers import menu, tip_flow
+from bot.channels.telegram.channel import WEBHOOK_PATH, make_channel
+from bot.ops.log_redaction import install_redaction
+from handlers import menu
+from handlers.citizen import tip as tip_flow
 from messages import common
-from messages import tip as tip_msg
+from messages.citizen import tip as tip_msg
 from storage.models import Conversation, Tip, TipFile
 from tests.fake_telegram import TOKEN, FakeTelegram, free_socket, serving
 from tests.line_harness import running_line_bot, tracking_code
@@ -49,7 +50,7 @@ def logs(tmp_path: Path, monkeypatch) -> Iterator[list[str]]:
     """Every record at DEBUG, the SDKs' too, formatted as the server's log would hold them,
     also in a file."""
     lines: list[str] = []
-    monkeypatch.setattr("bot.channels.telegram._quiet", lambda name, level: None)
+    monkeypatch.setattr("bot.channels.telegram.channel._quiet", lambda name, level: None)
     old_levels = {name: logging.getLogger(name).level for name in SDK_LOGGERS}
     for name in SDK_LOGGERS:
         logging.getLogger(name).setLevel(logging.DEBUG)  # setLevel also clears level caches

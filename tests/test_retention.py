@@ -7,11 +7,13 @@ from datetime import timedelta
 from sqlmodel import Session, select
 
 from bot.channels.console import render
-from handlers import erasure, retention
-from handlers.cases import Status, change_status
-from handlers.codes import pretty
-from messages import common, privacy, tip, tracking
-from messages import understand as understand_msg
+from handlers.cases import retention
+from handlers.cases.codes import pretty
+from handlers.cases.lifecycle import Status, change_status
+from handlers.citizen import erasure
+from messages import common
+from messages.citizen import privacy, tip, tracking
+from messages.understand import replies as understand_msg
 from storage.models import (
     Complaint,
     ComplaintStatusChange,

@@ -7,10 +7,11 @@ from datetime import timedelta
 
 from sqlmodel import Session, select
 
-from bot.background import retention_jobs
-from bot.scheduler import Scheduler
-from handlers.cases import Status, change_status
-from messages import common, tip
+from bot.jobs.background import retention_jobs
+from bot.jobs.scheduler import Scheduler
+from handlers.cases.lifecycle import Status, change_status
+from messages import common
+from messages.citizen import tip
 from storage.models import Conversation, Tip
 from storage.timeutil import utcnow
 from tests.staff_helpers import file_tip

@@ -10,7 +10,7 @@ from datetime import time as clock_time
 
 from sqlmodel import Session
 
-from bot.scheduler import Daily, Job, Monthly, Scheduler
+from bot.jobs.scheduler import Daily, Job, Monthly, Scheduler
 from storage import jobs
 from storage.models import Organisation
 from tests.staff_helpers import Clock

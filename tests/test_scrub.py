@@ -1,4 +1,4 @@
-"""`storage.residue.scrub`: a deleted draft leaves no old copy in SQLite's files."""
+"""`storage.protect.residue.scrub`: a deleted draft leaves no old copy in SQLite's files."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from storage import residue
+from storage.protect import residue
 
 MARK = "chat-4417-scrubbed"
 ADD_ORG = sa.text(

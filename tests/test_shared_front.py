@@ -14,17 +14,20 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from handlers import menu, retention, shared_front
-from handlers.cases import file_complaint, file_tip
+from handlers import menu
+from handlers.cases import retention
+from handlers.cases.lifecycle import file_complaint, file_tip
 from handlers.engine import ConversationEngine
 from handlers.flow import Deps
-from handlers.shared_front import FrontResult
+from handlers.hosting import shared_front
+from handlers.hosting.shared_front import FrontResult
 from handlers.types import Attachment, AttachmentKind, Channel, Event, EventKind, Location, Reply
-from messages import common, org_defaults, tracking
-from messages import shared_front as msg
+from messages import common, org_defaults
+from messages.citizen import tracking
+from messages.hosting import shared_front as msg
 from storage import org_settings
 from storage.files import FileStore
-from storage.place_models import SharedChat
+from storage.hosting.place_models import SharedChat
 from storage.timeutil import utcnow
 from tests.place_fixture import ORGS, load_map
 
@@ -216,7 +219,7 @@ def test_a_code_typed_before_choosing_goes_to_the_organisation_that_holds_it(wor
     assert result.org_id == ids["muangphrae"]
     assert chat.forwarded[-1][1][0].card is not None
 
-    from handlers.codes import new_code
+    from handlers.cases.codes import new_code
 
     unknown = chat.say(new_code())  # the same answer as an organisation gives
     assert unknown.forward is None and chat.text() == tracking.NOT_FOUND
@@ -228,7 +231,7 @@ def test_a_code_typed_before_choosing_goes_to_the_organisation_that_holds_it(wor
 
 def test_guessing_codes_in_the_shared_channel_is_limited_like_anywhere(world, engine):
     ids, chat = world
-    from handlers.codes import new_code
+    from handlers.cases.codes import new_code
 
     with Session(engine) as session, session.begin():
         real = file_complaint(

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from bot import cli
-from handlers.codes import pretty
-from messages import cli as msg
+from bot.cli import main as cli
+from handlers.cases.codes import pretty
+from messages.cli import common as msg
 from tests.staff_helpers import file_complaint, file_tip, reference_in
 from tests.transcript import Chat
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from bot.scheduler import Scheduler
-from handlers.codes import pretty
-from messages import common, followup, staff, tracking
+from bot.jobs.scheduler import Scheduler
+from handlers.cases.codes import pretty
+from messages import common, staff
+from messages.citizen import followup, tracking
 from storage.models import ComplaintStatusChange, Conversation, Tip
-from storage.staff import Role
-from storage.staff_models import OutboxMessage, Rating, TipAccessLog
+from storage.staff.accounts import Role
+from storage.staff.models import OutboxMessage, Rating, TipAccessLog
 from tests.staff_helpers import (
     Clock,
     file_complaint,

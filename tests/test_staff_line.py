@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from bot.outbox_sender import OutboxSender
-from handlers.codes import pretty
-from messages import common, followup, staff, tracking
-from messages import complaint as complaint_msg
-from messages import tip as tip_msg
-from storage.staff import Role
-from storage.staff_models import OutboxMessage, Rating, TipAccessLog
+from bot.jobs.outbox_sender import OutboxSender
+from handlers.cases.codes import pretty
+from messages import common, staff
+from messages.citizen import complaint as complaint_msg
+from messages.citizen import followup, tracking
+from messages.citizen import tip as tip_msg
+from storage.staff.accounts import Role
+from storage.staff.models import OutboxMessage, Rating, TipAccessLog
 from tests.line_harness import running_line_bot, texts, tracking_code
 from tests.staff_helpers import invite_code, reference_in
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from handlers.codes import pretty
-from handlers.staff_flow import COMMANDS
+from handlers.cases.codes import pretty
+from handlers.staff.chat import COMMANDS
 from messages import common, staff
-from storage.staff import MAX_GUESSES, Role
+from storage.staff.accounts import MAX_GUESSES, Role
 from tests.staff_helpers import file_complaint, file_tip, invite_code, reference_in
 from tests.transcript import Chat
 

@@ -11,8 +11,8 @@ from handlers.types import Channel, Event
 from messages import common, org_defaults
 from storage import org_settings
 from storage.models import Complaint
-from storage.staff import Role
-from storage.staff_models import OutboxMessage
+from storage.staff.accounts import Role
+from storage.staff.models import OutboxMessage
 from tests.staff_helpers import file_complaint, file_tip, invite_code
 from tests.transcript import Chat
 

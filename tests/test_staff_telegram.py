@@ -6,14 +6,15 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
-from bot.channels.telegram import make_channel
-from bot.outbox_sender import OutboxSender
-from bot.scheduler import Scheduler
-from handlers.codes import pretty
-from messages import common, followup, staff, tracking
-from messages import complaint as complaint_msg
-from storage.staff import Role
-from storage.staff_models import Rating, TipAccessLog
+from bot.channels.telegram.channel import make_channel
+from bot.jobs.outbox_sender import OutboxSender
+from bot.jobs.scheduler import Scheduler
+from handlers.cases.codes import pretty
+from messages import common, staff
+from messages.citizen import complaint as complaint_msg
+from messages.citizen import followup, tracking
+from storage.staff.accounts import Role
+from storage.staff.models import Rating, TipAccessLog
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.staff_helpers import Clock, invite_code, reference_in, use_clock
 from tests.telegram_chat import TelegramChat

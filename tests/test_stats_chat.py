@@ -18,17 +18,18 @@ from PIL import Image
 from sqlmodel import Session, func, select
 from starlette.applications import Starlette
 
-from bot.background import background_runners
-from bot.scheduler import Scheduler
-from bot.stats_jobs import cleanup_job, monthly_summary_job
-from bot.stats_web import stats_routes
-from messages import sample_org, stats_chat
-from messages import stats as stats_msg
+from bot.jobs.background import background_runners
+from bot.jobs.scheduler import Scheduler
+from bot.jobs.stats_summary import cleanup_job, monthly_summary_job
+from bot.web.stats_page import stats_routes
+from messages import sample_org
+from messages.stats import chat as stats_chat
+from messages.stats import labels as stats_msg
 from storage import org_settings
-from storage.shared_models import SharedFile
-from storage.staff import Role
-from storage.staff_models import OutboxMessage
-from storage.stats_periods import fiscal_year
+from storage.links.models import SharedFile
+from storage.staff.accounts import Role
+from storage.staff.models import OutboxMessage
+from storage.stats.periods import fiscal_year
 from tests.fake_line import serving
 from tests.staff_helpers import Clock, file_complaint, file_tip, invite_code, use_clock
 from tests.stats_fixture import run_cli

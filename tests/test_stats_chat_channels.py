@@ -13,17 +13,17 @@ import pytest
 from openpyxl import load_workbook
 from PIL import Image
 
-from bot.channels import telegram_render
-from bot.channels.telegram import make_channel
-from bot.outbox_sender import OutboxSender
-from bot.scheduler import Scheduler
-from bot.shared_links import sign
-from bot.stats_jobs import monthly_summary_job
+from bot.channels.telegram import render as telegram_render
+from bot.channels.telegram.channel import make_channel
+from bot.jobs.outbox_sender import OutboxSender
+from bot.jobs.scheduler import Scheduler
+from bot.jobs.stats_summary import monthly_summary_job
+from bot.web.shared_links import sign
 from handlers import outbound, reply_codec
 from handlers.types import Reply
-from messages import stats as stats_msg
-from messages import stats_chat
-from storage.staff import Role
+from messages.stats import chat as stats_chat
+from messages.stats import labels as stats_msg
+from storage.staff.accounts import Role
 from storage.timeutil import utcnow
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.line_harness import running_line_bot, texts

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from handlers.cases import RESOLUTION_DAYS, Status, change_status
+from handlers.cases.lifecycle import RESOLUTION_DAYS, Status, change_status
 from messages.format import BANGKOK
-from storage import stats
-from storage.stats_periods import month_of
+from storage.stats import figures as stats
+from storage.stats.periods import month_of
 from storage.timeutil import utcnow
 from tests.test_complaint_flow import file_complaint
 from tests.test_tip_flow import file_tip

@@ -157,9 +157,9 @@ def test_the_statistics_record_holds_no_content_and_no_chat(khaothong):
 def test_a_change_recorded_out_of_order_splits_the_history_where_it_belongs(engine):
     from sqlmodel import Session, select
 
-    from handlers.cases import Status, change_status, file_complaint
+    from handlers.cases.lifecycle import Status, change_status, file_complaint
     from storage import orgs
-    from storage.stats_models import StatsCase, StatsStatus
+    from storage.stats.models import StatsCase, StatsStatus
 
     on = stats_fixture.on
     with Session(engine) as session, session.begin():

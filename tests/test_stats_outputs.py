@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 from PIL import Image
 
 from messages import sample_org
-from messages import stats as msg
-from messages.tracking import STATUS_LABELS
+from messages.citizen.tracking import STATUS_LABELS
+from messages.stats import labels as msg
 from tests import stats_fixture
 from tests.test_stats_figures import khaothong  # noqa: F401  (the fixture's cases)
 
@@ -123,10 +123,10 @@ def test_what_the_chat_will_send_to_each_staff_audience(khaothong):  # noqa: F81
 
     from sqlmodel import Session
 
-    from handlers.cases import RESOLUTION_DAYS
-    from handlers.stats_outputs import last_month_statistics, staff_statistics
+    from handlers.cases.lifecycle import RESOLUTION_DAYS
+    from handlers.stats.for_staff import last_month_statistics, staff_statistics
     from storage.models import Organisation
-    from storage.stats_periods import parse_period
+    from storage.stats.periods import parse_period
 
     april = datetime(2024, 4, 1, 1, 0, tzinfo=UTC)  # the morning of 1 April in Bangkok
     with Session(khaothong.db) as session:

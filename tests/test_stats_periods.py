@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from messages.stats import period_label
-from storage.stats_periods import last_month, parse_day, parse_period
+from messages.stats.labels import period_label
+from storage.stats.periods import last_month, parse_day, parse_period
 
 
 @pytest.mark.parametrize(

@@ -23,14 +23,14 @@ from PIL import Image, ImageChops
 from sqlmodel import Session
 from starlette.applications import Starlette
 
-from bot.serve import build_web_app
-from bot.stats_web import stats_routes
-from handlers.cases import RESOLUTION_DAYS
-from handlers.reports.stats_html import render_html
+from bot.web.serve import build_web_app
+from bot.web.stats_page import stats_routes
+from handlers.cases.lifecycle import RESOLUTION_DAYS
+from handlers.stats.web_page import render_html
 from messages import sample_org
-from messages import stats as msg
-from storage import stats
-from storage.stats_periods import parse_period
+from messages.stats import labels as msg
+from storage.stats import figures as stats
+from storage.stats.periods import parse_period
 from tests.fake_line import serving
 from tests.stats_fixture import run_cli
 from tests.test_stats_figures import khaothong  # noqa: F401  (the fixture's cases)

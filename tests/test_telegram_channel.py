@@ -18,12 +18,12 @@ from sqlmodel import Session
 from starlette.applications import Starlette
 from telegram.error import InvalidToken
 
-from bot.channels.telegram import WEBHOOK_PATH, TelegramChannel, make_channel
+from bot.channels.telegram.channel import WEBHOOK_PATH, TelegramChannel, make_channel
 from bot.config import Settings
 from handlers.types import AttachmentKind, Choice, Event, Notice, Reply
 from messages import common
-from messages import telegram as msg
-from storage import inbox
+from messages.channels import telegram as msg
+from storage.queues import inbox
 from tests import telegram_updates as tg
 from tests.fake_telegram import TOKEN, FakeTelegram, free_socket, serving
 from tests.stub_core import StubCore, stub_core
@@ -331,7 +331,7 @@ async def test_a_wrong_token_stops_the_start_with_telegrams_refusal(fake, core, 
 
 async def test_a_citizen_who_blocked_the_bot_is_not_sent_an_apology(fake, polling, core, caplog):
     fake.blocked.add(CHAT)
-    with caplog.at_level(logging.INFO, logger="bot.channels.telegram"):
+    with caplog.at_level(logging.INFO, logger="bot.channels.telegram.channel"):
         fake.push(tg.text(CHAT, "ยังอยู่ไหม"))
         await fake.wait_for(lambda: fake.calls_to("sendMessage"))
         await polling.drain()

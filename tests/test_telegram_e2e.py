@@ -14,14 +14,15 @@ import pytest
 from sqlmodel import Session, select
 from starlette.applications import Starlette
 
-from bot.channels.telegram import WEBHOOK_PATH, make_channel
-from bot.channels.telegram_render import MAX_TEXT, utf16_len
-from handlers.cases import ComplaintCategory, TipCategory
-from handlers.codes import masked
-from messages import common, telegram
-from messages import complaint as complaint_msg
-from messages import tip as tip_msg
-from messages.tracking import STATUS_LABELS
+from bot.channels.telegram.channel import WEBHOOK_PATH, make_channel
+from bot.channels.telegram.render import MAX_TEXT, utf16_len
+from handlers.cases.codes import masked
+from handlers.cases.lifecycle import ComplaintCategory, TipCategory
+from messages import common
+from messages.channels import telegram
+from messages.citizen import complaint as complaint_msg
+from messages.citizen import tip as tip_msg
+from messages.citizen.tracking import STATUS_LABELS
 from storage.models import Complaint, ComplaintFile, Conversation, Tip
 from tests import telegram_updates as tg
 from tests.fake_telegram import TOKEN, FakeTelegram, free_socket, serving

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.channels.telegram_events import chat_key, parse
+from bot.channels.telegram.events import chat_key, parse
 from handlers import menu
 from handlers.types import AttachmentKind, Channel, EventKind, Location
 from tests import telegram_updates as tg

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import re
 
-from bot.channels.telegram_render import MAX_TEXT, render, split_text, utf16_len
+from bot.channels.telegram.render import MAX_TEXT, render, split_text, utf16_len
 from handlers.types import Choice, Reply, StatusCard
 
 THAI_WORDS = ["ประชาชน", "ร้องเรียน", "เทศบาล", "ถนน", "ชำรุด", "น้ำท่วม", "ขยะ", "ไฟฟ้า",

@@ -8,8 +8,9 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from handlers.codes import pretty
-from messages import common, tip, tracking
+from handlers.cases.codes import pretty
+from messages import common
+from messages.citizen import tip, tracking
 from storage.models import Complaint, Conversation, Tip, TipFile
 from tests.transcript import Chat, code_in
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from handlers.cases import Status, change_status
-from handlers.codes import new_code, pretty
+from handlers.cases.codes import new_code, pretty
+from handlers.cases.lifecycle import Status, change_status
 from handlers.types import Channel, Event
-from messages import common, complaint, tracking
+from messages import common
+from messages.citizen import complaint, tracking
 from messages.format import thai_digits
 from storage.models import Conversation
 from storage.timeutil import utcnow

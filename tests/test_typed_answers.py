@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from handlers import complaint_flow, tip_flow
+from handlers.citizen import complaint as complaint_flow
+from handlers.citizen import tip as tip_flow
 from handlers.inputs import phone_in
-from handlers.typed_answers import meant_choice
 from handlers.types import Choice
+from handlers.understand.typed_answers import meant_choice
 from messages import common
-from messages import complaint as complaint_msg
+from messages.citizen import complaint as complaint_msg
 
 CONTACT = (
     Choice(complaint_msg.BUTTON_GIVE_CONTACT, complaint_flow.CONTACT_YES),

@@ -11,15 +11,18 @@ import pytest
 from sqlmodel import Session, select
 
 from bot.app import Core
-from bot.channels.telegram import make_channel
-from handlers import complaint_flow, intake_offer, tip_flow
-from messages import common, tracking
-from messages import complaint as complaint_msg
-from messages import plan_answers as answers_msg
-from messages import tip as tip_msg
-from messages import understand as msg
+from bot.channels.telegram.channel import make_channel
+from handlers.citizen import complaint as complaint_flow
+from handlers.citizen import tip as tip_flow
+from handlers.understand import intake_offer
+from messages import common
+from messages.citizen import complaint as complaint_msg
+from messages.citizen import tip as tip_msg
+from messages.citizen import tracking
+from messages.plan import answers as answers_msg
+from messages.understand import replies as msg
 from storage.models import Complaint, Conversation, Tip
-from storage.plan_samples import load_sample_plans
+from storage.plan.samples import load_sample_plans
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.line_harness import LineBot, buttons, running_line_bot, texts, tracking_code
 from tests.telegram_chat import TelegramChat

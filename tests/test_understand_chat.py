@@ -7,15 +7,16 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
-from handlers.cases import TipCategory
-from messages import common, tracking
-from messages import complaint as complaint_msg
-from messages import plan as plan_msg
-from messages import plan_answers as answers_msg
-from messages import tip as tip_msg
-from messages import understand as msg
+from handlers.cases.lifecycle import TipCategory
+from messages import common
+from messages.citizen import complaint as complaint_msg
+from messages.citizen import tip as tip_msg
+from messages.citizen import tracking
+from messages.plan import answers as answers_msg
+from messages.plan import status as plan_msg
+from messages.understand import replies as msg
 from storage.models import Complaint, Conversation, Tip
-from storage.plan_samples import load_sample_plans
+from storage.plan.samples import load_sample_plans
 from tests.transcript import Chat, code_in
 
 POTHOLE = "ถนนหน้าบ้านเป็นหลุมใหญ่ รถล้มบ่อย"

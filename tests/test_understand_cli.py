@@ -6,9 +6,9 @@ import json
 
 from sqlmodel import Session
 
-from bot.cli import main
-from messages import understand as msg
-from storage.plan_samples import load_sample_plans
+from bot.cli.main import main
+from messages.understand import replies as msg
+from storage.plan.samples import load_sample_plans
 
 
 def test_json_is_exactly_intent_category_and_confidence(capsys):

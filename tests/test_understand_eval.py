@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
-from handlers.free_text import plan_hint
-from handlers.understand import INTENTS, understand
+from handlers.understand.free_text import plan_hint
+from handlers.understand.reading import INTENTS, understand
 from storage import orgs
-from storage.plan_samples import SLUGS, load_sample_plans
+from storage.plan.samples import SLUGS, load_sample_plans
 
 MESSAGES = Path(__file__).parent / "understand_eval_messages.csv"
 

@@ -15,16 +15,17 @@ import sqlalchemy as sa
 from alembic import command
 from sqlmodel import Session, select
 
-from bot import cli
 from bot.app import build_core
+from bot.cli import main as cli
 from bot.config import Settings
-from handlers.codes import pretty
-from messages import common, complaint, tracking
+from handlers.cases.codes import pretty
+from messages import common
+from messages.citizen import complaint, tracking
 from storage.db import alembic_config
 from storage.files import FileStore
 from storage.models import Complaint, Tip
 from storage.schema import current_revisions, head_revisions
-from storage.stats_models import StatsCase
+from storage.stats.models import StatsCase
 from tests.test_migration_protect import _insert, old_engine  # noqa: F401 (a fixture)
 from tests.transcript import Chat, code_in
 

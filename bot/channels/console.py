@@ -18,9 +18,9 @@ from sqlmodel import Session
 from bot.app import Core
 from handlers.outbound import Delivery, decode
 from handlers.types import Attachment, AttachmentKind, Channel, Event, EventKind, Location, Reply
-from messages import console as msg
-from storage import outbox
-from storage.media import without_metadata
+from messages.channels import console as msg
+from storage.protect.media import without_metadata
+from storage.queues import outbox
 
 _PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic"}
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-import storage.account_models
-import storage.inbox_models
+import storage.hosting.account_models
+import storage.hosting.place_models
+import storage.links.models
 import storage.models
-import storage.place_models
-import storage.plan_models
-import storage.protect_models
-import storage.shared_models
-import storage.staff_models
-import storage.stats_models  # noqa: F401
+import storage.plan.models
+import storage.protect.models
+import storage.queues.inbox_models
+import storage.staff.models
+import storage.stats.models  # noqa: F401
 
 config = context.config
 target_metadata = SQLModel.metadata

@@ -97,7 +97,7 @@ def upgrade() -> None:
         batch_op.create_index("ix_stats_rating_at", ["org_id", "stream", "at"], unique=False)
 
     # Cases filed before this revision get their record from their status history.
-    from storage.stats_events import backfill
+    from storage.stats.events import backfill
 
     backfill(op.get_bind())
 

@@ -40,7 +40,7 @@ _TYPES = {
 
 
 def _ring():
-    from storage import crypto
+    from storage.protect import crypto
 
     return crypto.keyring()
 
@@ -67,7 +67,7 @@ def _seal(row: dict, columns: dict[str, str]) -> dict:
 
 
 def _tips() -> None:
-    from storage.tip_privacy import CODE_PURPOSE, received_day
+    from storage.protect.tip_privacy import CODE_PURPOSE, received_day
 
     tips, changes, files = _rows("tip"), _rows("tip_status_change"), _rows("tip_file")
     for table in ("tip_file", "tip_status_change", "tip"):
