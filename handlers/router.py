@@ -12,7 +12,7 @@ from dataclasses import replace
 from handlers import menu
 from handlers.cases.codes import find_code, is_only_code
 from handlers.citizen import complaint as complaint_flow
-from handlers.citizen import erasure, followup, tracking
+from handlers.citizen import erasure, followup, lookup, tracking
 from handlers.citizen import tip as tip_flow
 from handlers.flow import Ctx, Expect, Flow, Step, finish
 from handlers.plan import flow as plan_flow
@@ -50,6 +50,13 @@ def position(ctx: Ctx) -> tuple[Flow | None, Step | None]:
 
 
 def route(ctx: Ctx) -> Turn:
+    turn = _route(ctx)
+    if turn.again_at_menu:  # the step passed the event back: take it as if at the main menu
+        return _route(replace(ctx, flow=None, step=None, data={}))
+    return turn
+
+
+def _route(ctx: Ctx) -> Turn:
     event = ctx.event
     flow, step = position(ctx)
     if event.kind is EventKind.UNFOLLOW:
@@ -95,7 +102,7 @@ def _in_step(ctx: Ctx, flow: Flow, step: Step, prompt: Reply) -> Turn:
     if event.text and is_only_code(event.text) and flow is not tracking.FLOW:
         found = find_code(event.text)
         if found is not None:  # a code pasted mid-flow: answer it, keep the draft
-            return _unchanged(ctx, tracking.answer(ctx, found), prompt)
+            return _unchanged(ctx, lookup.answer(ctx, found), prompt)
     if flow is plan_flow.FLOW and event.text and event.choice is None:
         switched = free_text.switch_from_plan(ctx, event.text)
         if switched is not None:  # "อยากร้องเรียน…" while browsing: that intake instead

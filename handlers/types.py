@@ -126,9 +126,12 @@ class Turn:
     """What a step decided: the replies and where the conversation goes next.
 
     `flow` None means the conversation is back at the main menu with no draft.
+    `again_at_menu` hands the event back to the router, to be taken as if typed at the main
+    menu (a step that is not what the citizen meant says so instead of calling the router).
     """
 
     replies: list[Reply] = field(default_factory=list)
     flow: str | None = None
     step: str | None = None
     data: dict = field(default_factory=dict)
+    again_at_menu: bool = False

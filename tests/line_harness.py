@@ -1,7 +1,7 @@
 """The LINE bot running for real on loopback, against `FakeLine`, for end-to-end tests.
 
 `running_line_bot` builds the core with `bot.app.build_core`, the LINE channel with
-`make_channel`, serves them with `bot.web.serve.build_web_app` on uvicorn, and points the real
+`make_channel`, serves them with `bot.web.routes.build_web_app` on uvicorn, and points the real
 line-bot-sdk client at a `FakeLine` server. A `LineUser` talks to it the way LINE would:
 signed webhook requests over HTTP, then reads what the bot sent back.
 """
@@ -22,7 +22,7 @@ import httpx
 from bot.app import Core, build_core
 from bot.channels.line.channel import LineChannel, make_channel
 from bot.config import Settings
-from bot.web.serve import build_web_app
+from bot.web.routes import build_web_app
 from tests.fake_line import (
     FakeLine,
     event,

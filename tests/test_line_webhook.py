@@ -14,7 +14,7 @@ from linebot.v3.messaging import TextMessage
 from sqlmodel import Session, func, select
 
 from bot.channels.line.channel import LineChannel
-from bot.web.serve import build_web_app
+from bot.web.routes import build_web_app
 from handlers import menu
 from handlers.citizen import complaint as complaint_flow
 from handlers.types import Event, Reply

@@ -23,7 +23,7 @@ from PIL import Image, ImageChops
 from sqlmodel import Session
 from starlette.applications import Starlette
 
-from bot.web.serve import build_web_app
+from bot.web.routes import build_web_app
 from bot.web.stats_page import stats_routes
 from handlers.cases.lifecycle import RESOLUTION_DAYS
 from handlers.stats.web_page import render_html

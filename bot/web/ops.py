@@ -21,11 +21,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from bot.jobs.outbox_sender import OutboxSender
 from bot.ops import readiness
 from bot.ops.metrics import Metrics
+from bot.web.routes import ChannelRunner, build_web_app
 
 if TYPE_CHECKING:
     from bot.app import Core
     from bot.config import Settings
-    from bot.web.serve import ChannelRunner
 
 log = logging.getLogger(__name__)
 
@@ -95,8 +95,6 @@ class CountAnswers:
 
 def serving_app(settings: Settings, core: Core, runners: list[ChannelRunner]) -> ASGIApp:
     """The whole web app `complaintbot serve` runs: channels, health, readiness, counting."""
-    from bot.web.serve import build_web_app
-
     operations = Operations(settings, core)
     for runner in runners:  # messages to other chats are counted as they are delivered
         if isinstance(runner, OutboxSender):

@@ -5,30 +5,18 @@ from __future__ import annotations
 import contextlib
 import logging
 import socket
-from collections.abc import AsyncIterator
-from typing import Protocol
 
 import uvicorn
-from starlette.applications import Starlette
-from starlette.responses import PlainTextResponse
-from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp
 
 from bot.app import Core, build_core
 from bot.config import Settings
 from bot.optional import present_modules
+from bot.web.routes import ChannelRunner
 
 log = logging.getLogger(__name__)
 
 CHANNEL_MODULES = ("bot.channels.telegram.channel", "bot.channels.line.channel")
-
-
-class ChannelRunner(Protocol):
-    routes: list[BaseRoute]
-
-    async def start(self) -> None: ...
-
-    async def stop(self) -> None: ...
 
 
 def configured_channels(settings: Settings, core: Core) -> list[ChannelRunner]:
@@ -42,31 +30,6 @@ def configured_channels(settings: Settings, core: Core) -> list[ChannelRunner]:
         if runner is not None:
             runners.append(runner)
     return runners + hosted_runners(settings, core, runners)
-
-
-async def _health(_request) -> PlainTextResponse:
-    return PlainTextResponse("ok")
-
-
-def build_web_app(runners: list[ChannelRunner], core: Core | None = None) -> Starlette:
-    @contextlib.asynccontextmanager
-    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        for runner in runners:
-            await runner.start()
-        try:
-            yield
-        finally:
-            for runner in reversed(runners):
-                await runner.stop()
-
-    routes: list[BaseRoute] = [Route("/healthz", _health)]
-    if core is not None:  # the public statistics page reads the database
-        from bot.web.stats_page import stats_routes
-
-        routes += stats_routes(core)
-    for runner in runners:
-        routes += runner.routes
-    return Starlette(routes=routes, lifespan=lifespan)
 
 
 def full_app(settings: Settings, core: Core) -> ASGIApp:

@@ -10,14 +10,13 @@ that typed numbers pick the rating.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from enum import StrEnum
 
 from handlers import inputs, menu, outbound
 from handlers.cases import lifecycle as cases
 from handlers.cases.codes import CodeProblem, FoundCode, find_code
 from handlers.cases.lifecycle import Status, Stream
-from handlers.citizen import tracking
+from handlers.citizen import lookup
 from handlers.flow import Ctx, Expect, Flow, Step, ask, finish, retry
 from handlers.staff import case_actions as case_ops
 from handlers.types import Choice, Reply, Turn
@@ -52,7 +51,7 @@ def _handling_for_code(ctx: Ctx, digits: str) -> CaseHandling | None:
 
 def answer_code(ctx: Ctx, found: FoundCode) -> Turn:
     """A looked-up code: its status, then any question from staff or the rating request."""
-    reply = tracking.answer(ctx, found)
+    reply = lookup.answer(ctx, found)
     if reply.card is None or found.problem is not CodeProblem.OK:
         return finish(reply)
     handling = _handling_for_code(ctx, found.digits)
@@ -105,9 +104,7 @@ def on_choose(ctx: Ctx) -> Turn:
     if ctx.event.choice == REPLY:
         return ask(ctx, S.ANSWER, FLOW)
     if ctx.event.choice is None:
-        from handlers import router  # imports this module
-
-        return router.route(replace(ctx, flow=None, step=None, data={}))
+        return Turn(again_at_menu=True)
     return rate_pressed(ctx, ctx.event.choice)
 
 

@@ -28,6 +28,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from messages.hosting import org_map as vocab
+from storage.hosting import org_map
 from storage.hosting.place_models import PlaceOrg
 from storage.models import Organisation
 
@@ -186,11 +187,16 @@ class _Snapshot:
     """The host's table, indexed for names and coordinates."""
 
     def __init__(
-        self, entries: list[_Entry], org_names: dict[int, str], fingerprint: tuple
+        self,
+        entries: list[_Entry],
+        org_names: dict[int, str],
+        fingerprint: tuple,
+        replacements: int,
     ) -> None:
         self.entries = entries
         self.org_names = org_names
         self.fingerprint = fingerprint
+        self.replacements = replacements
         self.checked = time.monotonic()
         self.by_skeleton: dict[str, list[int]] = defaultdict(list)
         self.by_normal: dict[str, list[int]] = defaultdict(list)
@@ -257,6 +263,9 @@ def _snapshot(session: Session) -> _Snapshot:
     engine = bind.engine if isinstance(bind, sa.Connection) else bind
     snap = _snapshots.get(engine)
     now = time.monotonic()
+    replaced = org_map.replacements()
+    if snap is not None and snap.replacements != replaced:  # imported here since: read again
+        snap = None
     if snap is not None and now - snap.checked < RECHECK_SECONDS:
         return snap
     fingerprint = _fingerprint(session)
@@ -270,7 +279,7 @@ def _snapshot(session: Session) -> _Snapshot:
         for r in rows
     ]  # fmt: skip
     org_names = {o.id: o.name for o in session.exec(select(Organisation))}
-    snap = _Snapshot(entries, org_names, fingerprint)
+    snap = _Snapshot(entries, org_names, fingerprint, replaced)
     with _lock:
         _snapshots[engine] = snap
     return snap

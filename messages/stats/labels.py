@@ -7,15 +7,54 @@ in a small organisation a breakdown can point at an informant.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from datetime import date
+from typing import Protocol
 
 from messages.citizen import complaint as complaint_msg
 from messages.citizen import tip as tip_msg
 from messages.format import MONTHS_FULL, MONTHS_SHORT, thai_date_long
 
-if TYPE_CHECKING:
-    from storage.stats.figures import Report, StreamFigures
-    from storage.stats.periods import Period
+
+# The shapes the summary reads. `storage.stats` builds them; messages sits below storage and
+# only names what it reads, so the words never depend on the queries.
+class Period(Protocol):
+    kind: str
+    fiscal_year: int
+    number: int
+    first: date
+    last: date
+
+
+class Rating(Protocol):
+    count: int
+    mean: float | None
+
+
+class StreamFigures(Protocol):
+    received: int
+    status_at_end: Mapping[str, int]
+    completed_in_period: int
+    open_at_end: int
+    answered_within_deadline: int
+    median_days_to_completion: float | None
+    by_category: Mapping[str, int]
+    by_channel: Mapping[str, int]
+    rating: Rating
+
+
+class Figures(Protocol):
+    complaints: StreamFigures
+    tips: StreamFigures
+
+
+class Report(Protocol):
+    period: Period
+    org_name: str
+    as_of: date
+    figures: Figures
+    year_to_date: Figures
+
 
 CHANNEL_LABELS = {
     "line": "LINE",
@@ -145,7 +184,7 @@ def rating_line(count: int, mean: float | None) -> str:
     return f"ความพึงพอใจ (ร้องเรียนทั่วไป): เฉลี่ย {mean:.2f} จาก 5 ({count} ความเห็น)"
 
 
-def _breakdown(title: str, counts: dict[str, int], label) -> list[str]:
+def _breakdown(title: str, counts: Mapping[str, int], label) -> list[str]:
     shown = [(label(key), n) for key, n in counts.items() if n]
     if not shown:
         return []

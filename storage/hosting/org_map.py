@@ -101,10 +101,18 @@ def import_map(
             )
         )  # fmt: skip
     session.flush()
-    from handlers.hosting import place_resolve  # the resolver's snapshot is stale from now on
-
-    place_resolve.invalidate()
+    global _replacements
+    _replacements += 1  # readers' copies of the map are stale from now on
     return result
+
+
+_replacements = 0
+
+
+def replacements() -> int:
+    """How often this process has replaced the map. A reader keeping a copy compares this
+    to know at once that its copy is stale; other processes notice through the rows."""
+    return _replacements
 
 
 def places(session: Session, org_id: int | None = None) -> list[PlaceOrg]:

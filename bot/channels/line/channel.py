@@ -94,7 +94,7 @@ def env_account(settings: Settings, core: Core) -> Account:
 
 
 class LineChannel:
-    """The LINE adapter, runnable by `complaintbot serve` (see `bot.web.serve.ChannelRunner`).
+    """The LINE adapter, runnable by `complaintbot serve` (see `bot.web.routes.ChannelRunner`).
 
     Also the inbox's `InboxChannel` for LINE: `prepare` turns a stored event into a core
     event, `deliver` sends its replies.
