@@ -35,7 +35,7 @@ class Settings:
     secret_key: str = ""
     # Where the secret is read from when `secret_key` is empty; created for the demo default.
     secret_key_file: Path | None = None
-    # -- running it for real (issue 14) --
+    # -- running it for real --
     # The https address citizens' platforms reach this server at (LINE and Telegram webhooks;
     # LINE fetches statistics pictures from signed links there).
     public_url: str = ""

@@ -26,7 +26,7 @@ def python_files(folder: str) -> list[Path]:
     return sorted((ROOT / folder).rglob("*.py"))
 
 
-@pytest.mark.parametrize("path", python_files("handlers"), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", python_files("handlers"), ids=lambda p: str(p.relative_to(ROOT)))
 def test_handlers_never_import_a_chat_sdk_or_the_bot_package(path: Path):
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in ast.walk(tree):
@@ -81,3 +81,20 @@ def test_every_button_fits_every_channel():
         assert len(label) <= 20, label  # LINE quick reply labels
     for choice in choices:
         assert choice.code.isascii() and len(choice.code.encode()) <= 64
+
+
+ISSUE_NUMBER = re.compile(r"\bissues? #?\d+", re.IGNORECASE)
+
+
+def test_code_and_settings_name_no_internal_issue_numbers():
+    """A reader cannot look an internal issue up; the code says what it means instead."""
+    paths = [p for folder in ("bot", "handlers", "storage", "messages", "tests", "bench")
+             for p in python_files(folder)]  # fmt: skip
+    paths += [ROOT / "pyproject.toml", *sorted((ROOT / "scripts").glob("*"))]
+    found = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for path in paths
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if ISSUE_NUMBER.search(line) and "ISSUE_NUMBER" not in line
+    ]
+    assert found == []

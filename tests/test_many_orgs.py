@@ -1,4 +1,4 @@
-"""One serving process for many organisations (issue 15), end to end through the fake LINE
+"""One serving process for many organisations, end to end through the fake LINE
 and Telegram servers, on SQLite and PostgreSQL.
 
 Three organisations of จ.แพร่: เทศบาลเมืองแพร่ and อบต.น้ำชำ each with their own LINE

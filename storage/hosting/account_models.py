@@ -1,5 +1,5 @@
 """Chat accounts of a deployment: each organisation's own LINE / Telegram account, and the
-shared ones that route citizens to their organisation (issue 15).
+shared ones that route citizens to their organisation.
 
 The secrets are sealed with the deployment's keyring (purpose "account"); they are read only
 to talk to the platform and are never printed.

@@ -24,7 +24,7 @@ class Role(StrEnum):
     INTEGRITY = "integrity"  # integrity officer: corruption tips
     PLAN = "plan"  # plan officer
     ADMIN = "admin"  # administrator: everything, and manages staff
-    # The host's administrator (issue 15): manages staff accounts, never reads tips, and
+    # The host's administrator: manages staff accounts, never reads tips, and
     # cannot hand out a role that reads them.
     HOST_ADMIN = "host-admin"
 

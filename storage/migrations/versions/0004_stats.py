@@ -1,4 +1,4 @@
-"""statistics record: content-free cases, status intervals and ratings (issue 10)
+"""statistics record: content-free cases, status intervals and ratings
 
 Revision ID: 0004_stats
 Revises: 0002_plans

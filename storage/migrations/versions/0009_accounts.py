@@ -1,4 +1,4 @@
-"""chat accounts per organisation and the shared ones (issue 15)
+"""chat accounts per organisation and the shared ones
 
 Revision ID: 0009_accounts
 Revises: 0008_placemap
