@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# A rehearsal of "Going live" (README) on a development machine, from a fresh clone of this
+# A rehearsal of "Going live" (docs/running.md) on a development machine, from a fresh clone of this
 # repository: /opt, /etc and /var live under $G, the service user is the current user, the
 # fake LINE and Telegram servers (tests/fake_platforms.py) stand in for the platforms, and
 # background processes stand in for systemctl. Needs a PostgreSQL server where `postgres`
-# may create databases ($PGHOST, default 127.0.0.1). The README's transcript is its output.
+# may create databases ($PGHOST, default 127.0.0.1). docs/running.md shows its output.
 set -euo pipefail
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 G=${G:-/tmp/golive/root}

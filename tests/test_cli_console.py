@@ -1,4 +1,4 @@
-"""The README's console demo: `complaintbot chat` with a script piped in, then replayed."""
+"""The console demo of the README: `complaintbot chat` with a script piped in, then replayed."""
 
 from __future__ import annotations
 

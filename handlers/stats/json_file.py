@@ -1,4 +1,4 @@
-"""The statistics as JSON for other systems, in the shape documented in the README."""
+"""The statistics as JSON for other systems, in the shape documented in docs/statistics.md."""
 
 from __future__ import annotations
 

@@ -94,8 +94,8 @@ KEY_WEAK = Say("กุญแจลับอ่อนเกินไป ({why})",
 KEY_WEAK_SHORT = Say("สั้นกว่า 32 ไบต์", "shorter than 32 bytes")
 KEY_WEAK_REPETITIVE = Say("ตัวอักษรซ้ำกันมาก เดาได้ง่าย", "too few different characters")
 KEY_WEAK_FIX = Say(
-    "สร้างกุญแจสุ่มใหม่ 32 ไบต์ (คำสั่งใน README หัวข้อ Going live) ก่อนเริ่มรับเรื่องจริง",
-    "make a random 32-byte key (command in the README, Going live) before taking real reports",
+    "สร้างกุญแจสุ่มใหม่ 32 ไบต์ (คำสั่งใน docs/running.md หัวข้อ Going live) ก่อนเริ่มรับเรื่องจริง",
+    "make a random 32-byte key (command in docs/running.md, Going live) before taking real reports",
 )
 KEY_WRONG = Say(
     "กุญแจนี้ไม่ใช่กุญแจที่ใช้เข้ารหัสข้อมูลในฐานข้อมูล (ตาราง {table})",

@@ -9,7 +9,7 @@ every file a copied row names was already written (the adapters store a file bef
 turn that records it commits).
 
 Sealed tip content stays sealed: the database is copied as it is stored, and the secret key
-is never read here, let alone archived. Keep the key somewhere else (see the README).
+is never read here, let alone archived. Keep the key somewhere else (docs/running.md).
 """
 
 from __future__ import annotations

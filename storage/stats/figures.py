@@ -46,7 +46,7 @@ class Rating:
 
 @dataclass(frozen=True)
 class StreamFigures:
-    """One stream's figures for one period (see the JSON shape in the README)."""
+    """One stream's figures for one period (see the JSON shape in docs/statistics.md)."""
 
     received: int
     status_at_end: dict[str, int]  # of the cases received in the period
