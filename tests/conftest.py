@@ -1,14 +1,15 @@
 """Fixtures shared by the whole suite: every database test runs on SQLite and PostgreSQL.
 
-PostgreSQL tests each get a fresh schema on the server named by
+PostgreSQL tests each get an empty migrated schema on the server named by
 COMPLAINTBOT_TEST_POSTGRES_URL (default: the local server, database `test`). Where no server
 answers, those tests are skipped with a notice, except under CI=true, where that fails.
+`tests.databases` makes both kinds of database cheaply (a copied SQLite file, a pool of
+emptied schemas), since migrating one per test was most of the suite's set-up time.
 """
 
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,8 +17,9 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from storage.db import make_engine, migrate
+from storage.db import make_engine
 from storage.protect import crypto
+from tests.databases import SchemaPool, SqliteTemplate
 
 POSTGRES_URL = os.environ.get(
     "COMPLAINTBOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -57,12 +59,24 @@ def test_keyring() -> crypto.Keyring:
     return ring
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> SqliteTemplate:
+    return SqliteTemplate(tmp_path_factory.mktemp("template"))
+
+
+@pytest.fixture(scope="session")
+def schema_pool() -> Iterator[SchemaPool]:
+    pool = SchemaPool(POSTGRES_URL)
+    yield pool
+    pool.close()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url_and_engine(request, tmp_path: Path) -> Iterator[tuple[str, Engine]]:
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'complaintbot.db'}"
+        template: SqliteTemplate = request.getfixturevalue("sqlite_template")
+        url = template.copy_to(tmp_path / "complaintbot.db")
         engine = make_engine(url)
-        migrate(engine)
         yield url, engine
         engine.dispose()
         return
@@ -71,20 +85,15 @@ def db_url_and_engine(request, tmp_path: Path) -> Iterator[tuple[str, Engine]]:
         if os.environ.get("CI") == "true":
             pytest.fail(f"PostgreSQL is required under CI=true but is not reachable: {problem}")
         pytest.skip(f"PostgreSQL not reachable ({problem})")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(POSTGRES_URL)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'create schema "{schema}"'))
-    url = POSTGRES_URL + ("&" if "?" in POSTGRES_URL else "?") + f"options=-csearch_path%3D{schema}"
+    pool: SchemaPool = request.getfixturevalue("schema_pool")
+    schema = pool.take()
+    url = pool.url(schema)
     engine = make_engine(url)
     try:
-        migrate(engine)
         yield url, engine
     finally:
         engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'drop schema "{schema}" cascade'))
-        admin.dispose()
+        pool.give_back(schema)
 
 
 @pytest.fixture
