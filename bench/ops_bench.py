@@ -26,12 +26,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bot.ops.metrics import Metrics
 from handlers.cases.lifecycle import file_complaint
 from handlers.telemetry import Telemetry, TurnRecord
+from storage import crypto
 from storage.backup import create as backup
 from storage.backup import restore
 from storage.db import make_engine, migrate
 from storage.files import FileStore
 from storage.models import Organisation
-from storage.protect import crypto
 from storage.timeutil import utcnow
 
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -27,10 +27,9 @@ import geothai  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from handlers.hosting import place_resolve  # noqa: E402
-from storage import orgs  # noqa: E402
+from storage import crypto, orgs  # noqa: E402
 from storage.db import make_engine, migrate  # noqa: E402
 from storage.hosting import org_map  # noqa: E402
-from storage.protect import crypto  # noqa: E402
 
 TONES = "\u0e48\u0e49\u0e4a\u0e4b"
 SWAPS = {"ส": "ศ", "ศ": "ส", "ท": "ธ", "ธ": "ท", "ค": "ข", "น": "ณ", "ล": "ร", "ร": "ล"}

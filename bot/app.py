@@ -11,10 +11,9 @@ from sqlmodel import Session
 from bot.config import Settings
 from handlers.engine import ConversationEngine
 from handlers.flow import Deps
-from storage import orgs, startup
+from storage import crypto, orgs, startup
 from storage.db import make_engine, migrate
 from storage.files import FileStore
-from storage.protect import crypto
 from storage.timeutil import utcnow
 
 

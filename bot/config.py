@@ -31,7 +31,7 @@ class Settings:
     line_channel_secret: str = ""
     line_channel_access_token: str = ""
     line_api_host: str = ""
-    # The secret that seals tip content (storage.protect.crypto); empty: a key file, below.
+    # The secret that seals tip content (storage.crypto); empty: a key file, below.
     secret_key: str = ""
     # Where the secret is read from when `secret_key` is empty; created for the demo default.
     secret_key_file: Path | None = None

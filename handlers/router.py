@@ -12,13 +12,20 @@ from dataclasses import replace
 from handlers import menu
 from handlers.cases.codes import find_code, is_only_code
 from handlers.citizen import complaint as complaint_flow
-from handlers.citizen import erasure, followup, lookup, tracking
+from handlers.citizen import (
+    erasure,
+    followup,
+    free_text,
+    intake_offer,
+    lookup,
+    tracking,
+    typed_answers,
+)
 from handlers.citizen import tip as tip_flow
 from handlers.flow import Ctx, Expect, Flow, Step, finish
 from handlers.plan import flow as plan_flow
 from handlers.staff import chat as staff_flow
 from handlers.types import Choice, EventKind, Notice, Reply, Turn
-from handlers.understand import free_text, intake_offer, typed_answers
 from messages import common
 from messages.contact import contact_and_process
 from messages.format import arabic_digits
@@ -170,7 +177,7 @@ def _picked_choice(text: str, prompt: Reply) -> Choice | None:
     """An exact button label picks that button; so does `2` (or `๒`) for the second.
 
     Then what clearly means one button: a close misspelling of its label, or a typed
-    "no"/"yes" where the step has such a button (`handlers.understand.typed_answers`).
+    "no"/"yes" where the step has such a button (`handlers.citizen.typed_answers`).
     """
     stripped = text.strip()
     for choice in prompt.choices:

@@ -17,8 +17,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, delete, select, update
 
+from storage import crypto
 from storage.models import Conversation, ProcessedEvent
-from storage.protect import crypto
 from storage.timeutil import utcnow
 
 _C = Conversation.__table__

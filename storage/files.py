@@ -1,7 +1,7 @@
 """Where uploaded photos and files live: a local directory, names chosen at random.
 
 A stored name says nothing about who sent the file or from which chat, and what is stored
-is sealed with the deployment's key (`storage.protect.crypto`, purpose "file"): an upload may be a
+is sealed with the deployment's key (`storage.crypto`, purpose "file"): an upload may be a
 tip's evidence before anyone knows it is, so every upload is sealed as it is written.
 `read` opens sealed files and passes older plain ones through unchanged. A deleted file is
 overwritten with zeros before it is unlinked, so its blocks do not keep the content.
@@ -15,7 +15,7 @@ import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
-from storage.protect import crypto
+from storage import crypto
 
 _KEY = re.compile(r"^[0-9a-f]{32}(\.[a-z0-9]{1,8})?$")
 SEALED_MAGIC = b"complaintbot-sealed-file\0"

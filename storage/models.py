@@ -12,7 +12,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Column, Field, SQLModel
 
-from storage.protect.crypto import SealedJSON, SealedText
+from storage.crypto import SealedJSON, SealedText
 from storage.timeutil import utcnow
 
 
@@ -122,7 +122,7 @@ def _sealed(purpose: str) -> sa.Column:
 class Tip(SQLModel, table=True):
     """A corruption tip (แจ้งเบาะแสการทุจริต). Deliberately no channel, chat or user column.
 
-    What the informant wrote is sealed (`storage.protect.crypto`); the tracking code is kept only as
+    What the informant wrote is sealed (`storage.crypto`); the tracking code is kept only as
     a keyed hash, so a copy of the database can neither read a tip nor answer as its
     informant. `id` is random and `received_at` is the local date at midnight, so neither
     the rows nor their times tell in which order, or at what hour, tips arrived.

@@ -17,8 +17,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from storage import crypto
 from storage.db import make_engine
-from storage.protect import crypto
 from tests.databases import SchemaPool, SqliteTemplate
 
 POSTGRES_URL = os.environ.get(

@@ -27,6 +27,7 @@ from bot.cli.main import main
 from bot.config import Settings
 from handlers.cases.lifecycle import Status, change_status, file_tip, find_case
 from messages.cli.backup import ERRORS
+from storage import crypto
 from storage.backup import create as backup
 from storage.backup import pg_tools, restore
 from storage.backup.archive import PG_MEMBER, SQLITE_MEMBER, BackupError, read_manifest
@@ -39,7 +40,6 @@ from storage.models import (
     Tip,
     TipStatusChange,
 )
-from storage.protect import crypto
 from storage.schema import head_revisions
 from storage.timeutil import utcnow
 from tests.conftest import POSTGRES_URL, TEST_SECRET

@@ -9,7 +9,7 @@ import stat
 import pytest
 import sqlalchemy as sa
 
-from storage.protect import crypto
+from storage import crypto
 
 SECRET = b"a" * 32
 OTHER = b"b" * 32

@@ -25,7 +25,7 @@ from bot.config import Settings
 from bot.ops.doctor import Doctor, Level
 from bot.web.ops import serving_app
 from messages.cli import doctor as msg
-from storage.protect import crypto
+from storage import crypto
 from storage.schema import head_revisions
 from tests.fake_line import FakeLine, serving_in_thread
 from tests.fake_telegram import TOKEN, FakeTelegram, free_socket

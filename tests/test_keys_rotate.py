@@ -14,8 +14,8 @@ from handlers.cases.codes import pretty
 from messages import common
 from messages.citizen import tip, tracking
 from messages.cli import keys as keys_msg
+from storage import crypto
 from storage.models import Tip
-from storage.protect import crypto
 from storage.protect.rotation import sealed_columns
 from tests.photos import jpeg_with_gps
 from tests.test_tip_flow import CONDUCT, file_tip

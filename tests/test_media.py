@@ -9,9 +9,9 @@ from sqlmodel import Session, select
 
 from messages import common
 from messages.citizen import complaint
+from storage import crypto
 from storage.files import FileStore
 from storage.models import Conversation
-from storage.protect import crypto
 from storage.protect.media import without_metadata
 from tests.conftest import TEST_SECRET
 from tests.photos import TELLTALES, assert_clean, jpeg_with_gps

@@ -18,7 +18,7 @@ from bot.channels.telegram.channel import make_channel
 from bot.jobs.outbox_sender import OutboxSender
 from bot.jobs.scheduler import Scheduler
 from bot.jobs.stats_summary import monthly_summary_job
-from bot.web.shared_links import sign
+from bot.shared_links import sign
 from handlers import outbound, reply_codec
 from handlers.types import Reply
 from messages.stats import chat as stats_chat

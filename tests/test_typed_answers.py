@@ -6,9 +6,9 @@ import pytest
 
 from handlers.citizen import complaint as complaint_flow
 from handlers.citizen import tip as tip_flow
+from handlers.citizen.typed_answers import meant_choice
 from handlers.inputs import phone_in
 from handlers.types import Choice
-from handlers.understand.typed_answers import meant_choice
 from messages import common
 from messages.citizen import complaint as complaint_msg
 

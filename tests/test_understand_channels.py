@@ -13,8 +13,8 @@ from sqlmodel import Session, select
 from bot.app import Core
 from bot.channels.telegram.channel import make_channel
 from handlers.citizen import complaint as complaint_flow
+from handlers.citizen import intake_offer
 from handlers.citizen import tip as tip_flow
-from handlers.understand import intake_offer
 from messages import common
 from messages.citizen import complaint as complaint_msg
 from messages.citizen import tip as tip_msg

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
-from handlers.understand.free_text import plan_hint
+from handlers.citizen.free_text import plan_hint
 from handlers.understand.reading import INTENTS, understand
 from storage import orgs
 from storage.plan.samples import SLUGS, load_sample_plans

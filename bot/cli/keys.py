@@ -25,9 +25,9 @@ from tqdm import tqdm
 from bot.app import key_file_path, load_keyring
 from bot.config import Settings
 from messages.cli import keys as msg
+from storage import crypto
 from storage.db import make_engine, migrate
 from storage.files import FileStore
-from storage.protect import crypto
 from storage.protect.rotation import rotate
 
 

@@ -20,9 +20,8 @@ from bot.optional import present_modules
 from handlers.cases.lifecycle import Status
 from messages.channels import console as console_msg
 from messages.cli import common as msg
-from storage import startup
+from storage import crypto, startup
 from storage.db import make_engine, migrate
-from storage.protect import crypto
 
 # Command groups that live beside their feature; registered when present.
 EXTRA_COMMANDS = (

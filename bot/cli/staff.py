@@ -23,10 +23,10 @@ from sqlmodel import Session
 from bot.app import Core, build_core
 from bot.cli.case import moment_of_change
 from bot.config import Settings
+from handlers.cases import actions as case_ops
+from handlers.cases.actions import find_target
 from handlers.cases.lifecycle import Status, Stream, last_change_at
 from handlers.cases.records import DateProblem
-from handlers.staff import case_actions as case_ops
-from handlers.staff.case_actions import find_target
 from messages import staff as staff_msg
 from messages.citizen.tracking import STATUS_LABELS
 from messages.cli import common as msg

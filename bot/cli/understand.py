@@ -14,7 +14,7 @@ import sys
 from sqlmodel import Session
 
 from bot.config import Settings
-from handlers.understand.free_text import plan_hint
+from handlers.citizen.free_text import plan_hint
 from handlers.understand.reading import Reading, understand
 from messages.citizen import complaint as complaint_msg
 from messages.citizen import tip as tip_msg

@@ -8,8 +8,8 @@ from datetime import date, datetime, time, timedelta
 from sqlmodel import Session
 
 from bot.jobs.scheduler import Daily, Job, Monthly
-from bot.web.shared_links import LIFETIME
-from handlers.stats.chat import JOB_NAME, send_monthly_summary
+from bot.shared_links import LIFETIME
+from handlers.staff.stats_chat import JOB_NAME, send_monthly_summary
 from messages.format import BANGKOK
 from storage.files import FileStore
 from storage.links import registry as shared_files

@@ -27,8 +27,8 @@ from sqlmodel import SQLModel
 from bot.config import Settings
 from messages.cli import doctor as msg
 from messages.cli.doctor import Say
+from storage import crypto
 from storage.db import make_engine
-from storage.protect import crypto
 from storage.schema import current_revisions, head_revisions
 
 LINE_API = "https://api.line.me"

@@ -2,6 +2,5 @@
 
 `serve` starts uvicorn; `routes` assembles the app from the channels' webhooks, `ops` adds
 health, readiness and metrics, `hosting` the accounts kept in the database, `stats_page` the
-public statistics page, `shared_links` signed links to files. May import `bot.channels`,
-`bot.jobs` and `bot.ops`.
+public statistics page. May import `bot.channels`, `bot.jobs` and `bot.ops`.
 """

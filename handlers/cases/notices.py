@@ -12,8 +12,8 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from handlers import outbound
+from handlers.cases.actions import Target, excerpt, location_of, tip_reference_prefix
 from handlers.cases.lifecycle import Stream
-from handlers.staff.case_actions import Target, excerpt, location_of, tip_reference_prefix
 from handlers.types import Choice, Reply
 from messages import staff as msg
 from storage import org_settings

@@ -13,9 +13,9 @@ from datetime import datetime
 from sqlmodel import Session
 
 from handlers import outbound
+from handlers.cases import actions as case_ops
+from handlers.cases.actions import Target
 from handlers.cases.lifecycle import Stream
-from handlers.staff import case_actions as case_ops
-from handlers.staff.case_actions import Target
 from handlers.types import Choice, Reply
 from messages import staff as msg
 from messages.format import local_date

@@ -13,12 +13,12 @@ from __future__ import annotations
 from enum import StrEnum
 
 from handlers import inputs, menu, outbound
+from handlers.cases import actions as case_ops
 from handlers.cases import lifecycle as cases
 from handlers.cases.codes import CodeProblem, FoundCode, find_code
 from handlers.cases.lifecycle import Status, Stream
 from handlers.citizen import lookup
 from handlers.flow import Ctx, Expect, Flow, Step, ask, finish, retry
-from handlers.staff import case_actions as case_ops
 from handlers.types import Choice, Reply, Turn
 from messages import common
 from messages import staff as staff_msg

@@ -12,13 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from handlers import inputs, menu
+from handlers.cases import actions as case_ops
+from handlers.cases.actions import Target, find_target
 from handlers.cases.lifecycle import Status, Stream
 from handlers.flow import Ctx
 from handlers.staff import admin as staff_admin
-from handlers.staff import case_actions as case_ops
+from handlers.staff import stats_chat
 from handlers.staff.auth import actor, authorise
-from handlers.staff.case_actions import Target, find_target
-from handlers.stats import chat as stats_chat
 from handlers.types import Choice, Reply, Turn
 from messages import common
 from messages import staff as msg

@@ -1,4 +1,4 @@
-"""Reading free text: what a citizen typed at the main menu, typed answers where
-buttons are offered, and the offers made when a complaint or tip is typed instead of pressed.
-May import the citizen and plan flows it hands over to.
+"""How the bot reads free text: what a citizen wants and about what (intent, category,
+the plan item), from the vocabulary in `messages.understand`. The flows that act on a reading
+live with the citizen; this room imports no other part of `handlers`.
 """

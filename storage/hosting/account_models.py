@@ -12,7 +12,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Column, Field, SQLModel
 
-from storage.protect.crypto import SealedText
+from storage.crypto import SealedText
 from storage.timeutil import utcnow
 
 SHARED = "shared"  # the owner name of the shared accounts; no organisation may take it

@@ -1,7 +1,7 @@
 """Tables of the shared provincial channel: which organisation answers for which tambon,
 and which organisation each chat of the shared account has chosen.
 
-A shared chat is found by a keyed hash of its chat id (`storage.protect.crypto` mac), never the id
+A shared chat is found by a keyed hash of its chat id (`storage.crypto` mac), never the id
 itself; its pending choice (the places offered) is sealed like a conversation draft.
 """
 
@@ -12,7 +12,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Column, Field, SQLModel
 
-from storage.protect.crypto import SealedJSON
+from storage.crypto import SealedJSON
 from storage.timeutil import utcnow
 
 

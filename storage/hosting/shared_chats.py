@@ -10,8 +10,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select, update
 
+from storage import crypto
 from storage.hosting.place_models import SharedChat
-from storage.protect import crypto
 from storage.timeutil import utcnow
 
 PURPOSE = "shared-chat"

@@ -1,7 +1,7 @@
 """Files the bot may hand out by link: a table, so a link can name only a registered file.
 
 LINE shows images only from an HTTPS URL, so statistics charts and workbooks are served by
-signed links (`bot.web.shared_links`). A valid signature is not enough: the file must also be
+signed links (`bot.shared_links`). A valid signature is not enough: the file must also be
 registered here, so no link can ever reach another store key (a tip's evidence, a photo).
 """
 

@@ -1,4 +1,4 @@
-"""Informant protection at rest: sealing and keyed hashes, what keeps a tip from pointing
-back at its informant, the tracking-code guess limit, photos without metadata, wiping residue,
-re-sealing under a new key.
+"""Informant protection at rest: what keeps a tip from pointing back at its informant, the
+tracking-code guess limit, photos without metadata, wiping residue, re-sealing everything
+under a new key. The sealing itself is `storage.crypto`, used by every table.
 """

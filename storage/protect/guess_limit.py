@@ -17,7 +17,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, delete, select
 
-from storage.protect import crypto
+from storage import crypto
 from storage.protect.models import CodeGuessWindow
 from storage.timeutil import as_utc
 

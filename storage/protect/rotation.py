@@ -17,8 +17,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
+from storage import crypto
 from storage.files import FileStore
-from storage.protect import crypto, tip_privacy
+from storage.protect import tip_privacy
 
 
 @dataclass

@@ -2,7 +2,7 @@
 and a received date with no time of day.
 
 A tip's tracking code is its informant's only key to it, so the database keeps just a keyed
-hash of it (`storage.protect.crypto`): a stolen copy cannot be used to read or answer a tip as the
+hash of it (`storage.crypto`): a stolen copy cannot be used to read or answer a tip as the
 informant. Hashes are tagged with the key that made them. A keyed hash cannot be recomputed
 without the code, so after `keys rotate` a code is looked up under every key of the ring
 and re-hashed under the current key the moment its informant types it again; the retired
@@ -17,8 +17,8 @@ from datetime import UTC, datetime, time
 from sqlmodel import Session, select
 
 from messages.format import BANGKOK
+from storage import crypto
 from storage.models import Tip
-from storage.protect import crypto
 
 CODE_PURPOSE = "tip-code"
 _MAX_ID = 2**31 - 1  # the column is a 32-bit integer on PostgreSQL

@@ -16,8 +16,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
+from storage import crypto
 from storage.models import ProcessedEvent
-from storage.protect import crypto
 from storage.queues.inbox_models import DONE, PENDING, InboxEvent
 from storage.timeutil import utcnow
 

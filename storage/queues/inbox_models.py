@@ -1,7 +1,7 @@
 """The inbox: every webhook or polled event, stored before it is acknowledged.
 
 A row holds one platform event until its replies are delivered, then it is deleted. The
-event and its replies are sealed (`storage.protect.crypto`, purpose "inbox"): they carry chat
+event and its replies are sealed (`storage.crypto`, purpose "inbox"): they carry chat
 ids and possibly a tip's words. The chat is kept only as a keyed hash, enough to keep each chat's
 events in arrival order (`id`) without naming the chat.
 """

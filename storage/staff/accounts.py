@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from sqlmodel import Session, func, select
 
-from storage.protect import crypto
+from storage import crypto
 from storage.staff.models import BindAttempt, StaffInvite, StaffMember
 from storage.timeutil import as_utc
 

@@ -12,7 +12,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import JSON, Column, Field, SQLModel
 
-from storage.protect.crypto import SealedText
+from storage.crypto import SealedText
 from storage.timeutil import utcnow
 
 

@@ -43,7 +43,7 @@ from bot.channels.line.content import VIDEO_READY_PAUSES, ContentFetcher
 from bot.channels.line.events import chat_of, events_of, incoming_events, reply_token_of, translate
 from bot.channels.line.render import batches, render, shared_keys
 from bot.channels.webhook_body import BadJson, BodyTooLarge, parse_json, read_capped
-from bot.web.shared_links import SharedLinks
+from bot.shared_links import SharedLinks
 from handlers.outbound import Delivery
 from handlers.types import Notice, Reply
 from messages import common

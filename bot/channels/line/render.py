@@ -7,7 +7,7 @@
 - a reply or push call carries at most 5 messages (`batches`).
 
 LINE only sends media by public HTTPS URL. Files registered as shareable (statistics) come
-with signed links (`bot.web.shared_links`): an image becomes an image message, a workbook a text
+with signed links (`bot.shared_links`): an image becomes an image message, a workbook a text
 with its download link. Other images and files are not rendered; their reply text is sent.
 """
 
@@ -25,7 +25,7 @@ from linebot.v3.messaging import (
 )
 
 from bot.channels.line.flex import status_message
-from bot.web.shared_links import Link
+from bot.shared_links import Link
 from handlers.types import Choice, Reply
 from messages.channels import line as text
 from messages.format import thai_datetime

@@ -40,7 +40,7 @@ _TYPES = {
 
 
 def _ring():
-    from storage.protect import crypto
+    from storage import crypto
 
     return crypto.keyring()
 

@@ -12,9 +12,9 @@ import re
 from difflib import SequenceMatcher
 
 from handlers.citizen import complaint as complaint_flow
+from handlers.citizen import intake_offer
 from handlers.citizen import tip as tip_flow
 from handlers.types import Choice
-from handlers.understand import intake_offer
 from messages.format import arabic_digits
 from messages.understand import replies as msg
 

@@ -11,13 +11,12 @@ from sqlmodel import Session
 
 from handlers import menu
 from handlers.citizen import complaint as complaint_flow
+from handlers.citizen import intake_offer, tracking
 from handlers.citizen import tip as tip_flow
-from handlers.citizen import tracking
 from handlers.flow import Ctx, finish
 from handlers.plan import flow as plan_flow
 from handlers.plan.search import STRONG, AnswerKind
 from handlers.types import Reply, Turn
-from handlers.understand import intake_offer
 from handlers.understand.reading import PlanHint, Reading, understand
 from messages import common
 from messages.contact import contact_and_process

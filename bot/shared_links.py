@@ -25,9 +25,9 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from storage import crypto
 from storage.files import FileStore
 from storage.links import registry as shared_files
-from storage.protect import crypto
 from storage.timeutil import utcnow
 
 PURPOSE = "shared-file-link"
