@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+from functools import cache
 from pathlib import Path
 
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -130,6 +133,17 @@ def alembic_config(engine: Engine) -> Config:
     return cfg
 
 
+@cache
+def newest_revisions() -> tuple[str, ...]:
+    """The newest migration(s) shipped with this code (read from the scripts once)."""
+    return tuple(sorted(ScriptDirectory(str(MIGRATIONS_DIR)).get_heads()))
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest migration; safe to call on every start."""
+    """Bring the schema to the newest migration; safe to call on every start. A database
+    already there costs one read, not a load of every migration script."""
+    with engine.connect() as conn:
+        current = MigrationContext.configure(conn).get_current_heads()
+    if tuple(sorted(current)) == newest_revisions():
+        return
     command.upgrade(alembic_config(engine), "head")

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 
-from storage.db import MIGRATIONS_DIR
+from storage.db import newest_revisions
 
 
-@cache
 def head_revisions() -> tuple[str, ...]:
     """The newest migration(s) shipped with this code."""
-    return tuple(sorted(ScriptDirectory(str(MIGRATIONS_DIR)).get_heads()))
+    return newest_revisions()
 
 
 def current_revisions(conn: Connection) -> tuple[str, ...]:
