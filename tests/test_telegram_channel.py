@@ -126,6 +126,9 @@ async def test_a_pressed_button_is_answered_and_its_menu_shows_what_was_chosen(f
     core.engine.answer = [Reply("กรุณาพิมพ์รหัสติดตามเรื่อง 16 หลัก")]
     fake.push(tg.callback(CHAT, "menu:track", shown))
     await fake.wait_for_messages(CHAT, 2)
+    # The spinner is stopped by a task of its own, alongside the turn: wait for that call.
+    await fake.wait_for(lambda: fake.calls_to("answerCallbackQuery"))
+    await polling.drain()
     assert len(fake.calls_to("answerCallbackQuery")) == 1
     assert core.engine.events[-1].choice == "menu:track"
     [edit] = fake.calls_to("editMessageText")
