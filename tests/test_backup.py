@@ -152,7 +152,7 @@ async def test_a_backup_under_load_restores_every_case_change_and_file(db_url, t
         labels = {"channel": "line", "kind": "message"}
 
         def events() -> float:
-            return bot.ops.metrics.registry.get_sample_value(
+            return bot.metrics.registry.get_sample_value(
                 "complaintbot_events_received_total", labels
             )
 

@@ -46,7 +46,7 @@ async def test_a_filed_complaint_shows_in_the_metrics_without_content_or_ids(db_
     async with watched_bot(db_url, tmp_path) as bot:
         code, user_id = await file_a_complaint(bot.line)
         bad = await bot.line.post(b"{}", signature="forged")
-        metrics = bot.ops.metrics
+        metrics = bot.metrics
         found = samples(metrics.registry)
         text = generate_latest(metrics.registry).decode()
 
@@ -102,7 +102,7 @@ async def test_readyz_is_503_when_outgoing_messages_pile_up(db_url, tmp_path):
                     payload={"replies": []}, now=utcnow(), not_before=later,
                 )  # fmt: skip
         piled = await bot.line.http.get(bot.line.url + "/readyz")
-        metrics = samples(bot.ops.metrics.registry)
+        metrics = samples(bot.metrics.registry)
 
     assert piled.status_code == 503
     assert piled.json()["outgoing_backlog"] == 20
