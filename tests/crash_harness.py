@@ -274,7 +274,11 @@ class Citizens:
 
     def verdict(self, db_url: str) -> Verdict:
         transcripts = [_normalised(self.platform.transcript(n), n) for n in range(self.count)]
-        reference = list(collections.Counter(map(tuple, transcripts)).most_common(1)[0][0])
+        # What a citizen should receive: the most common transcript once repeats are left out.
+        # (Not the most common transcript as it is: every citizen is in flight at once, so a
+        # kill can repeat the same message to most of them, which must not become expected.)
+        firsts = collections.Counter(tuple(_first_of_each(t)) for t in transcripts)
+        reference = list(firsts.most_common(1)[0][0])
         problems: list[str] = []
         complete = extra = with_code = 0
         db = make_engine(db_url)
@@ -294,6 +298,8 @@ class Citizens:
             extra += surplus
             if missing:
                 problems.append(f"citizen {n}: {missing} expected message(s) missing")
+                print(f"citizen {n} received, in order:", *_short(normalised), sep="\n  ")
+                print("where every complete transcript is:", *_short(reference), sep="\n  ")
             else:
                 complete += 1
             codes = set(_codes(self.platform.transcript(n)))
@@ -360,6 +366,15 @@ def _codes(texts: list[str]) -> list[str]:
 def _normalised(texts: list[str], n: int) -> list[str]:
     """The messages with what differs between citizens (their code and words) blanked."""
     return [CODE.sub("<code>", t).replace(description(n), "<description>") for t in texts]
+
+
+def _first_of_each(texts: list[str]) -> list[str]:
+    """`texts` without the repeats of a message already received (a resent batch)."""
+    return list(dict.fromkeys(texts))
+
+
+def _short(texts: list[str]) -> list[str]:
+    return [t.replace("\n", " ")[:70] for t in texts]
 
 
 def _match(reference: list[str], got: list[str]) -> tuple[int, int]:

@@ -24,7 +24,7 @@ import httpx
 import uvicorn
 from starlette.applications import Starlette
 from starlette.datastructures import UploadFile
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
@@ -199,7 +199,10 @@ class FakeTelegram:
         if request.path_params["token"] != self.token:
             return _error(401, "Unauthorized")
         method = request.path_params["method"]
-        params, files = await _params(request)
+        try:
+            params, files = await _params(request)
+        except ClientDisconnect:  # the bot was killed mid-request: it never made the call
+            return Response(status_code=400)
         with self._lock:
             self.calls.append(Call(method, params, files))
         handler = getattr(self, f"_m_{method}", None)
