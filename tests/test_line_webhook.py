@@ -34,7 +34,7 @@ from tests.line_harness import (
     texts,
 )
 from tests.stub_core import stub_core
-from tests.waiting import eventually
+from tests.waiting import DEADLINE, eventually
 
 JPEG = b"\xff\xd8\xff\xe0" + b"pothole" * 40
 
@@ -432,7 +432,10 @@ async def test_the_webhook_answers_before_the_turns_run_and_chats_do_not_wait_on
         core = stub_core(tmp_path)
         core.engine.respond = handle
         channel = LineChannel(settings, core)
-        async with serving(build_web_app([channel])) as url, httpx.AsyncClient() as http:
+        async with (
+            serving(build_web_app([channel])) as url,
+            httpx.AsyncClient(timeout=DEADLINE) as http,
+        ):
             tokens = [fake.issue_reply_token() for _ in range(3)]
             body = webhook_body(
                 text_event("Ua", "held", tokens[0]),
