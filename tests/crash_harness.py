@@ -4,9 +4,12 @@ A reusable harness for the crash and several-worker tests. `Citizens.run` has ev
 file one complaint (the six events of the complaint flow) through a `Platform`: the fake
 LINE Platform or Telegram (webhook or polling). Each event is re-sent until it is
 acknowledged (LINE and Telegram both redeliver what was not answered with 200), and some
-acknowledged events are sent again as redeliveries. Meanwhile `chaos` SIGKILLs the servers
-at random moments and starts them again. `Citizens.verdict` then compares what each citizen
-received with what a citizen should receive, and the database with what was filed.
+acknowledged events are sent again as redeliveries. Meanwhile a `Chaos` SIGKILLs a server
+when the run reaches given numbers of acknowledged events (picked at random, spread over the
+run) and starts it again at once: the kills are tied to the run's progress, not to the wall
+clock, so each of them happens mid-run however slow or fast the machine is.
+`Citizens.verdict` then compares what each citizen received with what a citizen should
+receive, and the database with what was filed.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import json
 import random
 import re
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -89,13 +92,19 @@ async def post_until_acknowledged(
         await asyncio.sleep(0.05 + random.random() * 0.1)
 
 
+def chat_turn(turns: dict[int, list[int]], n: int) -> list[int]:
+    """Citizen `n`'s place in the round robin: each acknowledged event moves it on by one, so
+    with two servers consecutive events of one chat always go to different servers."""
+    return turns.setdefault(n, [n])
+
+
 @dataclass
 class LinePlatform:
     fake: FakeLine
     api_url: str
     redeliver_rate: float = 0.1
     tokens: dict[int, set[str]] = field(default_factory=lambda: collections.defaultdict(set))
-    _turn: list[int] = field(default_factory=lambda: [0])
+    _turns: dict[int, list[int]] = field(default_factory=dict)
     client: httpx.AsyncClient = field(default_factory=lambda: httpx.AsyncClient(timeout=10))
 
     def env(self, server_url: str) -> dict[str, str]:
@@ -125,9 +134,10 @@ class LinePlatform:
             return body, {"X-Line-Signature": sign(body, LINE_SECRET),
                           "Content-Type": "application/json"}  # fmt: skip
 
-        await post_until_acknowledged(self.client, hooks, make, self._turn)
+        turn = chat_turn(self._turns, n)
+        await post_until_acknowledged(self.client, hooks, make, turn)
         if random.random() < self.redeliver_rate:
-            await post_until_acknowledged(self.client, hooks, lambda _: make(True), self._turn)
+            await post_until_acknowledged(self.client, hooks, lambda _: make(True), turn)
 
     def transcript(self, n: int) -> list[str]:
         user, tokens = self.chat(n), self.tokens[n]
@@ -147,7 +157,7 @@ class TelegramPlatform:
     polling: bool
     redeliver_rate: float = 0.1
     _ids: Any = field(default_factory=lambda: itertools.count(800_000_001))
-    _turn: list[int] = field(default_factory=lambda: [0])
+    _turns: dict[int, list[int]] = field(default_factory=dict)
     client: httpx.AsyncClient = field(default_factory=lambda: httpx.AsyncClient(timeout=10))
 
     def env(self, server_url: str) -> dict[str, str]:
@@ -173,10 +183,10 @@ class TelegramPlatform:
         headers = {"X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET,
                    "Content-Type": "application/json"}  # fmt: skip
         hooks = [u + "/telegram/webhook" for u in urls]
-        await post_until_acknowledged(self.client, hooks, lambda _: (body, headers), self._turn)
+        turn = chat_turn(self._turns, n)
+        await post_until_acknowledged(self.client, hooks, lambda _: (body, headers), turn)
         if random.random() < self.redeliver_rate:
-            await post_until_acknowledged(self.client, hooks, lambda _: (body, headers),
-                                          self._turn)  # fmt: skip
+            await post_until_acknowledged(self.client, hooks, lambda _: (body, headers), turn)
 
     def transcript(self, n: int) -> list[str]:
         return self.fake.sent_texts(int(self.chat(n)))
@@ -228,22 +238,35 @@ class Citizens:
     platform: Platform
     count: int
     parallel: int = 40
+    acknowledged: int = 0  # events acknowledged so far in `run`
 
-    async def run(self, urls: Sequence[str]) -> None:
-        """Every citizen files a complaint; each event is acknowledged before the next."""
+    @property
+    def events(self) -> int:
+        """How many events `run` sends (redeliveries not counted)."""
+        return self.count * len(complaint_steps(0))
+
+    async def run(
+        self, urls: Sequence[str], on_acknowledged: Callable[[int], None] | None = None
+    ) -> None:
+        """Every citizen files a complaint; each event is acknowledged before the next.
+        `on_acknowledged(n)` is called (on this loop, before the citizen goes on) as the
+        n-th event is acknowledged."""
         gate = asyncio.Semaphore(self.parallel)
 
         async def citizen(n: int) -> None:
             async with gate:
                 for kind, value in complaint_steps(n):
                     await self.platform.send(urls, n, kind, value)
+                    self.acknowledged += 1
+                    if on_acknowledged is not None:
+                        on_acknowledged(self.acknowledged)
 
         await asyncio.gather(*(citizen(n) for n in range(self.count)))
 
     def coded(self) -> int:
         return sum(1 for n in range(self.count) if _codes(self.platform.transcript(n)))
 
-    async def wait_answered(self, timeout: float = 90) -> None:
+    async def wait_answered(self, timeout: float = 120) -> None:
         """Until every citizen has seen a code (or the time is up: the verdict says so)."""
         deadline = time.monotonic() + timeout
         while self.coded() < self.count and time.monotonic() < deadline:
@@ -251,7 +274,11 @@ class Citizens:
 
     def verdict(self, db_url: str) -> Verdict:
         transcripts = [_normalised(self.platform.transcript(n), n) for n in range(self.count)]
-        reference = list(collections.Counter(map(tuple, transcripts)).most_common(1)[0][0])
+        # What a citizen should receive: the most common transcript once repeats are left out.
+        # (Not the most common transcript as it is: every citizen is in flight at once, so a
+        # kill can repeat the same message to most of them, which must not become expected.)
+        firsts = collections.Counter(tuple(_first_of_each(t)) for t in transcripts)
+        reference = list(firsts.most_common(1)[0][0])
         problems: list[str] = []
         complete = extra = with_code = 0
         db = make_engine(db_url)
@@ -271,6 +298,8 @@ class Citizens:
             extra += surplus
             if missing:
                 problems.append(f"citizen {n}: {missing} expected message(s) missing")
+                print(f"citizen {n} received, in order:", *_short(normalised), sep="\n  ")
+                print("where every complete transcript is:", *_short(reference), sep="\n  ")
             else:
                 complete += 1
             codes = set(_codes(self.platform.transcript(n)))
@@ -287,23 +316,36 @@ class Citizens:
                        inbox_rows or 0, conversations or 0)  # fmt: skip
 
 
-async def chaos(servers: Sequence[ServeProcess], kills: int, between: tuple[float, float],
-                stop: asyncio.Event) -> int:  # fmt: skip
-    """SIGKILL a random server at random moments and start it again at once."""
-    done = 0
-    while done < kills and not stop.is_set():
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), random.uniform(*between))
-        if stop.is_set():
-            break
-        server = random.choice(list(servers))
-        server.kill()
-        server.start()
-        done += 1
-    return done
+def kill_points(events: int, kills: int, *, margin: int) -> list[int]:
+    """`kills` numbers of acknowledged events at which to kill, at random but spread over the
+    run: one in each of `kills` equal stretches of the events, none in the first or last
+    `margin` (so every kill has work in flight before it and after it)."""
+    span = (events - 2 * margin) / kills
+    assert span >= 1, "too few events for that many kills"
+    return [margin + int(i * span + random.random() * span) for i in range(kills)]
 
 
-async def wait_inbox_empty(db_url: str, timeout: float = 60) -> None:
+@dataclass
+class Chaos:
+    """SIGKILLs a random server as the run reaches each of `at` acknowledged events, and
+    starts it again at once. Pass it as `Citizens.run(…, on_acknowledged=chaos)`: a kill then
+    happens inside the run, before the citizen whose event reached the count goes on, so the
+    run cannot end before every kill has happened, and each kill is survived (the events
+    after it are acknowledged, and answered, by the restarted server)."""
+
+    servers: Sequence[ServeProcess]
+    at: list[int]
+    kills: int = 0
+
+    def __call__(self, acknowledged: int) -> None:
+        while self.kills < len(self.at) and acknowledged >= self.at[self.kills]:
+            server = random.choice(list(self.servers))
+            server.kill()
+            server.start()
+            self.kills += 1
+
+
+async def wait_inbox_empty(db_url: str, timeout: float = 120) -> None:
     """Until every stored event is processed and its replies delivered (rows deleted)."""
     db = make_engine(db_url)
     deadline = time.monotonic() + timeout
@@ -324,6 +366,15 @@ def _codes(texts: list[str]) -> list[str]:
 def _normalised(texts: list[str], n: int) -> list[str]:
     """The messages with what differs between citizens (their code and words) blanked."""
     return [CODE.sub("<code>", t).replace(description(n), "<description>") for t in texts]
+
+
+def _first_of_each(texts: list[str]) -> list[str]:
+    """`texts` without the repeats of a message already received (a resent batch)."""
+    return list(dict.fromkeys(texts))
+
+
+def _short(texts: list[str]) -> list[str]:
+    return [t.replace("\n", " ")[:70] for t in texts]
 
 
 def _match(reference: list[str], got: list[str]) -> tuple[int, int]:
@@ -347,5 +398,5 @@ def log_holds_no_ids(log: str, platform: Platform, count: int) -> list[str]:
     return found
 
 
-__all__ = ["Citizens", "LinePlatform", "Path", "TelegramPlatform", "Verdict", "chaos",
-           "line_platform", "log_holds_no_ids", "telegram_platform"]  # fmt: skip
+__all__ = ["Chaos", "Citizens", "LinePlatform", "Path", "TelegramPlatform", "Verdict",
+           "kill_points", "line_platform", "log_holds_no_ids", "telegram_platform"]  # fmt: skip

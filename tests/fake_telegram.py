@@ -24,9 +24,11 @@ import httpx
 import uvicorn
 from starlette.applications import Starlette
 from starlette.datastructures import UploadFile
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+
+from tests.waiting import DEADLINE
 
 TOKEN = "123456789:AAFakeTokenForTestsOnly_0123456789ab"
 BOT_USERNAME = "khaothong_test_bot"
@@ -105,7 +107,7 @@ class FakeTelegram:
             daemon=True,
         )
         self._thread.start()
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + DEADLINE
         while not self._server.started:
             if time.monotonic() > deadline:
                 raise RuntimeError("fake Telegram server did not start")
@@ -115,7 +117,7 @@ class FakeTelegram:
     def stop(self) -> None:
         if self._server is not None and self._thread is not None:
             self._server.should_exit = True
-            self._thread.join(timeout=10)
+            self._thread.join(timeout=DEADLINE)
             assert self._loop is not None
             self._loop.close()
 
@@ -172,7 +174,7 @@ class FakeTelegram:
         with self._lock:
             return len(self._queue)
 
-    async def wait_for(self, check: Callable[[], Any], timeout: float = 15) -> Any:
+    async def wait_for(self, check: Callable[[], Any], timeout: float = DEADLINE) -> Any:
         """Let the bot (on the caller's loop) run until `check()` is truthy; a hang guard only."""
         deadline = time.monotonic() + timeout
         while True:
@@ -184,7 +186,9 @@ class FakeTelegram:
                 raise AssertionError(f"fake Telegram: condition not met; calls so far {methods}")
             await asyncio.sleep(0.02)
 
-    async def wait_for_messages(self, chat_id: int, count: int, timeout: float = 15) -> list[dict]:
+    async def wait_for_messages(
+        self, chat_id: int, count: int, timeout: float = DEADLINE
+    ) -> list[dict]:
         """The first `count` messages sent to `chat_id` once there are that many."""
         await self.wait_for(lambda: len(self.sent(chat_id)) >= count, timeout)
         return self.sent(chat_id)[:count]
@@ -195,7 +199,10 @@ class FakeTelegram:
         if request.path_params["token"] != self.token:
             return _error(401, "Unauthorized")
         method = request.path_params["method"]
-        params, files = await _params(request)
+        try:
+            params, files = await _params(request)
+        except ClientDisconnect:  # the bot was killed mid-request: it never made the call
+            return Response(status_code=400)
         with self._lock:
             self.calls.append(Call(method, params, files))
         handler = getattr(self, f"_m_{method}", None)
@@ -334,15 +341,16 @@ class FakeTelegram:
         """POST like Telegram: one delivery at a time, in order, retried while unreachable."""
         self._deliveries = self._deliveries or asyncio.Lock()  # made on the server's loop
         headers = {"X-Telegram-Bot-Api-Secret-Token": webhook["secret"]}
-        async with self._deliveries, httpx.AsyncClient(timeout=30) as client:
-            for _ in range(100):
+        deadline = time.monotonic() + DEADLINE
+        async with self._deliveries, httpx.AsyncClient(timeout=DEADLINE) as client:
+            while True:
                 try:
                     response = await client.post(webhook["url"], json=update, headers=headers)
                     break
                 except httpx.TransportError:
+                    if time.monotonic() > deadline:
+                        return  # never delivered: a test waiting for it says so
                     await asyncio.sleep(0.1)  # the bot's web server is not listening yet
-            else:
-                return
         with self._lock:
             self.webhook_statuses.append(response.status_code)
 

@@ -1,8 +1,21 @@
-"""`complaintbot serve` as a real subprocess, for tests that kill, restart and multiply it."""
+"""`complaintbot serve` as a real subprocess, for tests that kill, restart and multiply it.
+
+Each start is a new process of its own (its own session, so a kill reaches uvicorn's
+worker processes too), running `complaintbot serve` from the command line's `main`. It is
+forked from a warm interpreter (multiprocessing's fork server) that has done nothing but
+import the code, which a fresh `complaintbot` would import anyway: a start costs a fork
+instead of seconds of imports, which is most of the time of the tests that kill and start
+servers over and over. The child sets its own environment and output first, so it sees
+exactly what an exec'd `complaintbot serve` would. COMPLAINTBOT_TEST_SERVE_EXEC=1 (or
+COMPLAINTBOT_PROFILE_SERVE) starts the installed `complaintbot` program instead.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import atexit
+import contextlib
+import multiprocessing
 import os
 import signal
 import subprocess
@@ -15,6 +28,71 @@ import httpx
 
 CLI = str(Path(sys.executable).parent / "complaintbot")
 TEST_SECRET_KEY = "Y29tcGxhaW50Ym90IHRlc3Qgc2VjcmV0IGtleSAzMiBieXRlcyE="  # 32 bytes, base64
+
+# What `complaintbot serve` imports on its way up (missing ones are skipped).
+WARM_MODULES = [
+    "bot.cli.main",
+    "bot.app",
+    "bot.web.serve",
+    "bot.web.ops",
+    "bot.web.hosting",
+    "bot.jobs.background",
+    "bot.channels.line.channel",
+    "bot.channels.telegram.channel",
+    "uvicorn.supervisors",
+    "psycopg",
+]
+_forks = multiprocessing.get_context("forkserver")
+_forks.set_forkserver_preload(WARM_MODULES)
+
+
+def _serve_in_child(args: list[str], environment: dict[str, str], log_path: str) -> None:
+    """The forked child: become `complaintbot serve` as an exec'd program would start."""
+    os.setsid()
+    null = os.open(os.devnull, os.O_RDONLY)  # stdin as a program has it: fd 0, which
+    os.dup2(null, 0)  # `serve --workers N` hands on to its worker processes
+    os.close(null)
+    sys.stdin = open(0, closefd=False)  # noqa: SIM115 - stdin stays open for the process
+    log = os.open(log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    os.close(log)
+    os.environ.clear()
+    os.environ.update(environment)
+    from bot.cli.main import main
+
+    try:
+        code = main(args)
+    finally:
+        atexit._run_exitfuncs()  # a forked child leaves by os._exit; a program runs these
+    sys.exit(code)
+
+
+class _Forked:
+    """A forked `serve`, with the part of Popen's interface that ServeProcess uses."""
+
+    def __init__(self, args: list[str], environment: dict[str, str], log_path: Path) -> None:
+        self._process = _forks.Process(
+            target=_serve_in_child, args=(args, environment, str(log_path)), daemon=False
+        )
+        self._process.start()
+        self.pid = self._process.pid
+
+    @property
+    def returncode(self) -> int | None:
+        return self._process.exitcode
+
+    def poll(self) -> int | None:
+        return self._process.exitcode
+
+    def wait(self, timeout: float | None = None) -> int:
+        self._process.join(timeout)
+        if self._process.exitcode is None:
+            raise subprocess.TimeoutExpired("complaintbot serve", timeout or 0)
+        return self._process.exitcode
+
+    def send_signal(self, sig: int) -> None:
+        os.kill(self.pid, sig)
 
 
 def free_port() -> int:
@@ -34,7 +112,7 @@ class ServeProcess:
     log_path: Path
     port: int = field(default_factory=free_port)
     workers: int = 1
-    process: subprocess.Popen | None = None
+    process: subprocess.Popen | _Forked | None = None
     starts: int = 0
 
     @property
@@ -42,13 +120,18 @@ class ServeProcess:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        args = [CLI, "serve", "--host", "127.0.0.1", "--port", str(self.port)]
+        serve = ["serve", "--host", "127.0.0.1", "--port", str(self.port)]
+        if self.workers > 1:
+            serve += ["--workers", str(self.workers)]
+        environment = {**os.environ, "COMPLAINTBOT_SECRET_KEY": TEST_SECRET_KEY, **self.env}
         profile = os.environ.get("COMPLAINTBOT_PROFILE_SERVE")  # bench: profile the server
+        if not profile and os.environ.get("COMPLAINTBOT_TEST_SERVE_EXEC") != "1":
+            self.process = _Forked(serve, environment, self.log_path)
+            self.starts += 1
+            return
+        args = [CLI, *serve]
         if profile:
             args = [sys.executable, "-m", "cProfile", "-o", profile, *args]
-        if self.workers > 1:
-            args += ["--workers", str(self.workers)]
-        environment = {**os.environ, "COMPLAINTBOT_SECRET_KEY": TEST_SECRET_KEY, **self.env}
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
                 args, env=environment, stdout=log, stderr=subprocess.STDOUT,
@@ -59,7 +142,11 @@ class ServeProcess:
     def kill(self) -> None:
         """SIGKILL, as an out-of-memory killer or a power cut would: no clean-up at all."""
         assert self.process is not None
-        os.killpg(self.process.pid, signal.SIGKILL)
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:  # a fork not yet in a session of its own (nothing else
+            with contextlib.suppress(ProcessLookupError):  # of it runs yet), or gone
+                os.kill(self.process.pid, signal.SIGKILL)
         self.process.wait()
 
     def stop(self, timeout: float = 60) -> int:
@@ -70,8 +157,7 @@ class ServeProcess:
             try:
                 self.process.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+                self.kill()
         return self.process.returncode
 
     async def wait_ready(self, timeout: float = 60) -> None:

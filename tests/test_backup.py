@@ -45,6 +45,7 @@ from storage.timeutil import utcnow
 from tests.conftest import POSTGRES_URL, TEST_SECRET
 from tests.ops_harness import file_complaint, watched_bot
 from tests.transcript import Chat
+from tests.waiting import eventually, eventually_sync
 
 PHOTO = b"\xff\xd8\xff\xe0" + b"pothole " * 600
 TIP_TEXT = "เจ้าหน้าที่เรียกรับเงินใต้โต๊ะในการออกใบอนุญาต"
@@ -146,8 +147,7 @@ async def test_a_backup_under_load_restores_every_case_change_and_file(db_url, t
 
         load = [asyncio.create_task(citizens()) for _ in range(3)]
         load.append(asyncio.create_task(staff()))
-        while len(filed_during) < 3:
-            await asyncio.sleep(0.02)
+        await eventually(lambda: len(filed_during) >= 3, what="complaints filed under load")
         handled_before = len(filed_during)
         labels = {"channel": "line", "kind": "message"}
 
@@ -159,8 +159,16 @@ async def test_a_backup_under_load_restores_every_case_change_and_file(db_url, t
         events_before = events()
 
         def slow_disk(stage: str, done: int, total: int) -> None:
-            if stage == "files":
-                time.sleep(0.003)  # a slow disk: the bot keeps taking events meanwhile
+            if stage != "files":
+                return
+            if done == total // 2:
+                # Halfway through the files, the backup goes on only once the bot has taken
+                # ten events since it began: it fails here if the backup holds the bot up.
+                eventually_sync(
+                    lambda: events() - events_before >= 10,
+                    what="the bot takes events while the backup runs",
+                )
+            time.sleep(0.003)  # a slow disk: the bot keeps taking events meanwhile
 
         archive = tmp_path / "backups" / "complaintbot.tar"
         manifest = await asyncio.to_thread(
@@ -170,7 +178,7 @@ async def test_a_backup_under_load_restores_every_case_change_and_file(db_url, t
         print(
             "load", handled_before, events_during, manifest.tables["complaint"], len(filed_during)
         )
-        await asyncio.sleep(0.2)
+        await asyncio.sleep(0.2)  # a little load after the backup too (nothing waits on it)
         stop.set()
         await asyncio.gather(*load)
         source = rows(db_url)

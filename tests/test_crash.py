@@ -1,15 +1,18 @@
 """Killed with SIGKILL again and again, the server loses nothing and doubles nothing.
 
-A real `complaintbot serve` takes webhooks (or polls) from hundreds of citizens filing
-complaints while it is killed at random moments and restarted on the same database; the
-platform re-sends every event until it is acknowledged, and re-sends some acknowledged ones.
+A real `complaintbot serve` takes webhooks (or polls) from citizens filing complaints while
+it is killed at random points of the run and restarted on the same database; the platform
+re-sends every event until it is acknowledged, and re-sends some acknowledged ones.
 Then: every citizen saw every answer, in order; every code shown exists with that citizen's
 complaint; no event made two complaints; no conversation or inbox row is left behind.
+
+The kills are tied to the run's progress (the n-th acknowledged event), not to the clock:
+each one lands mid-run, with up to CITIZENS chats at every step of the complaint in flight
+(more than the MAX_PARALLEL_CHATS one process works at once), and the run goes on after it.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import time
@@ -18,9 +21,10 @@ from collections.abc import AsyncIterator, Callable
 import pytest
 
 from tests.crash_harness import (
+    Chaos,
     Citizens,
     Platform,
-    chaos,
+    kill_points,
     line_platform,
     log_holds_no_ids,
     telegram_platform,
@@ -30,7 +34,9 @@ from tests.serve_process import ServeProcess
 
 pytestmark = pytest.mark.slow
 
-CITIZENS = int(os.environ.get("COMPLAINTBOT_CRASH_CITIZENS", "40"))  # six events each
+# Every citizen is in flight at once (six events each), twice the chats one process works
+# at a time, so each kill finds turns running, replies being sent and events queued.
+CITIZENS = int(os.environ.get("COMPLAINTBOT_CRASH_CITIZENS", "16"))
 KILLS = int(os.environ.get("COMPLAINTBOT_CRASH_KILLS", "3"))
 # Telegram's sendMessage has no idempotency key: a kill between Telegram taking a message and
 # our recording it repeats that message after the restart (a duplicate, never a loss). At most
@@ -67,14 +73,12 @@ async def test_killed_at_random_the_server_answers_every_event_once(
 ):
     async with PLATFORMS[platform_name]() as platform:
         async with serving(db_url, tmp_path, platform) as server:
-            citizens = Citizens(platform, CITIZENS)
-            stop = asyncio.Event()
-            killer = asyncio.create_task(chaos([server], KILLS, (0.3, 1.5), stop))
+            citizens = Citizens(platform, CITIZENS, parallel=CITIZENS)
+            chaos = Chaos([server], kill_points(citizens.events, KILLS, margin=CITIZENS))
             started = time.monotonic()
-            await citizens.run([server.url])
+            await citizens.run([server.url], on_acknowledged=chaos)
             sent = time.monotonic()
-            stop.set()
-            kills = await killer
+            kills = chaos.kills
             await server.wait_ready()
             await citizens.wait_answered()
             await wait_inbox_empty(db_url)
@@ -82,8 +86,8 @@ async def test_killed_at_random_the_server_answers_every_event_once(
         verdict = citizens.verdict(db_url)
         log = server.log()
 
-    print(f"{platform_name}: {kills} kills; {verdict.summary()}")
-    assert kills >= 1
+    print(f"{platform_name}: {kills} kills at events {chaos.at}; {verdict.summary()}")
+    assert kills == KILLS and server.starts == KILLS + 1
     assert verdict.problems == []
     assert verdict.filed == verdict.with_code == verdict.complete == CITIZENS
     assert verdict.inbox_rows == 0 and verdict.conversations == 0

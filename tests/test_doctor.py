@@ -29,6 +29,7 @@ from storage import crypto
 from storage.schema import head_revisions
 from tests.fake_line import FakeLine, serving_in_thread
 from tests.fake_telegram import TOKEN, FakeTelegram, free_socket
+from tests.waiting import DEADLINE
 
 PUBLIC = "https://bot.khaothong.go.th"
 LINE_TOKEN = "line-access-token-for-doctor"
@@ -287,7 +288,7 @@ def test_no_channel_at_all_fails(deployment, capsys, monkeypatch):
 def test_a_clock_two_minutes_off_the_platforms_fails(deployment):
     settings = Settings.from_env(deployment.env)
     ahead = datetime.now(UTC) + timedelta(minutes=2)
-    with httpx.Client(timeout=10) as http:
+    with httpx.Client(timeout=DEADLINE) as http:
         results = Doctor(settings, http, now=lambda: ahead).run()
     clock = next(r for r in results if r.title == msg.TITLE_CLOCK)
     assert clock.level is Level.FAIL
@@ -312,11 +313,11 @@ def test_a_key_that_did_not_seal_the_stored_data_fails(deployment):
         )
     settings = Settings.from_env(deployment.env)
     try:
-        with httpx.Client(timeout=10) as http:
+        with httpx.Client(timeout=DEADLINE) as http:
             wrong = Doctor(settings, http, metadata=metadata).secret_key()
             found = list(wrong)
         deployment.key_file.write_text(base64.b64encode(sealing_secret).decode())
-        with httpx.Client(timeout=10) as http:
+        with httpx.Client(timeout=DEADLINE) as http:
             fixed = list(Doctor(settings, http, metadata=metadata).secret_key())
     finally:
         metadata.drop_all(deployment.engine)

@@ -30,6 +30,7 @@ from storage.queues.inbox_models import InboxEvent
 from tests import telegram_updates as tg
 from tests.fake_telegram import TOKEN, FakeTelegram, free_socket, serving
 from tests.test_fuzz_webhooks import WEIRD_TEXT, _paths, json_values
+from tests.waiting import DEADLINE
 
 FUZZ = settings(
     max_examples=25,
@@ -54,7 +55,10 @@ async def webhook(fake, make_core) -> AsyncIterator[tuple]:
     core = make_core({"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": fake.base_url,
                       "TELEGRAM_WEBHOOK_URL": url, "TELEGRAM_WEBHOOK_SECRET": SECRET})  # fmt: skip
     channel = make_channel(core.settings, core)
-    async with serving(Starlette(routes=channel.routes), sock), httpx.AsyncClient() as http:
+    async with (
+        serving(Starlette(routes=channel.routes), sock),
+        httpx.AsyncClient(timeout=DEADLINE) as http,
+    ):
         await channel.start()
         yield core, channel, url, http
         await channel.stop()

@@ -24,6 +24,7 @@ from storage.conversations import event_key
 from storage.models import Complaint
 from storage.queues import inbox
 from storage.queues.inbox_models import DONE, InboxEvent
+from tests.waiting import eventually
 
 CHAT = "chat-0812345678"
 SECRET_WORDS = "ถนนหน้าบ้านผู้ใหญ่บ้านเป็นหลุมลึกมาก รถล้มทุกวัน"
@@ -122,7 +123,7 @@ async def test_a_crash_between_commit_and_send_still_delivers_the_code_once(make
     channel.crash_on_deliver = False
     restarted = new_inbox(core, channel)
     await restarted.start()
-    await asyncio.wait_for(_until(lambda: not rows(core)), 30)
+    await eventually(lambda: not rows(core))
     await restarted.stop()
 
     codes = re.findall(r"\d{4}-\d{4}-\d{4}-\d{4}", "\n".join(channel.sent[before:]))
@@ -174,8 +175,3 @@ async def test_the_inbox_keeps_no_chat_id_or_words_in_plain_bytes(make_core, tmp
     assert CHAT.encode() not in raw
     assert SECRET_WORDS.encode() not in raw
     box.locks.close()
-
-
-async def _until(check) -> None:
-    while not check():
-        await asyncio.sleep(0.05)

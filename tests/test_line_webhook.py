@@ -34,6 +34,7 @@ from tests.line_harness import (
     texts,
 )
 from tests.stub_core import stub_core
+from tests.waiting import DEADLINE, eventually
 
 JPEG = b"\xff\xd8\xff\xe0" + b"pothole" * 40
 
@@ -411,11 +412,6 @@ async def test_a_download_is_cut_off_at_the_limit_even_without_a_declared_length
 # -- answering at once, order per chat, concurrency across chats ---------------------------
 
 
-async def until(condition) -> None:
-    while not condition():
-        await asyncio.sleep(0.01)
-
-
 async def test_the_webhook_answers_before_the_turns_run_and_chats_do_not_wait_on_each_other(
     tmp_path,
 ):
@@ -436,7 +432,10 @@ async def test_the_webhook_answers_before_the_turns_run_and_chats_do_not_wait_on
         core = stub_core(tmp_path)
         core.engine.respond = handle
         channel = LineChannel(settings, core)
-        async with serving(build_web_app([channel])) as url, httpx.AsyncClient() as http:
+        async with (
+            serving(build_web_app([channel])) as url,
+            httpx.AsyncClient(timeout=DEADLINE) as http,
+        ):
             tokens = [fake.issue_reply_token() for _ in range(3)]
             body = webhook_body(
                 text_event("Ua", "held", tokens[0]),
@@ -447,7 +446,7 @@ async def test_the_webhook_answers_before_the_turns_run_and_chats_do_not_wait_on
 
             response = await http.post(url + "/line/webhook", content=body, headers=headers)
             assert response.status_code == 200  # while Ua's first turn is still held
-            await asyncio.wait_for(until(lambda: "Ub:other" in handled), timeout=30)
+            await eventually(lambda: "Ub:other" in handled)
             assert handled == ["Ub:other"]  # Ub was answered; Ua's second turn waits its turn
 
             release.set()

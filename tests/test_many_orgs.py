@@ -43,6 +43,7 @@ from tests.fake_line import event, message_id, serving, sign, user_source, webho
 from tests.fake_many import LineAccounts, TelegramAccounts
 from tests.place_fixture import load_map
 from tests.telegram_chat import TelegramChat
+from tests.waiting import eventually
 
 OWN = ("muangphrae", "namcham")  # organisations with accounts of their own
 SHARED_ONLY = "sungmen"  # reached only through the shared accounts
@@ -300,8 +301,8 @@ async def test_news_of_a_case_goes_back_through_the_account_the_citizen_used(dep
     run_cli("case", "status", code, "in_progress", "--org", SHARED_ONLY, "--note", "ช่างออกตรวจ")
     run_cli("case", "status", own_code, "in_progress", "--org", "muangphrae")
     shared_fake, own_fake = d.line.fakes["shared"], d.line.fakes["muangphrae"]
-    await _until(lambda: shared_fake.pushes(shared_citizen.user_id))
-    await _until(lambda: own_fake.pushes(own_citizen.user_id))
+    await eventually(lambda: shared_fake.pushes(shared_citizen.user_id))
+    await eventually(lambda: own_fake.pushes(own_citizen.user_id))
     assert not own_fake.pushes(shared_citizen.user_id)
     assert not shared_fake.pushes(own_citizen.user_id)
 
@@ -326,15 +327,6 @@ async def test_an_organisation_added_while_the_server_runs_answers_at_once(deplo
     update = tg.text(1, "สวัสดี") | {"update_id": 1}
     assert (await d.http.post(f"{d.url}/telegram/namcham/webhook", json=update,
                               headers=wrong)).status_code == 403  # fmt: skip
-
-
-async def _until(check, timeout: float = 15.0):
-    import time
-
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, "condition not met in time"
-        await asyncio.sleep(0.05)
 
 
 async def test_plans_and_statistics_stay_with_their_organisation(deployment):
@@ -395,6 +387,6 @@ async def test_a_tip_through_the_shared_channel_reaches_only_the_chosen_integrit
     code_in(await informant.press(tip_flow.CONFIRM))
 
     shared_fake = d.line.fakes["shared"]
-    await _until(lambda: shared_fake.pushes(officer.user_id))
+    await eventually(lambda: shared_fake.pushes(officer.user_id))
     assert not d.line.fakes["muangphrae"].pushes(other_officer.user_id)
     assert not shared_fake.pushes(informant.user_id)  # nothing about the tip goes back to it

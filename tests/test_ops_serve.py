@@ -15,6 +15,7 @@ import pytest
 
 from tests import telegram_updates as tg
 from tests.fake_telegram import TOKEN, FakeTelegram, free_socket
+from tests.waiting import DEADLINE
 
 CLI = str(Path(sys.executable).parent / "complaintbot")
 CHAT = 444_555_666
@@ -53,7 +54,7 @@ async def test_serve_logs_json_and_serves_readiness_and_metrics(db_url, tmp_path
         await fake.wait_for(lambda: fake.calls_to("getUpdates"), timeout=60)
         fake.push(tg.text(CHAT, "/start สวัสดีครับ"))
         await fake.wait_for_messages(CHAT, 1)
-        async with httpx.AsyncClient(timeout=10) as http:
+        async with httpx.AsyncClient(timeout=DEADLINE) as http:
             ready = await http.get(f"http://127.0.0.1:{port}/readyz")
             metrics = await http.get(f"http://127.0.0.1:{metrics_port}/metrics")
             not_public = await http.get(f"http://127.0.0.1:{port}/metrics")

@@ -14,14 +14,16 @@ from bot.jobs.scheduler import Daily, Job, Monthly, Scheduler
 from storage import jobs
 from storage.models import Organisation
 from tests.staff_helpers import Clock
+from tests.waiting import eventually_sync
 
 # 09:00 in Bangkok is 02:00 UTC.
 MORNING = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 
 
-def counting_job(name: str, schedule, calls: list, *, per_org: bool = False, pause: float = 0):
+def counting_job(name: str, schedule, calls: list, *, per_org: bool = False, hold=None):
     def run(session: Session, now: datetime, *org) -> None:
-        time.sleep(pause)  # long enough for a second worker to arrive while this one runs
+        if hold is not None:
+            hold()  # e.g. until the other workers are claiming the job too
         calls.append((now, *org))
 
     return {name: Job(name, schedule, run, per_org)}
@@ -49,23 +51,43 @@ def test_a_daily_job_runs_once_a_day_and_once_after_downtime(engine):
         assert jobs.last(session, "daily").period == "2026-03-08"
 
 
-def test_several_workers_at_the_same_moment_run_a_job_once(engine):
+def test_several_workers_at_the_same_moment_run_a_job_once(engine, monkeypatch):
+    """The worker that runs the job holds it until every other worker is claiming it too
+    (waiting for the lock, or finding it taken): the runs overlap by construction."""
     calls: list = []
     clock = Clock(MORNING)
-    job = counting_job("busy", Daily(clock_time(8, 0)), calls, pause=0.3)
-    workers = [Scheduler(engine, job, clock) for _ in range(3)]
-    start = threading.Barrier(len(workers))
+    claiming = []
+    claim = jobs.claim
+
+    def counted_claim(*args, **kwargs):
+        claiming.append(threading.get_ident())
+        return claim(*args, **kwargs)
+
+    monkeypatch.setattr(jobs, "claim", counted_claim)
+    workers_count = 3
+
+    def until_all_claim() -> None:
+        eventually_sync(lambda: len(claiming) >= workers_count, what="every worker claims")
+        time.sleep(0.05)  # not needed for the assertion: lets them reach the database
+
+    job = counting_job("busy", Daily(clock_time(8, 0)), calls, hold=until_all_claim)
+    workers = [Scheduler(engine, job, clock) for _ in range(workers_count)]
+    errors: list[BaseException] = []
 
     def tick(worker: Scheduler) -> None:
-        start.wait()
-        worker.run_due()
+        try:
+            worker.run_due()
+        except BaseException as exc:
+            errors.append(exc)
 
     threads = [threading.Thread(target=tick, args=(w,)) for w in workers]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    assert errors == []
     assert len(calls) == 1
+    assert len(set(claiming)) == workers_count
 
 
 def test_a_failed_run_is_retried_on_the_next_tick_and_per_org_jobs_run_per_org(engine):

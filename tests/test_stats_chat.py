@@ -34,6 +34,7 @@ from tests.fake_line import serving
 from tests.staff_helpers import Clock, file_complaint, file_tip, invite_code, use_clock
 from tests.stats_fixture import run_cli
 from tests.transcript import Chat
+from tests.waiting import DEADLINE
 
 POTHOLE = "ถนนหน้าวัดเป็นหลุมลึก รถจักรยานยนต์ล้มบ่อย ขอให้ซ่อมด่วน"
 BRIBE = "เจ้าหน้าที่กองช่างเรียกรับเงินห้าพันบาทเพื่อเร่งออกใบอนุญาตก่อสร้าง"
@@ -148,7 +149,7 @@ async def test_the_command_line_and_the_public_page_use_the_same_deadline(
     figures = json.loads(run_cli(capsys, "stats", "--period", "2569-03", "--format", "json"))
     assert figures["complaints"]["answered_within_deadline"] == 0
     app = Starlette(routes=stats_routes(core, clock=lambda: APRIL))
-    async with serving(app) as base, httpx.AsyncClient() as client:
+    async with serving(app) as base, httpx.AsyncClient(timeout=DEADLINE) as client:
         page = await client.get(f"{base}/stats/{sample_org.SLUG}/2569-03")
     assert page.status_code == 200
     assert stats_msg.DEADLINE_NOTE.format(days=7) in page.text

@@ -35,13 +35,17 @@ from tests.fake_line import serving
 from tests.stats_fixture import run_cli
 from tests.test_stats_figures import khaothong  # noqa: F401  (the fixture's cases)
 from tests.test_stats_outputs import TIP_WORDS
+from tests.waiting import DEADLINE
 
 CHROMIUM = "/usr/bin/chromium"
 THAI = re.compile(r"[\u0E00-\u0E7F]")
 
 
 async def test_the_page_for_a_period_with_its_downloads(khaothong):  # noqa: F811
-    async with serving(build_web_app([], khaothong)) as base, httpx.AsyncClient() as client:
+    async with (
+        serving(build_web_app([], khaothong)) as base,
+        httpx.AsyncClient(timeout=DEADLINE) as client,
+    ):
         page = await client.get(f"{base}/stats/khaothong/2567-03")
         assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
         html = page.text
@@ -71,7 +75,10 @@ async def test_the_page_for_a_period_with_its_downloads(khaothong):  # noqa: F81
 
 
 async def test_wrong_addresses_get_a_thai_page(khaothong):  # noqa: F811
-    async with serving(build_web_app([], khaothong)) as base, httpx.AsyncClient() as client:
+    async with (
+        serving(build_web_app([], khaothong)) as base,
+        httpx.AsyncClient(timeout=DEADLINE) as client,
+    ):
         unknown = await client.get(f"{base}/stats/nowhere")
         assert unknown.status_code == 404
         assert msg.PAGE_NOT_FOUND.format(slug="nowhere") in unknown.text
@@ -85,7 +92,7 @@ async def test_wrong_addresses_get_a_thai_page(khaothong):  # noqa: F811
 async def test_the_default_page_is_the_running_fiscal_year_month_by_month(khaothong):  # noqa: F811
     now = datetime(2024, 4, 20, 5, 0, tzinfo=UTC)  # April 2567, FY 2567
     app = Starlette(routes=stats_routes(khaothong, clock=lambda: now))
-    async with serving(app) as base, httpx.AsyncClient() as client:
+    async with serving(app) as base, httpx.AsyncClient(timeout=DEADLINE) as client:
         page = await client.get(f"{base}/stats/khaothong")
     assert page.status_code == 200
     html = page.text
@@ -191,7 +198,7 @@ def test_the_page_shows_thai_letters_in_a_browser_not_boxes(khaothong, tmp_path,
 async def test_a_busy_page_is_served_from_memory_for_five_minutes(khaothong, capsys):  # noqa: F811
     now = [datetime(2024, 4, 20, 5, 0, tzinfo=UTC)]
     app = Starlette(routes=stats_routes(khaothong, clock=lambda: now[0]))
-    async with serving(app) as base, httpx.AsyncClient() as client:
+    async with serving(app) as base, httpx.AsyncClient(timeout=DEADLINE) as client:
         before = (await client.get(f"{base}/stats/khaothong/2567-04/csv")).content
         run_cli(capsys, "case", "add", "--stream", "complaint", "--channel", "phone",
                 "--received", "2567-04-10", "--category", "road", "--text", "ถนนทรุด")  # fmt: skip

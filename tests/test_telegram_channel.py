@@ -27,6 +27,7 @@ from storage.queues import inbox
 from tests import telegram_updates as tg
 from tests.fake_telegram import TOKEN, FakeTelegram, free_socket, serving
 from tests.stub_core import StubCore, stub_core
+from tests.waiting import DEADLINE
 
 CHAT = 111_222_333
 OTHER_CHAT = 444_555_666
@@ -126,6 +127,9 @@ async def test_a_pressed_button_is_answered_and_its_menu_shows_what_was_chosen(f
     core.engine.answer = [Reply("กรุณาพิมพ์รหัสติดตามเรื่อง 16 หลัก")]
     fake.push(tg.callback(CHAT, "menu:track", shown))
     await fake.wait_for_messages(CHAT, 2)
+    # The spinner is stopped by a task of its own, alongside the turn: wait for that call.
+    await fake.wait_for(lambda: fake.calls_to("answerCallbackQuery"))
+    await polling.drain()
     assert len(fake.calls_to("answerCallbackQuery")) == 1
     assert core.engine.events[-1].choice == "menu:track"
     [edit] = fake.calls_to("editMessageText")
@@ -283,7 +287,7 @@ async def test_a_webhook_post_without_the_right_secret_is_refused_and_changes_no
 ):
     _, base = webhook
     headers = {} if header is None else {"X-Telegram-Bot-Api-Secret-Token": header}
-    async with httpx.AsyncClient() as client:
+    async with httpx.AsyncClient(timeout=DEADLINE) as client:
         response = await client.post(
             base + WEBHOOK_PATH, json={"update_id": 9, **tg.text(CHAT, "ปลอม")}, headers=headers
         )
@@ -294,7 +298,7 @@ async def test_a_webhook_post_without_the_right_secret_is_refused_and_changes_no
 
 async def test_a_webhook_post_that_is_not_an_update_is_a_bad_request(fake, webhook, core):
     _, base = webhook
-    async with httpx.AsyncClient() as client:
+    async with httpx.AsyncClient(timeout=DEADLINE) as client:
         response = await client.post(
             base + WEBHOOK_PATH,
             content=b"not json",

@@ -27,6 +27,7 @@ from storage.models import Complaint, ComplaintFile, Conversation, Tip
 from tests import telegram_updates as tg
 from tests.fake_telegram import TOKEN, FakeTelegram, free_socket, serving
 from tests.telegram_chat import TelegramChat
+from tests.waiting import DEADLINE
 
 SECRET = "webhook-secret_0123456789"
 CITIZEN = 111_222_333
@@ -236,7 +237,7 @@ async def test_a_webhook_call_with_a_wrong_secret_is_refused_and_changes_nothing
         state = (before.flow, before.step, before.version)
     forged = {"update_id": 900_000_002, **tg.text(CITIZEN, "ยกเลิก")}
     headers = {} if secret is None else {"X-Telegram-Bot-Api-Secret-Token": secret}
-    async with httpx.AsyncClient() as client:
+    async with httpx.AsyncClient(timeout=DEADLINE) as client:
         response = await client.post(
             core.settings.telegram_webhook_url, json=forged, headers=headers
         )

@@ -14,6 +14,7 @@ import pytest
 from messages import common
 from tests import telegram_updates as tg
 from tests.fake_telegram import TOKEN, FakeTelegram, free_socket
+from tests.waiting import DEADLINE
 
 CLI = str(Path(sys.executable).parent / "complaintbot")
 CHAT = 111_222_333
@@ -85,7 +86,7 @@ async def test_serve_in_webhook_mode_takes_updates_on_its_web_server(db_url, tmp
         [help_text, *_] = await fake.wait_for_messages(CHAT, 1)
         assert help_text["text"] == common.HELP
         assert await fake.wait_for(lambda: fake.webhook_statuses) == [200]
-        async with httpx.AsyncClient() as client:
+        async with httpx.AsyncClient(timeout=DEADLINE) as client:
             health = await client.get(f"http://127.0.0.1:{port}/healthz")
         assert health.status_code == 200
     finally:
