@@ -20,6 +20,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,6 +94,56 @@ class _Forked:
 
     def send_signal(self, sig: int) -> None:
         os.kill(self.pid, sig)
+
+
+def _program_in_child(args: list[str], environment: dict[str, str], out: str, err: str) -> None:
+    """The forked child: become `complaintbot ARGS` with no input and its output in files."""
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    sys.stdin = open(0, closefd=False)  # noqa: SIM115 - stdin stays open for the process
+    for fd, path in ((1, out), (2, err)):
+        target = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        os.dup2(target, fd)
+        os.close(target)
+    os.environ.clear()
+    os.environ.update(environment)
+    from bot.cli.main import main
+
+    try:
+        code = main(args)
+    finally:
+        atexit._run_exitfuncs()
+    sys.exit(code)
+
+
+@dataclass(frozen=True)
+class Finished:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_program(args: list[str], environment: dict[str, str], *, timeout: float = 120) -> Finished:
+    """`complaintbot ARGS` as a program run from a shell would be, forked from the warm
+    interpreter (a fresh one spends over a second importing the code). Tests that need the
+    installed program itself, its entry point and a real exec, run `CLI` instead."""
+    with tempfile.TemporaryDirectory() as folder:
+        out, err = Path(folder, "stdout"), Path(folder, "stderr")
+        process = _forks.Process(
+            target=_program_in_child, args=(args, environment, str(out), str(err))
+        )
+        process.start()
+        process.join(timeout)
+        if process.exitcode is None:
+            process.kill()
+            process.join()
+            raise subprocess.TimeoutExpired(["complaintbot", *args], timeout)
+        return Finished(
+            process.exitcode,
+            out.read_text(encoding="utf-8", errors="replace"),
+            err.read_text(encoding="utf-8", errors="replace"),
+        )
 
 
 def free_port() -> int:

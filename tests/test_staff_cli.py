@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,10 +11,9 @@ import pytest
 from bot.cli import main as cli
 from handlers.cases.codes import pretty
 from messages.cli import common as msg
+from tests.serve_process import run_program
 from tests.staff_helpers import file_complaint, file_tip, reference_in
 from tests.transcript import Chat
-
-CLI = str(Path(sys.executable).parent / "complaintbot")
 
 
 def run(db_url: str, tmp_path: Path, *args: str, code: int = 0) -> str:
@@ -25,9 +22,7 @@ def run(db_url: str, tmp_path: Path, *args: str, code: int = 0) -> str:
         "COMPLAINTBOT_DATABASE_URL": db_url,
         "COMPLAINTBOT_DATA_DIR": str(tmp_path / "data"),
     }
-    done = subprocess.run(
-        [CLI, *args], env=env, capture_output=True, text=True, timeout=120, check=False
-    )
+    done = run_program(list(args), env)
     assert done.returncode == code, done.stdout + done.stderr
     assert "Traceback" not in done.stderr, done.stderr
     return done.stdout + done.stderr
