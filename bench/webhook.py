@@ -486,8 +486,9 @@ async def bot_server(api: str, db_url: str, workers: int, tmp: Path, channel: st
                      tree: Path | None = None) -> AsyncIterator[tuple[str, int]]:  # fmt: skip
     """`complaintbot serve` of this checkout, or of the source `tree` (an older commit
     unpacked with `git archive`, for a before/after in one run)."""
+    # fork=False: the program exec'd as deployed (and `tree`'s code imported, not this one's)
     server = ServeProcess(env={}, log_path=tmp / f"serve-{uuid.uuid4().hex[:6]}.log",
-                          workers=workers)  # fmt: skip
+                          workers=workers, fork=False)  # fmt: skip
     env = platform_env(api, server.url)
     if channel == "line":  # one channel per server: what is measured is that channel
         env = {k: v for k, v in env.items() if not k.startswith("TELEGRAM")}

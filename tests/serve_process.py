@@ -6,8 +6,10 @@ forked from a warm interpreter (multiprocessing's fork server) that has done not
 import the code, which a fresh `complaintbot` would import anyway: a start costs a fork
 instead of seconds of imports, which is most of the time of the tests that kill and start
 servers over and over. The child sets its own environment and output first, so it sees
-exactly what an exec'd `complaintbot serve` would. COMPLAINTBOT_TEST_SERVE_EXEC=1 (or
-COMPLAINTBOT_PROFILE_SERVE) starts the installed `complaintbot` program instead.
+exactly what an exec'd `complaintbot serve` would. `fork=False`, a PYTHONPATH in `env`
+(another source tree: its code must be imported, not this checkout's), or
+COMPLAINTBOT_TEST_SERVE_EXEC=1 (or COMPLAINTBOT_PROFILE_SERVE) in the environment start the
+installed `complaintbot` program instead.
 """
 
 from __future__ import annotations
@@ -163,6 +165,7 @@ class ServeProcess:
     log_path: Path
     port: int = field(default_factory=free_port)
     workers: int = 1
+    fork: bool = True  # from the warm interpreter; False: exec the program
     process: subprocess.Popen | _Forked | None = None
     starts: int = 0
 
@@ -176,7 +179,8 @@ class ServeProcess:
             serve += ["--workers", str(self.workers)]
         environment = {**os.environ, "COMPLAINTBOT_SECRET_KEY": TEST_SECRET_KEY, **self.env}
         profile = os.environ.get("COMPLAINTBOT_PROFILE_SERVE")  # bench: profile the server
-        if not profile and os.environ.get("COMPLAINTBOT_TEST_SERVE_EXEC") != "1":
+        exec_asked = os.environ.get("COMPLAINTBOT_TEST_SERVE_EXEC") == "1"
+        if self.fork and not profile and not exec_asked and "PYTHONPATH" not in self.env:
             self.process = _Forked(serve, environment, self.log_path)
             self.starts += 1
             return

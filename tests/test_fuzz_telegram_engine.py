@@ -55,6 +55,9 @@ async def webhook(fake, make_core) -> AsyncIterator[tuple]:
     core = make_core({"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": fake.base_url,
                       "TELEGRAM_WEBHOOK_URL": url, "TELEGRAM_WEBHOOK_SECRET": SECRET})  # fmt: skip
     channel = make_channel(core.settings, core)
+    # A reply the fake refuses (a mangled chat id) is retried at once: the pauses between
+    # retries (1, 5 and 15 s in service) would only make the test wait.
+    channel.inbox.delivery_pauses = (0.0, 0.0, 0.0)
     async with (
         serving(Starlette(routes=channel.routes), sock),
         httpx.AsyncClient(timeout=DEADLINE) as http,
