@@ -134,16 +134,22 @@ def alembic_config(engine: Engine) -> Config:
 
 
 @cache
-def newest_revisions() -> tuple[str, ...]:
+def head_revisions() -> tuple[str, ...]:
     """The newest migration(s) shipped with this code (read from the scripts once)."""
     return tuple(sorted(ScriptDirectory(str(MIGRATIONS_DIR)).get_heads()))
+
+
+def current_revisions(conn: sa.Connection) -> tuple[str, ...]:
+    """The migration(s) the database says it is at; () for an empty database."""
+    return tuple(sorted(MigrationContext.configure(conn).get_current_heads()))
 
 
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest migration; safe to call on every start. A database
     already there costs one read, not a load of every migration script."""
     with engine.connect() as conn:
-        current = MigrationContext.configure(conn).get_current_heads()
-    if tuple(sorted(current)) == newest_revisions():
+        conn.execution_options(**READS_ONLY)  # SQLite: no write lock for this read
+        current = current_revisions(conn)
+    if current == head_revisions():
         return
     command.upgrade(alembic_config(engine), "head")

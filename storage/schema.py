@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Connection
 
-from storage.db import newest_revisions
+from storage.db import current_revisions, head_revisions
 
-
-def head_revisions() -> tuple[str, ...]:
-    """The newest migration(s) shipped with this code."""
-    return newest_revisions()
-
-
-def current_revisions(conn: Connection) -> tuple[str, ...]:
-    """The migration(s) the database says it is at; () for an empty database."""
-    return tuple(sorted(MigrationContext.configure(conn).get_current_heads()))
+__all__ = ["current_revisions", "head_revisions", "is_current"]
 
 
 def is_current(conn: Connection) -> bool:

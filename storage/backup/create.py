@@ -31,7 +31,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from storage.backup.archive import (  # fmt: skip
+from storage.backup.archive import (
     FILE_KEY,
     FILE_TABLES,
     FILES_PREFIX,

@@ -23,7 +23,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from storage.backup.archive import (  # fmt: skip
+from storage.backup.archive import (
     FILE_KEY,
     FILES_PREFIX,
     MANIFEST,
