@@ -49,17 +49,22 @@ _forks = multiprocessing.get_context("forkserver")
 _forks.set_forkserver_preload(WARM_MODULES)
 
 
-def _serve_in_child(args: list[str], environment: dict[str, str], log_path: str) -> None:
-    """The forked child: become `complaintbot serve` as an exec'd program would start."""
-    os.setsid()
+def _run_as_program(
+    args: list[str], environment: dict[str, str], out: str, err: str, new_session: bool
+) -> None:
+    """The forked child: become `complaintbot ARGS` as an exec'd program would start, with
+    stdin from /dev/null, its output appended to `out` and `err` (which may be one file) and
+    exactly `environment`; a new session puts uvicorn's workers in reach of a group kill."""
+    if new_session:
+        os.setsid()
     null = os.open(os.devnull, os.O_RDONLY)  # stdin as a program has it: fd 0, which
     os.dup2(null, 0)  # `serve --workers N` hands on to its worker processes
     os.close(null)
     sys.stdin = open(0, closefd=False)  # noqa: SIM115 - stdin stays open for the process
-    log = os.open(log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-    os.dup2(log, 1)
-    os.dup2(log, 2)
-    os.close(log)
+    for fd, path in ((1, out), (2, err)):
+        target = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        os.dup2(target, fd)
+        os.close(target)
     os.environ.clear()
     os.environ.update(environment)
     from bot.cli.main import main
@@ -76,7 +81,9 @@ class _Forked:
 
     def __init__(self, args: list[str], environment: dict[str, str], log_path: Path) -> None:
         self._process = _forks.Process(
-            target=_serve_in_child, args=(args, environment, str(log_path)), daemon=False
+            target=_run_as_program,
+            args=(args, environment, str(log_path), str(log_path), True),
+            daemon=False,
         )
         self._process.start()
         self.pid = self._process.pid
@@ -98,42 +105,16 @@ class _Forked:
         os.kill(self.pid, sig)
 
 
-def _program_in_child(args: list[str], environment: dict[str, str], out: str, err: str) -> None:
-    """The forked child: become `complaintbot ARGS` with no input and its output in files."""
-    null = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(null, 0)
-    os.close(null)
-    sys.stdin = open(0, closefd=False)  # noqa: SIM115 - stdin stays open for the process
-    for fd, path in ((1, out), (2, err)):
-        target = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-        os.dup2(target, fd)
-        os.close(target)
-    os.environ.clear()
-    os.environ.update(environment)
-    from bot.cli.main import main
-
-    try:
-        code = main(args)
-    finally:
-        atexit._run_exitfuncs()
-    sys.exit(code)
-
-
-@dataclass(frozen=True)
-class Finished:
-    returncode: int
-    stdout: str
-    stderr: str
-
-
-def run_program(args: list[str], environment: dict[str, str], *, timeout: float = 120) -> Finished:
+def run_program(
+    args: list[str], environment: dict[str, str], *, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     """`complaintbot ARGS` as a program run from a shell would be, forked from the warm
     interpreter (a fresh one spends over a second importing the code). Tests that need the
     installed program itself, its entry point and a real exec, run `CLI` instead."""
     with tempfile.TemporaryDirectory() as folder:
         out, err = Path(folder, "stdout"), Path(folder, "stderr")
         process = _forks.Process(
-            target=_program_in_child, args=(args, environment, str(out), str(err))
+            target=_run_as_program, args=(args, environment, str(out), str(err), False)
         )
         process.start()
         process.join(timeout)
@@ -141,7 +122,8 @@ def run_program(args: list[str], environment: dict[str, str], *, timeout: float 
             process.kill()
             process.join()
             raise subprocess.TimeoutExpired(["complaintbot", *args], timeout)
-        return Finished(
+        return subprocess.CompletedProcess(
+            ["complaintbot", *args],
             process.exitcode,
             out.read_text(encoding="utf-8", errors="replace"),
             err.read_text(encoding="utf-8", errors="replace"),
