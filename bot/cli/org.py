@@ -108,9 +108,7 @@ def _map_tambons(session: Session, org: Organisation, tambons: list[str]) -> str
             province_th=a.province.name_th,
         ))  # fmt: skip
     session.flush()
-    from handlers.hosting import place_resolve
-
-    place_resolve.invalidate()
+    org_map.changed()
     return ""
 
 

@@ -3,7 +3,7 @@
 Only places in the host's table (`place_org`) are ever offered. The table is read once into
 an in-memory snapshot per database (a whole country is 7,436 tambons), with an index of
 character bigrams so that a misspelt name is compared with a few dozen names, not all of
-them. The snapshot is rebuilt when an import in this process changes the table, and when
+them. The snapshot is rebuilt when this process changes the map (`org_map.changed`), and when
 another process's import shows in the table's fingerprint (checked every few seconds).
 No chat SDK here, and nothing is written.
 """
@@ -191,12 +191,12 @@ class _Snapshot:
         entries: list[_Entry],
         org_names: dict[int, str],
         fingerprint: tuple,
-        replacements: int,
+        changes: int,
     ) -> None:
         self.entries = entries
         self.org_names = org_names
         self.fingerprint = fingerprint
-        self.replacements = replacements
+        self.changes = changes
         self.checked = time.monotonic()
         self.by_skeleton: dict[str, list[int]] = defaultdict(list)
         self.by_normal: dict[str, list[int]] = defaultdict(list)
@@ -236,12 +236,6 @@ _snapshots: weakref.WeakKeyDictionary[Engine, _Snapshot] = weakref.WeakKeyDictio
 _lock = threading.Lock()
 
 
-def invalidate() -> None:
-    """The table changed (an import in this process): read it again on next use."""
-    with _lock:
-        _snapshots.clear()
-
-
 def _fingerprint(session: Session) -> tuple:
     """Changes when rows are replaced or an organisation is added or renamed."""
     code = sa.cast(PlaceOrg.subdistrict_code, sa.BigInteger)
@@ -263,8 +257,8 @@ def _snapshot(session: Session) -> _Snapshot:
     engine = bind.engine if isinstance(bind, sa.Connection) else bind
     snap = _snapshots.get(engine)
     now = time.monotonic()
-    replaced = org_map.replacements()
-    if snap is not None and snap.replacements != replaced:  # imported here since: read again
+    changes = org_map.changes()
+    if snap is not None and snap.changes != changes:  # the map changed here since: read again
         snap = None
     if snap is not None and now - snap.checked < RECHECK_SECONDS:
         return snap
@@ -279,7 +273,7 @@ def _snapshot(session: Session) -> _Snapshot:
         for r in rows
     ]  # fmt: skip
     org_names = {o.id: o.name for o in session.exec(select(Organisation))}
-    snap = _Snapshot(entries, org_names, fingerprint, replaced)
+    snap = _Snapshot(entries, org_names, fingerprint, changes)
     with _lock:
         _snapshots[engine] = snap
     return snap

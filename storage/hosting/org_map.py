@@ -101,18 +101,23 @@ def import_map(
             )
         )  # fmt: skip
     session.flush()
-    global _replacements
-    _replacements += 1  # readers' copies of the map are stale from now on
+    changed()
     return result
 
 
-_replacements = 0
+_changes = 0
 
 
-def replacements() -> int:
-    """How often this process has replaced the map. A reader keeping a copy compares this
+def changed() -> None:
+    """Say that this process changed the map's rows: readers' copies are stale from now on."""
+    global _changes
+    _changes += 1
+
+
+def changes() -> int:
+    """How often this process has changed the map. A reader keeping a copy compares this
     to know at once that its copy is stale; other processes notice through the rows."""
-    return _replacements
+    return _changes
 
 
 def places(session: Session, org_id: int | None = None) -> list[PlaceOrg]:
