@@ -28,7 +28,6 @@ _SHAPE = sa.text(
     "data_type || ':' || is_nullable)), 0) from information_schema.columns "
     "where table_schema = :schema"
 )
-_VERSION = sa.text('select version_num from "{schema}".alembic_version order by 1')
 _SEQUENCES = sa.text(
     "select setval(c.oid, 1, false) from pg_class c join pg_namespace n "
     "on n.oid = c.relnamespace where c.relkind = 'S' and n.nspname = :schema"
@@ -124,7 +123,8 @@ class SchemaPool:
 
     @staticmethod
     def _version(conn: sa.Connection, schema: str) -> list[str]:
-        return [row[0] for row in conn.execute(sa.text(_VERSION.text.format(schema=schema)))]
+        query = f'select version_num from "{schema}".alembic_version order by 1'
+        return [row[0] for row in conn.exec_driver_sql(query)]
 
     def drop(self, schema: str) -> None:
         with self.admin.connect() as conn:
