@@ -119,6 +119,9 @@ class Reply:
     notice: Notice | None = None
     # Delete this earlier bot message (an `Event.message_ref`) where the platform allows it.
     delete_ref: str | None = None
+    # The staff case this reply is about (`Target.ascii_key`): channels add a link to its page
+    # in the office when the deployment has a public URL.
+    office_case: str | None = None
 
 
 @dataclass

@@ -166,6 +166,8 @@ QUESTION_SAVED = "บันทึกคำถามของเรื่อง {
 ASK_EXPLANATION = "พิมพ์คำชี้แจงถึงผู้ร้องเรื่อง {key} ว่าเหตุใดจึงยังไม่แล้วเสร็จ (ผู้ร้องจะเห็น)"
 EXPLANATION_SAVED = "ส่งคำชี้แจงของเรื่อง {key} ให้ผู้ร้องแล้ว"
 NO_PHOTOS = "เรื่องนี้ไม่มีรูปภาพ"
+# Under a notice or a case card, where the deployment has a public address.
+OFFICE_LINK = "เปิดเรื่องในหน้าเว็บเจ้าหน้าที่: {url}"
 
 
 def photo_caption(number: int, count: int) -> str:

@@ -21,6 +21,7 @@ from bot.jobs.stats_summary import monthly_summary_job
 from bot.shared_links import sign
 from handlers import outbound, reply_codec
 from handlers.types import Reply
+from messages.channels import line as line_msg
 from messages.stats import chat as stats_chat
 from messages.stats import labels as stats_msg
 from storage.staff.accounts import Role
@@ -162,14 +163,14 @@ async def test_on_line_the_monthly_summary_is_pushed_with_its_image(db_url, tmp_
         assert bot.fake.pushes(officer.user_id) == []
 
 
-async def test_on_line_without_a_public_url_staff_get_the_text_only(db_url, tmp_path):
+async def test_on_line_without_a_public_url_staff_get_the_text_and_why_no_chart(db_url, tmp_path):
     async with running_line_bot(db_url, tmp_path) as bot:
         officer = bot.user()
         await officer.say(f"/staff {invite_code(bot.core, Role.INTEGRITY, 'สมปอง')}")
         messages = await officer.say("/stats")
-        assert [m["type"] for m in messages] == ["text"]
+        assert [m["type"] for m in messages] == ["text", "text"]
         assert stats_msg.STREAM_TITLES["tip"] in messages[0]["text"]
-        assert all(m["text"] for m in messages)
+        assert messages[1]["text"] == line_msg.IMAGE_NOT_SHOWN
 
 
 def test_the_workbook_keeps_its_name_through_the_outbox_to_telegram():

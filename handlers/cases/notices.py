@@ -49,7 +49,7 @@ def on_complaint_filed(
     text = msg.new_complaint(
         target.key, target.category_label, excerpt(complaint.description), complaint.due_on, photos
     )
-    reply = Reply(text, case_buttons(target, photos=bool(photos)))
+    reply = Reply(text, case_buttons(target, photos=bool(photos)), office_case=target.ascii_key)
     groups = org_settings.get(session, org_id).staff_groups or {}
     chats = {(channel, chat) for channel, chat in groups.items()}
     for member in staff.with_role(session, org_id, Role.COMPLAINT):
@@ -74,7 +74,10 @@ def on_tip_filed(session: Session, org_id: int, tip: Tip, now: datetime) -> str:
     """Give the tip its staff reference and tell the integrity officers; returns the ref."""
     handling = give_reference(session, org_id, tip, now)
     target = Target(Stream.TIP, tip, handling)
-    reply = Reply(msg.new_tip(target.key, target.category_label), case_buttons(target))
+    reply = Reply(
+        msg.new_tip(target.key, target.category_label), case_buttons(target),
+        office_case=target.ascii_key,
+    )  # fmt: skip
     for member in staff.with_role(session, org_id, Role.INTEGRITY):
         outbound.send(
             session, org_id=org_id, channel=member.channel, chat_id=member.chat_id,

@@ -193,7 +193,7 @@ def open_case(ctx: Ctx, target: Target, _rest: str) -> Turn:
             target.key, target.category_label, case.status, case.received_at, case.due_on,
             handling.unit, assignee, handling.referred_to,
         )  # fmt: skip
-        return _view(Reply(text, case_actions(target, photos=False)))
+        return _view(Reply(text, case_actions(target, photos=False), office_case=target.ascii_key))
     photos = case_ops.photo_keys(ctx.session, target)
     text = msg.complaint_card(
         target.key, target.category_label, case.status, case.received_at, case.due_on,
@@ -201,7 +201,9 @@ def open_case(ctx: Ctx, target: Target, _rest: str) -> Turn:
         len(photos), case.latitude is not None,
         " ".join(filter(None, (case.complainant_name, case.complainant_phone))),
     )  # fmt: skip
-    return _view(Reply(text, case_actions(target, photos=bool(photos))))
+    return _view(
+        Reply(text, case_actions(target, photos=bool(photos)), office_case=target.ascii_key)
+    )
 
 
 def take_case(ctx: Ctx, target: Target, _rest: str) -> Turn:

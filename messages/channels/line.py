@@ -21,6 +21,12 @@ MORE_CHOICES = "หรือพิมพ์หมายเลขตัวเล�
 # Alt text is what LINE shows in the chat list and notifications; it has a 400-character limit.
 ALT_TEXT_MORE = "…"
 
+# A picture LINE cannot show: it loads pictures only from the bot's public HTTPS address.
+IMAGE_NOT_SHOWN = (
+    "LINE แสดงรูปจากระบบได้เมื่อระบบมีที่อยู่เว็บสาธารณะ (https) ซึ่งยังไม่ได้ตั้ง "
+    "ดูรูปได้ในหน้าเว็บเจ้าหน้าที่ หรือแจ้งผู้ดูแลระบบให้ตั้ง COMPLAINTBOT_PUBLIC_URL"
+)
+
 # Evidence uploads.
 ATTACHMENT_UNAVAILABLE = "ขออภัย ไม่สามารถรับไฟล์นี้ได้ กรุณาส่งใหม่อีกครั้ง"
 

@@ -1,1 +1,2 @@
-"""Files the bot may hand out by signed link: a link can only name a registered file."""
+"""Files the bot may hand out by signed link: registered statistics files and complaint
+photos; a link can only name one of those."""

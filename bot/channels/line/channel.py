@@ -42,6 +42,7 @@ from bot.channels.inbox import Inbox, Prepared
 from bot.channels.line.content import VIDEO_READY_PAUSES, ContentFetcher
 from bot.channels.line.events import chat_of, events_of, incoming_events, reply_token_of, translate
 from bot.channels.line.render import batches, render, shared_keys
+from bot.channels.office_links import with_office_links
 from bot.channels.webhook_body import BadJson, BodyTooLarge, parse_json, read_capped
 from bot.shared_links import SharedLinks
 from handlers.outbound import Delivery
@@ -128,7 +129,7 @@ class LineChannel:
         self.routes: list[BaseRoute] = (
             [] if self.account.owner else [Route(WEBHOOK_PATH, self.webhook, methods=["POST"])]
         )
-        self.shared = shared  # signed links to statistics files, when a public URL is set
+        self.shared = shared  # signed links to statistics and photos, when a public URL is set
         if shared is not None:
             self.routes += shared.routes
         self._client: AsyncApiClient | None = None
@@ -315,6 +316,7 @@ class LineChannel:
 
     async def _render(self, replies: Sequence[Reply]) -> list[Message]:
         """`replies` as LINE messages, with signed links to the shareable files they show."""
+        replies = with_office_links(replies, self.settings.public_url)
         keys = shared_keys(replies)
         if self.shared is None or not keys:
             return render(replies)

@@ -6,9 +6,10 @@
 - a status card is a Flex bubble whose alt text is the reply's plain text;
 - a reply or push call carries at most 5 messages (`batches`).
 
-LINE only sends media by public HTTPS URL. Files registered as shareable (statistics) come
-with signed links (`bot.shared_links`): an image becomes an image message, a workbook a text
-with its download link. Other images and files are not rendered; their reply text is sent.
+LINE only sends media by public HTTPS URL. Statistics files and complaint photos come with
+signed links (`bot.shared_links`): an image becomes an image message, a workbook a text with
+its download link. An image without a link (no public URL, or a file no link may reach) is
+not rendered: its reply text is sent, and the turn says once that LINE cannot show it.
 """
 
 from __future__ import annotations
@@ -137,9 +138,14 @@ def shared_keys(replies: Iterable[Reply]) -> set[str]:
 def render(replies: Iterable[Reply], links: Mapping[str, Link] | None = None) -> list[Message]:
     """All replies of a turn. LINE shows quick replies only on the last message received,
     so buttons on earlier replies are moved to the end only if the last one has none."""
+    links = links or {}
     messages: list[Message] = []
+    unseen = False
     for reply in replies:
         messages.extend(render_reply(reply, links))
+        unseen = unseen or bool(reply.image_key and reply.image_key not in links)
+    if unseen:
+        messages.append(TextMessage(text=text.IMAGE_NOT_SHOWN))
     if messages and messages[-1].quick_reply is None:
         for message in reversed(messages[:-1]):
             if message.quick_reply is not None:

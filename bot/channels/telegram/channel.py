@@ -35,6 +35,7 @@ from telegram.ext import Application
 from bot.channels.accounts import Account, tagged, turns_of, untagged
 from bot.channels.inbox import Inbox, Prepared
 from bot.channels.inbox import Incoming as Stored
+from bot.channels.office_links import with_office_links
 from bot.channels.telegram.events import Incoming, chat_key, parse
 from bot.channels.telegram.render import MAX_TEXT, Outgoing, render, utf16_len
 from bot.channels.webhook_body import BadJson, BodyTooLarge, parse_json, read_capped
@@ -364,7 +365,7 @@ class TelegramChannel:
     # -- output ------------------------------------------------------------------------------
 
     async def deliver(self, chat_id: int | str, replies: list[Reply]) -> None:
-        for out in render(replies):
+        for out in render(with_office_links(replies, self.settings.public_url)):
             await self._send(chat_id, out)
 
     async def send_out(self, chat_id: str, delivery: Delivery, key: str) -> None:
