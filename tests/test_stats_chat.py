@@ -22,6 +22,8 @@ from bot.jobs.background import background_runners
 from bot.jobs.scheduler import Scheduler
 from bot.jobs.stats_summary import cleanup_job, monthly_summary_job
 from bot.web.stats_page import stats_routes
+from handlers.cases.lifecycle import Stream
+from handlers.cases.records import add_case
 from messages import sample_org
 from messages.stats import chat as stats_chat
 from messages.stats import labels as stats_msg
@@ -31,7 +33,7 @@ from storage.staff.accounts import Role
 from storage.staff.models import OutboxMessage
 from storage.stats.periods import fiscal_year
 from tests.fake_line import serving
-from tests.staff_helpers import Clock, file_complaint, file_tip, invite_code, use_clock
+from tests.staff_helpers import Clock, invite_code, use_clock
 from tests.stats_fixture import run_cli
 from tests.transcript import Chat
 from tests.waiting import DEADLINE
@@ -47,8 +49,9 @@ KEY = re.compile(r"\(([0-9a-f]{32}\.(?:png|xlsx))\)")
 
 @pytest.fixture
 async def office(make_core):
-    """An administrator, a complaint, an integrity and a plan officer; in March a citizen
-    files a complaint (taken ten days later) and a tip; the clock then stands in April."""
+    """An administrator, a complaint, an integrity and a plan officer; in March a complaint
+    (taken ten days later) and a tip come in by phone (what is filed on the console is a trial
+    and never counted); the clock then stands in April."""
     core = make_core()
     clock = Clock(MARCH)
     use_clock(core, clock)
@@ -58,8 +61,8 @@ async def office(make_core):
         chats[name] = Chat(core, chat_id=name, user_id=name)
         await chats[name].say(f"/staff {invite_code(core, role, name)}")
     citizen = Chat(core, chat_id="citizen", user_id="citizen")
-    code = await file_complaint(citizen, notify=False, description=POTHOLE)
-    await file_tip(citizen, BRIBE)
+    code = by_phone(core, Stream.COMPLAINT, "road", POTHOLE, clock.now)
+    by_phone(core, Stream.TIP, "bribe", BRIBE, clock.now)
     clock.advance(days=10)
     await chats["complaint"].say(f"/take {code}")
     clock.now = APRIL
@@ -67,6 +70,13 @@ async def office(make_core):
         await chat.inbox()  # the notices of March, read
     chats["citizen"] = citizen
     return core, chats, clock
+
+
+def by_phone(core, stream: Stream, category: str, text: str, at: datetime) -> str:
+    """A case that came in by phone, recorded as `complaintbot case add` records it."""
+    with Session(core.db) as session, session.begin():
+        return add_case(session, org_id=core.org_id, stream=stream, channel="phone",
+                        category=category, text=text, received_at=at).code  # fmt: skip
 
 
 def files_in(core, text: str) -> dict[str, bytes]:

@@ -66,7 +66,6 @@ CHANNEL_LABELS = {
     "email": "อีเมล",
     "damrongdhamma": "ศูนย์ดำรงธรรม",
     "other": "ช่องทางอื่น",
-    "console": "ทดสอบระบบ",
     "chat": "แชตบอต",
     "unknown": "ไม่ทราบช่องทาง",
 }

@@ -17,6 +17,10 @@ from storage.stats.models import FOREVER, StatsCase, StatsRating, StatsStatus
 from storage.timeutil import as_utc
 
 RECEIVED = "received"
+# Cases filed from `complaintbot chat` are trials of the bot, not complaints: they leave no
+# statistics, so nothing published (the web page, the ITA figures, the monthly summary)
+# counts them, and their later status changes and ratings find no record to update.
+TRIAL_CHANNELS = frozenset({"console"})
 
 
 def _days(since: datetime, until: datetime) -> int:
@@ -33,8 +37,10 @@ def record_filed(
     category: str,
     channel: str,
     at: datetime,
-) -> StatsCase:
-    """A new case: its row and its first status, `received`, from `at` on."""
+) -> StatsCase | None:
+    """A new case: its row and its first status, `received`, from `at` on (none for a trial)."""
+    if channel in TRIAL_CHANNELS:
+        return None
     at = as_utc(at)
     case = StatsCase(
         org_id=org_id, stream=str(stream), case_id=case_id, category=category,
