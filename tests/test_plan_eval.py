@@ -57,7 +57,7 @@ class Sample:
     def judge(self, session: Session, row: dict[str, str]) -> tuple[bool, str]:
         """Whether the chat's answer to the row's question is right, and what it was."""
         expected = row["expected"]
-        query = plan_answers.parse(row["question"])
+        query = plan_answers.parse(row["question"], plan_answers.dimension_names(self.plan))
         if query is not None:
             answer = plan_answers.answer(query, self.views, self.plan, *self.period)
             figures = [f for f in (row.get("figures") or "").split("|") if f]

@@ -14,6 +14,7 @@ from handlers.citizen import complaint as complaint_flow
 from handlers.citizen import intake_offer, tracking
 from handlers.citizen import tip as tip_flow
 from handlers.flow import Ctx, finish
+from handlers.plan import answers as plan_answers
 from handlers.plan import flow as plan_flow
 from handlers.plan.search import STRONG, AnswerKind
 from handlers.types import Reply, Turn
@@ -32,9 +33,13 @@ def plan_hint(session: Session, org_id: int) -> PlanHint | None:
     if plan is None:
         return None
     period = plan_repo.latest_period(session, plan) or (plan.year_from, 12)
-    index = plan_flow.plan_index(plan_repo.item_views(session, plan, *period))
+    views = plan_repo.item_views(session, plan, *period)
+    index = plan_flow.plan_index(views)
+    dimensions = plan_answers.dimension_names(plan)
 
     def hint(text: str) -> float:
+        if plan_answers.dimension_named(text, dimensions) is not None:
+            return 1.0
         result = index.search(text)
         if result.kind is AnswerKind.DIMENSION:
             return 1.0
@@ -43,7 +48,7 @@ def plan_hint(session: Session, org_id: int) -> PlanHint | None:
             return best if best >= STRONG else 0.0
         return 0.0
 
-    return hint
+    return PlanHint.of(hint, [*(v.title for v in views), *dimensions.values()])
 
 
 def read(ctx: Ctx, text: str) -> Reading:

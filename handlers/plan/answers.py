@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from decimal import Decimal
+from difflib import SequenceMatcher
 
 from handlers.plan.search import normalise
 from messages.plan import answer_vocab as vocab
@@ -53,10 +54,36 @@ class Page:
     pages: int = 1
 
 
-def parse(question: str) -> Query | None:
+def dimension_names(plan: Plan) -> dict[int, str]:
+    """Each มิติ's name in the plan (the national framework's where the plan has none)."""
+    return {d: dimension_name(plan, d) for d in plan_msg.DEFAULT_DIMENSION_NAMES}
+
+
+def dimension_named(question: str, names: dict[int, str]) -> int | None:
+    """The มิติ a question names in words ("มิติสังคมที่ไม่ทนต่อการทุจริต"), if one."""
+    norm = normalise(question)
+    says_dimension = "มิติ" in norm
+    best, chosen = 0, None
+    for dimension, name in names.items():
+        core = plan_vocab.DIMENSION_NAME_NOISE.sub("", normalise(name))
+        if not core:
+            continue
+        match = SequenceMatcher(None, norm, core, autojunk=False).find_longest_match()
+        enough = DIMENSION_NAMED_WITH_WORD if says_dimension else max(16, 0.6 * len(core))
+        if match.size >= enough and match.size > best:
+            best, chosen = match.size, dimension
+    return chosen
+
+
+DIMENSION_NAMED_WITH_WORD = 8  # letters of a มิติ's name after "มิติ"; more without it
+
+
+def parse(question: str, dimensions: dict[int, str] | None = None) -> Query | None:
     norm = normalise(question)
     found = plan_vocab.DIMENSION.search(norm)
     dimension = int(found.group(1)) if found and 1 <= int(found.group(1)) <= 4 else None
+    if dimension is None and dimensions:
+        dimension = dimension_named(question, dimensions)
     statuses: tuple[str, ...] = ()
     for pattern, codes in vocab.STATUS:
         if pattern.search(norm):
