@@ -58,6 +58,11 @@ def read(ctx: Ctx, text: str) -> Reading:
 
 def answer_at_menu(ctx: Ctx, text: str) -> Turn:
     reading = read(ctx, text)
+    if reading.ask is not None:  # a costly pair: ask which before anything starts
+        other = "plan" if "plan" in (reading.intent, reading.ask) else "complaint"
+        return intake_offer.offer_which(
+            ctx, text.strip(), other, reading.tip_category, reading.complaint_category
+        )
     if reading.intent == "complaint":
         return _complaint(ctx, text, reading)
     if reading.intent == "tip":

@@ -80,6 +80,7 @@ class Reading:
     complaint_category: str = "other"  # the best complaint category, whatever the intent
     has_story: bool = False  # more than "I want to complain": worth keeping as a description
     thanks: bool = False  # a greeting that says thank you
+    tip_category: str = "other"  # the best tip category, whatever the intent
     ask: str | None = None  # the costly other reading ("plan" for a tip, "tip" for a plan
     # question or a complaint): the conversation asks which, with two buttons
 
@@ -127,6 +128,11 @@ def _tables() -> dict[str, dict[str, tuple[_Phrase, ...]]]:
         "intent": {k: _compile(v) for k, v in vocab.INTENTS.items()},
         "complaint": {k: _compile(v) for k, v in vocab.COMPLAINT_CATEGORIES.items()},
         "tip": {k: _compile(v) for k, v in vocab.TIP_CATEGORIES.items()},
+        # The words that make a text a tip on their own; lighter ones only choose the kind.
+        "tip_core": {
+            k: _compile({w: p for w, p in v.items() if w >= MIN_SCORE})
+            for k, v in vocab.TIP_CATEGORIES.items()
+        },
     }
 
 
@@ -231,11 +237,13 @@ def understand(text: str, plan_hint: PlanHint | None = None) -> Reading:
     else:
         rest_grams, rest_words = grams, words
     tip_cats = {k: _score(t, rest, rest_words, rest_grams) for k, t in tables["tip"].items()}
+    complaint_words = scores["complaint"]  # "พัง", "ช่วยแก้ไข": more than an office's name
     scores["complaint"] += 0.6 * max(complaint_cats.values())
     wrongdoing, sign = _wrongdoing(rest)
     if wrongdoing and not any(tip_cats.values()):
         tip_cats[sign] = 1.0  # no category's words: the kind of wrongdoing says which
-    scores["tip"] += 0.5 * max(tip_cats.values()) + wrongdoing
+    core = (_score(t, rest, rest_words, rest_grams) for t in tables["tip_core"].values())
+    scores["tip"] += 0.5 * max(core) + wrongdoing
     if _FOLLOW_UP.search(rest) and _FOLLOW_UP_ASKS.search(rest):
         scores["track"] += FOLLOW_UP_WEIGHT
     asks_to_file = plan_vocab.INTAKE_CUES.search(compact) and not plan_vocab.PLAN_WORDS.search(
@@ -254,7 +262,7 @@ def understand(text: str, plan_hint: PlanHint | None = None) -> Reading:
     intent = max(_PRIORITY, key=lambda k: (scores[k], -_PRIORITY.index(k)))
     if scores["tip"] >= TIP_WINS_AT and scores["tip"] * 2 >= scores["plan"]:
         intent = "tip"
-    ask = _costly_other(intent, scores)
+    ask = _costly_other(intent, scores, complaint_words)
     top = scores[intent]
     second = max(v for k, v in scores.items() if k != intent)
     complaint_category = _best(complaint_cats, "other")
@@ -263,19 +271,24 @@ def understand(text: str, plan_hint: PlanHint | None = None) -> Reading:
     thanks = any(p in compact for p in _set_phrases()["thanks"])
     if top < MIN_SCORE:
         return Reading("other", None, _confidence(MIN_SCORE, top), complaint_category, story)
+    tip_category = _best(tip_cats, "other")
     category = None
     if intent == "complaint":
         category = complaint_category
     elif intent == "tip":
-        category = _best(tip_cats, "other")
+        category = tip_category
     confidence = _confidence(top, second)
-    return Reading(intent, category, confidence, complaint_category, story, thanks, ask)
+    return Reading(
+        intent, category, confidence, complaint_category, story, thanks, tip_category, ask
+    )
 
 
-def _costly_other(intent: str, scores: dict[str, float]) -> str | None:
+def _costly_other(intent: str, scores: dict[str, float], complaint_words: float) -> str | None:
     """The other reading that would cost most if it were the right one, when it is close."""
     if intent == "tip" and scores["plan"] >= AMBIGUOUS_AT:
         return "plan"
+    if intent == "tip" and complaint_words >= MIN_SCORE and scores["complaint"] >= scores["tip"]:
+        return "complaint"  # corruption words in a story that reads as a complaint
     if intent == "plan" and scores["tip"] >= AMBIGUOUS_AT:
         return "tip"
     if intent == "complaint" and scores["tip"] >= MIN_SCORE:
