@@ -371,7 +371,16 @@ def _answer(ctx: Ctx, plan: Plan, text: str, data: dict, *, always: bool) -> Tur
     if result.kind is AnswerKind.DIMENSION and result.dimension is not None:
         return ask(probe, S.DIMENSION, FLOW, data={**data, "dim": result.dimension, "page": 0})
     question = msg.shorten(text, 60)
-    if result.ranked:  # a name not in the plan: say so, and offer the nearest items
+    if result.kind is AnswerKind.NONE:  # not in this plan: say so, with what the plan has
+        summary = plan_repo.summarise(views, plan, data["fy"], data["round"])
+        dimensions = [
+            (msg.dimension_title(d, _dimension_name(plan, d)), t.total)
+            for d, t in summary.by_dimension.items()
+        ]
+        period = msg.period(data["fy"], data["round"])
+        reply = answers_msg.not_in_plan(question, period, summary.overall.total, dimensions)
+        return ask(probe, S.HOME, FLOW, Reply(reply))
+    if result.ranked:  # a weak match: say it is not found, and offer the nearest items
         nearest = [item_id for item_id, _ in result.ranked[:3]]
         header = answers_msg.NEAREST.format(question=question)
         return ask(probe, S.CHOOSE, FLOW, data={**data, "candidates": nearest, "header": header})
