@@ -240,8 +240,8 @@ def understand(text: str, plan_hint: PlanHint | None = None) -> Reading:
     complaint_words = scores["complaint"]  # "พัง", "ช่วยแก้ไข": more than an office's name
     scores["complaint"] += 0.6 * max(complaint_cats.values())
     wrongdoing, sign = _wrongdoing(rest)
-    if wrongdoing and not any(tip_cats.values()):
-        tip_cats[sign] = 1.0  # no category's words: the kind of wrongdoing says which
+    if wrongdoing:  # the kind of wrongdoing weighs as much as a category's own word
+        tip_cats[sign] += wrongdoing
     core = (_score(t, rest, rest_words, rest_grams) for t in tables["tip_core"].values())
     scores["tip"] += 0.5 * max(core) + wrongdoing
     if _FOLLOW_UP.search(rest) and _FOLLOW_UP_ASKS.search(rest):
@@ -300,8 +300,16 @@ def _wrongdoing(compact: str) -> tuple[float, str]:
     """A report of wrongdoing in everyday words: public property or money put to private use,
     or claimed against what happened, by someone of the organisation; and its likely kind."""
     found = {name: bool(pattern.search(compact)) for name, pattern in _WRONGDOING.items()}
+    if found["hiring"] and (found["private"] or found["claimed"] or found["demanded"]):
+        return WRONGDOING_WEIGHT, vocab.WRONGDOING_CATEGORY["hiring"]
+    if found["demanded"] and (found["official"] or found["public"]):
+        return WRONGDOING_WEIGHT, vocab.WRONGDOING_CATEGORY["demanded"]
     if found["claimed"] and (found["public"] or found["official"]):
         return WRONGDOING_WEIGHT, vocab.WRONGDOING_CATEGORY["claimed"]
+    if found["orders"] and found["private"]:
+        return WRONGDOING_WEIGHT, vocab.WRONGDOING_CATEGORY["orders"]
+    if found["favour"] and (found["official"] or found["public"]):
+        return WRONGDOING_WEIGHT, vocab.WRONGDOING_CATEGORY["favour"]
     if found["public"] and found["private"]:
         return WRONGDOING_WEIGHT, vocab.WRONGDOING_CATEGORY["private"]
     if found["official"] and found["private"]:
