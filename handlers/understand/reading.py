@@ -252,8 +252,13 @@ def understand(text: str, plan_hint: PlanHint | None = None) -> Reading:
     # A title-like text with no other meaning is a plan question; "อยากร้องเรียน" or
     # "ติดต่อ อบต. ยังไง" is not, even where an item's title shares its words.
     clearly_else = max(v for k, v in scores.items() if k != "plan") >= STRONG_ELSE
-    if plan_hint is not None and not asks_to_file and (scores["plan"] > 0 or not clearly_else):
-        scores["plan"] += 5 * plan_hint(text)
+    names_item = False  # the text names an item or มิติ of the plan
+    maybe_tip = scores["tip"] >= TIP_WINS_AT  # the costly pair: the plan is always consulted
+    if plan_hint is not None:
+        named = plan_hint(text)
+        names_item = named > 0
+        if not asks_to_file and (scores["plan"] > 0 or not clearly_else or maybe_tip):
+            scores["plan"] += 5 * named
     if scores["plan"] >= 3 and _asks(compact):
         scores["plan"] += 2
     substantive = max(v for k, v in scores.items() if k != "greeting")
@@ -263,6 +268,8 @@ def understand(text: str, plan_hint: PlanHint | None = None) -> Reading:
     if scores["tip"] >= TIP_WINS_AT and scores["tip"] * 2 >= scores["plan"]:
         intent = "tip"
     ask = _costly_other(intent, scores, complaint_words)
+    if intent == "tip" and names_item:
+        ask = "plan"  # "แจ้งเบาะแสการทุจริตผ่านเว็บไซต์" is also an item of the plan
     top = scores[intent]
     second = max(v for k, v in scores.items() if k != intent)
     complaint_category = _best(complaint_cats, "other")
