@@ -139,6 +139,7 @@ class Evaluation:
     costly: Counter[str] = field(default_factory=Counter)
     asked: int = 0
     misses: list[dict[str, object]] = field(default_factory=list)
+    readings: list[dict[str, object]] = field(default_factory=list)  # every row, in order
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -150,6 +151,7 @@ class Evaluation:
             },
             "asked": self.asked,
             "misses": self.misses,
+            "readings": self.readings,
         }
 
 
@@ -159,6 +161,7 @@ def evaluate(rows: list[dict[str, str]], read: Reader) -> Evaluation:
     for row in rows:
         org = (row.get("org") or "").strip() or None
         reading = read(row["text"], org)
+        result.readings.append({"text": row["text"], "org": org, "got": reading.as_json()})
         name, kind = row.get("set") or "all", row.get("class") or "general"
         groups = [result.sets.setdefault(name, Tally()), result.classes.setdefault(kind, Tally())]
         if name == "held_out":
