@@ -371,7 +371,7 @@ def _answer(ctx: Ctx, plan: Plan, text: str, data: dict, *, always: bool) -> Tur
     if result.kind is AnswerKind.DIMENSION and result.dimension is not None:
         return ask(probe, S.DIMENSION, FLOW, data={**data, "dim": result.dimension, "page": 0})
     question = msg.shorten(text, 60)
-    if result.kind is AnswerKind.NONE:  # not in this plan: say so, with what the plan has
+    if result.missing:  # not in this plan: say so, with what the plan has
         summary = plan_repo.summarise(views, plan, data["fy"], data["round"])
         dimensions = [
             (msg.dimension_title(d, _dimension_name(plan, d)), t.total)

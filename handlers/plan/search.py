@@ -48,6 +48,7 @@ class SearchResult:
     ranked: tuple[tuple[int, float], ...] = ()  # (item id, score), best first
     dimension: int | None = None
     about_plan: bool = False  # the question mentions the plan's vocabulary
+    missing: bool = False  # about something the plan has no item for ("not in this plan")
 
     @property
     def top(self) -> int | None:
@@ -154,20 +155,19 @@ class PlanIndex:
         text = _strip_noise(normalise(question))
         return self._rank(with_plan_words(text), limit)
 
-    def unseen_share(self, content: str) -> float:
-        """How much of a question (by word weight) the plan has no word for: "สะพาน",
-        "ขุดลอกคลอง" in a plan of integrity measures. Words the synonym table explains and
-        kind words ("โครงการ") do not count."""
+    def not_in_plan(self, content: str) -> bool:
+        """Whether a question is about something the plan has no item for: most of its words
+        ("สะพาน", "ขุดลอกคลอง") are in no title, and no title holds two of the others. Words
+        the synonym table explains, kind words ("โครงการ") and filler do not count."""
         words = [w for w in dict.fromkeys(tokens(content)) if w not in vocab.KIND_TOKENS]
         words = [w for w in words if len(w) > 1 and not w.isdigit() and w not in vocab.FILLER]
         if not words:
-            return 0.0
+            return False
         explained = _explained_words(content, self.word_idf)
-        unseen = [
-            w for w in words
-            if w not in self.word_idf and w not in explained and w not in self.text
-        ]  # fmt: skip
-        return len(unseen) / len(words)
+        seen = {w for w in words if w in self.word_idf or w in explained or w in self.text}
+        if len(seen) / len(words) > 1 - NOT_IN_PLAN:
+            return False
+        return all(len(seen & entry.words) < 2 for entry in self.entries)
 
     def _rank(self, text: str, limit: int) -> list[tuple[int, float]]:
         q_words = list(dict.fromkeys(tokens(text)))
@@ -213,8 +213,8 @@ class PlanIndex:
         best = ranked[0][1] if ranked else 0.0
         if wants_summary and best < STRONG:
             return SearchResult(AnswerKind.SUMMARY, tuple(ranked), about_plan=True)
-        if best < STRONG and self.unseen_share(content) >= NOT_IN_PLAN:
-            return SearchResult(AnswerKind.NONE, tuple(ranked), about_plan=about_plan)
+        if best < STRONG and self.not_in_plan(content):
+            return SearchResult(AnswerKind.NONE, tuple(ranked), about_plan, missing=True)
         if best < WEAK:
             if about_plan and len(re.sub(r"\s", "", content)) <= 3:
                 return SearchResult(AnswerKind.SUMMARY, tuple(ranked), about_plan=True)
