@@ -59,10 +59,7 @@ def read(ctx: Ctx, text: str) -> Reading:
 def answer_at_menu(ctx: Ctx, text: str) -> Turn:
     reading = read(ctx, text)
     if reading.ask is not None:  # a costly pair: ask which before anything starts
-        other = "plan" if "plan" in (reading.intent, reading.ask) else "complaint"
-        return intake_offer.offer_which(
-            ctx, text.strip(), other, reading.tip_category, reading.complaint_category
-        )
+        return _ask_which(ctx, text, reading)
     if reading.intent == "complaint":
         return _complaint(ctx, text, reading)
     if reading.intent == "tip":
@@ -94,9 +91,18 @@ def switch_from_plan(ctx: Ctx, text: str) -> Turn | None:
     reading = understand(text)
     if reading.intent not in ("complaint", "tip") or reading.confidence < SWITCH_FROM_PLAN_AT:
         return None
+    if reading.ask is not None:  # a tip or a complaint: ask which, as at the menu
+        return _ask_which(ctx, text, reading)
     if reading.intent == "tip":
         return _tip(ctx, text, reading)
     return _complaint(ctx, text, reading)
+
+
+def _ask_which(ctx: Ctx, text: str, reading: Reading) -> Turn:
+    other = "plan" if "plan" in (reading.intent, reading.ask) else "complaint"
+    return intake_offer.offer_which(
+        ctx, text.strip(), other, reading.tip_category, reading.complaint_category
+    )
 
 
 def _complaint(ctx: Ctx, text: str, reading: Reading) -> Turn:
