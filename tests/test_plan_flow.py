@@ -3,7 +3,6 @@ engine, router and console adapter."""
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 
 import pytest
@@ -95,15 +94,14 @@ async def test_several_matches_offer_a_choice(plan_chat):
     assert "ข้อ 12 กิจกรรมเผยแพร่ข้อมูลข่าวสารด้านการจัดซื้อ - จัดจ้าง" in out
 
 
-async def test_no_match_says_so_and_offers_the_nearest_items_and_the_dimensions(plan_chat):
+async def test_a_project_not_in_the_plan_is_said_so_with_what_the_plan_has(plan_chat):
     chat = await plan_chat("khokphutsa")
     await chat.press(common.MENU_PLAN)
     await chat.press(msg.BUTTON_ASK)
     out = await chat.say("สร้างสะพานลอยหน้าโรงเรียน")
-    assert answers_msg.NEAREST.format(question="สร้างสะพานลอยหน้าโรงเรียน") in out
-    assert re.search(r"\[1\] \d+\. ", out)  # the nearest item, one tap away
-    out = await chat.press(msg.BUTTON_DIMENSIONS)
-    assert "] มิติ 1 (2 รายการ)" in out
+    assert answers_msg.NOT_IN_PLAN.split("“")[0] + "“สร้างสะพานลอยหน้าโรงเรียน”" in out
+    assert "แผนนี้มี 15 รายการ" in out
+    assert "] มิติ 1 (2 รายการ)" in out  # the มิติ, one tap away
 
 
 async def test_a_plan_without_reports_shows_every_item_waiting(plan_chat):
@@ -237,5 +235,5 @@ def test_cli_import_reports_bad_lines_and_imports_nothing(db_url, tmp_path, monk
 async def test_a_plan_question_at_the_menu_with_no_matching_item_offers_the_dimensions(plan_chat):
     chat = await plan_chat("khaothong")
     out = await chat.say("โครงการปลูกป่าชายเลนใช้เงินไปเท่าไร")
-    assert msg.NOT_FOUND.split("{")[0] in out
-    assert msg.BUTTON_DIMENSIONS in out
+    assert answers_msg.NOT_IN_PLAN.split("“")[0] in out
+    assert "] มิติ 1 (" in out

@@ -221,4 +221,5 @@ async def test_a_tip_written_in_words_at_every_button_step(chat_for, engine):
 
 def test_every_new_button_fits_every_channel():
     labels = [msg.BUTTON_ACCEPT, msg.BUTTON_TIP_KEEP, msg.BUTTON_TIP_FRESH, msg.BUTTON_PLAIN]
+    labels += [msg.BUTTON_WHICH_PLAN, msg.BUTTON_WHICH_TIP]
     assert all(len(label) <= 20 for label in labels)  # LINE quick reply labels

@@ -14,6 +14,7 @@ from handlers.citizen import complaint as complaint_flow
 from handlers.citizen import intake_offer, tracking
 from handlers.citizen import tip as tip_flow
 from handlers.flow import Ctx, finish
+from handlers.plan import answers as plan_answers
 from handlers.plan import flow as plan_flow
 from handlers.plan.search import STRONG, AnswerKind
 from handlers.types import Reply, Turn
@@ -32,9 +33,13 @@ def plan_hint(session: Session, org_id: int) -> PlanHint | None:
     if plan is None:
         return None
     period = plan_repo.latest_period(session, plan) or (plan.year_from, 12)
-    index = plan_flow.plan_index(plan_repo.item_views(session, plan, *period))
+    views = plan_repo.item_views(session, plan, *period)
+    index = plan_flow.plan_index(views)
+    dimensions = plan_answers.dimension_names(plan)
 
     def hint(text: str) -> float:
+        if plan_answers.dimension_named(text, dimensions) is not None:
+            return 1.0
         result = index.search(text)
         if result.kind is AnswerKind.DIMENSION:
             return 1.0
@@ -43,7 +48,7 @@ def plan_hint(session: Session, org_id: int) -> PlanHint | None:
             return best if best >= STRONG else 0.0
         return 0.0
 
-    return hint
+    return PlanHint.of(hint, [*(v.title for v in views), *dimensions.values()])
 
 
 def read(ctx: Ctx, text: str) -> Reading:
@@ -53,6 +58,8 @@ def read(ctx: Ctx, text: str) -> Reading:
 
 def answer_at_menu(ctx: Ctx, text: str) -> Turn:
     reading = read(ctx, text)
+    if reading.ask is not None:  # a costly pair: ask which before anything starts
+        return _ask_which(ctx, text, reading)
     if reading.intent == "complaint":
         return _complaint(ctx, text, reading)
     if reading.intent == "tip":
@@ -84,9 +91,18 @@ def switch_from_plan(ctx: Ctx, text: str) -> Turn | None:
     reading = understand(text)
     if reading.intent not in ("complaint", "tip") or reading.confidence < SWITCH_FROM_PLAN_AT:
         return None
+    if reading.ask is not None:  # a tip or a complaint: ask which, as at the menu
+        return _ask_which(ctx, text, reading)
     if reading.intent == "tip":
         return _tip(ctx, text, reading)
     return _complaint(ctx, text, reading)
+
+
+def _ask_which(ctx: Ctx, text: str, reading: Reading) -> Turn:
+    other = "plan" if "plan" in (reading.intent, reading.ask) else "complaint"
+    return intake_offer.offer_which(
+        ctx, text.strip(), other, reading.tip_category, reading.complaint_category
+    )
 
 
 def _complaint(ctx: Ctx, text: str, reading: Reading) -> Turn:

@@ -5,6 +5,8 @@ category (one tap accepts or changes it), then the complaint flow goes on from t
 missing step. Corruption is never filed as an ordinary complaint on its own: the tip
 channel's notice comes first and the citizen chooses; the text moves into a tip only if
 they say so, and choosing the ordinary channel is answered with what that channel records.
+A text that could be a tip or a plan question, or a tip or a complaint, is asked about with
+two buttons before anything starts: a question about the plan never opens the tip channel.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from handlers.cases.lifecycle import ComplaintCategory
 from handlers.citizen import complaint as complaint_flow
 from handlers.citizen import tip as tip_flow
 from handlers.flow import Ctx, Flow, Step, ask, finish, retry
+from handlers.plan import flow as plan_flow
 from handlers.types import Choice, Reply, Turn
 from messages import common
 from messages.citizen import complaint as complaint_msg
@@ -26,11 +29,13 @@ NAME = "offer"
 
 ACCEPT = "o:yes"
 TIP_KEEP, TIP_FRESH, PLAIN = "o:tip:keep", "o:tip:fresh", "o:plain"
+WHICH_TIP, WHICH_PLAN, WHICH_COMPLAINT = "o:which:tip", "o:which:plan", "o:which:complaint"
 
 
 class S(StrEnum):
     COMPLAINT = "complaint"  # proposed category: accept or change
     TIP = "tip"  # tip channel or ordinary complaint
+    WHICH = "which"  # a tip or a plan question (or a complaint): the citizen says which
 
 
 def offer_complaint(ctx: Ctx, description: str, category: str, *before: Reply) -> Turn:
@@ -41,6 +46,44 @@ def offer_complaint(ctx: Ctx, description: str, category: str, *before: Reply) -
 def offer_tip(ctx: Ctx, text: str, tip_category: str, complaint_category: str) -> Turn:
     data = {"text": text, "tip_category": tip_category, "complaint_category": complaint_category}
     return ask(ctx, S.TIP, FLOW, Reply(tip_msg.NOTICE), data=data)
+
+
+def offer_which(
+    ctx: Ctx, text: str, other: str, tip_category: str, complaint_category: str
+) -> Turn:
+    """Ask whether the text is a tip or a plan question (`other` "plan") or a tip or an
+    ordinary complaint (`other` "complaint"); nothing starts before the answer."""
+    data = {
+        "text": text, "other": other, "tip_category": tip_category,
+        "complaint_category": complaint_category,
+    }  # fmt: skip
+    return ask(ctx, S.WHICH, FLOW, data=data)
+
+
+def prompt_which(ctx: Ctx) -> Reply:
+    if ctx.data.get("other") == "plan":
+        choices = (
+            Choice(msg.BUTTON_WHICH_PLAN, WHICH_PLAN),
+            Choice(msg.BUTTON_WHICH_TIP, WHICH_TIP),
+        )
+        return Reply(msg.WHICH_TIP_OR_PLAN, menu.with_cancel(*choices))
+    choices = (Choice(msg.BUTTON_PLAIN, WHICH_COMPLAINT), Choice(msg.BUTTON_WHICH_TIP, WHICH_TIP))
+    return Reply(msg.WHICH_TIP_OR_COMPLAINT, menu.with_cancel(*choices))
+
+
+def on_which(ctx: Ctx) -> Turn:
+    choice, data = ctx.event.choice, ctx.data
+    if choice == WHICH_TIP:
+        return offer_tip(ctx, data["text"], data["tip_category"], data["complaint_category"])
+    if choice == WHICH_PLAN and data.get("other") == "plan":
+        answered = plan_flow.answer_plan_question(ctx, data["text"], always=True)
+        if answered is not None:
+            return answered
+        return finish(Reply(msg.CAN_DO), menu.main_menu())
+    if choice == WHICH_COMPLAINT and data.get("other") == "complaint":
+        category = data.get("complaint_category") or ComplaintCategory.OTHER.value
+        return offer_complaint(ctx, data["text"], category)
+    return retry(ctx, FLOW, msg.not_a_choice(ctx.event.text or ""))
 
 
 def prompt_complaint(ctx: Ctx) -> Reply:
@@ -107,6 +150,7 @@ FLOW = Flow(
     steps={
         S.COMPLAINT: Step(on_complaint, prompt_complaint),
         S.TIP: Step(on_tip, prompt_tip),
+        S.WHICH: Step(on_which, prompt_which),
     },
     discard=_keeps_no_files,
 )

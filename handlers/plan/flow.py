@@ -16,7 +16,7 @@ from threading import Lock
 from handlers import menu
 from handlers.flow import Ctx, Expect, Flow, Step, ask, finish
 from handlers.plan import answers as plan_answers
-from handlers.plan.search import STRONG, AnswerKind, Doc, PlanIndex, SearchResult, normalise
+from handlers.plan.search import STRONG, SURE, AnswerKind, Doc, PlanIndex, SearchResult, normalise
 from handlers.types import Choice, Reply, Turn
 from messages.format import fiscal_year_be, local_date
 from messages.plan import answers as answers_msg
@@ -350,10 +350,14 @@ def _answer(ctx: Ctx, plan: Plan, text: str, data: dict, *, always: bool) -> Tur
         data = {**data, **_fresh_data(ctx, plan)}
     probe = _with_data(ctx, data)
     views = plan_repo.item_views(ctx.session, plan, data["fy"], data["round"])
-    query = plan_answers.parse(text)
+    dimensions = plan_answers.dimension_names(plan)
+    query = plan_answers.parse(text, dimensions)
     if query is not None:  # counts, money per มิติ, the largest, lists: computed
         return _combined(probe, plan, query, views, data)
     result: SearchResult = plan_index(views).search(text)
+    named = plan_answers.dimension_named(text, dimensions)
+    if named is not None and not (result.kind is AnswerKind.ITEM and result.ranked[0][1] >= SURE):
+        result = SearchResult(AnswerKind.DIMENSION, dimension=named, about_plan=True)
     if not always and not _about_plan(text, result):
         return None
     weak = result.kind is AnswerKind.ITEM and result.ranked and result.ranked[0][1] < UNSURE
@@ -367,7 +371,16 @@ def _answer(ctx: Ctx, plan: Plan, text: str, data: dict, *, always: bool) -> Tur
     if result.kind is AnswerKind.DIMENSION and result.dimension is not None:
         return ask(probe, S.DIMENSION, FLOW, data={**data, "dim": result.dimension, "page": 0})
     question = msg.shorten(text, 60)
-    if result.ranked:  # a name not in the plan: say so, and offer the nearest items
+    if result.missing:  # not in this plan: say so, with what the plan has
+        summary = plan_repo.summarise(views, plan, data["fy"], data["round"])
+        dimensions = [
+            (msg.dimension_title(d, _dimension_name(plan, d)), t.total)
+            for d, t in summary.by_dimension.items()
+        ]
+        period = msg.period(data["fy"], data["round"])
+        reply = answers_msg.not_in_plan(question, period, summary.overall.total, dimensions)
+        return ask(probe, S.HOME, FLOW, Reply(reply))
+    if result.ranked:  # a weak match: say it is not found, and offer the nearest items
         nearest = [item_id for item_id, _ in result.ranked[:3]]
         header = answers_msg.NEAREST.format(question=question)
         return ask(probe, S.CHOOSE, FLOW, data={**data, "candidates": nearest, "header": header})

@@ -22,7 +22,7 @@ from pythainlp.tokenize import word_tokenize
 from pythainlp.util import Trie, normalize
 
 from messages.format import arabic_digits
-from messages.plan import vocab
+from messages.plan import synonyms, vocab
 
 
 class AnswerKind(StrEnum):
@@ -48,6 +48,7 @@ class SearchResult:
     ranked: tuple[tuple[int, float], ...] = ()  # (item id, score), best first
     dimension: int | None = None
     about_plan: bool = False  # the question mentions the plan's vocabulary
+    missing: bool = False  # about something the plan has no item for ("not in this plan")
 
     @property
     def top(self) -> int | None:
@@ -89,6 +90,24 @@ def tokens(text: str) -> list[str]:
     return [w for w in (w.strip(" .-/") for w in words) if w and w not in vocab.STOP_TOKENS]
 
 
+def with_plan_words(text: str) -> str:
+    """The question with the plan's wording added for the everyday words it uses."""
+    added = [words for everyday, words in _EVERYDAY if everyday in text]
+    return " ".join([text, *added]) if added else text
+
+
+def _explained_words(text: str, known: dict[str, float]) -> set[str]:
+    """Everyday words of the text whose plan wording this plan uses."""
+    return {
+        w for everyday, words in _EVERYDAY
+        if everyday in text and any(p in known for p in tokens(words))
+        for w in tokens(everyday)
+    }  # fmt: skip
+
+
+_EVERYDAY = tuple((normalise(k), v) for k, v in synonyms.EVERYDAY.items())
+
+
 def trigrams(text: str) -> set[str]:
     compact = re.sub(r"[\s.\-/]", "", text)
     if len(compact) < 3:
@@ -111,6 +130,7 @@ class PlanIndex:
     word_idf: dict[str, float] = field(default_factory=dict)
     gram_idf: dict[str, float] = field(default_factory=dict)
     by_number: dict[int, int] = field(default_factory=dict)
+    text: str = ""  # every title, normalised, one after another: is a word part of any
 
     @classmethod
     def build(cls, docs: Iterable[Doc]) -> PlanIndex:
@@ -125,6 +145,7 @@ class PlanIndex:
             index.by_number[doc.number] = doc.id
             word_df.update(entry.words)
             gram_df.update(entry.grams)
+        index.text = " ".join(_strip_noise(normalise(e.doc.title)) for e in index.entries)
         n = max(len(index.entries), 1)
         index.word_idf = {w: math.log(1 + n / df) for w, df in word_df.items()}
         index.gram_idf = {g: math.log(1 + n / df) for g, df in gram_df.items()}
@@ -132,7 +153,21 @@ class PlanIndex:
 
     def rank(self, question: str, limit: int = 5) -> list[tuple[int, float]]:
         text = _strip_noise(normalise(question))
-        return self._rank(text, limit)
+        return self._rank(with_plan_words(text), limit)
+
+    def not_in_plan(self, content: str) -> bool:
+        """Whether a question is about something the plan has no item for: most of its words
+        ("สะพาน", "ขุดลอกคลอง") are in no title, and no title holds two of the others. Words
+        the synonym table explains, kind words ("โครงการ") and filler do not count."""
+        words = [w for w in dict.fromkeys(tokens(content)) if w not in vocab.KIND_TOKENS]
+        words = [w for w in words if len(w) > 1 and not w.isdigit() and w not in vocab.FILLER]
+        if not words:
+            return False
+        explained = _explained_words(content, self.word_idf)
+        seen = {w for w in words if w in self.word_idf or w in explained or w in self.text}
+        if len(seen) / len(words) > 1 - NOT_IN_PLAN:
+            return False
+        return all(len(seen & entry.words) < 2 for entry in self.entries)
 
     def _rank(self, text: str, limit: int) -> list[tuple[int, float]]:
         q_words = list(dict.fromkeys(tokens(text)))
@@ -173,11 +208,13 @@ class PlanIndex:
                 AnswerKind.DIMENSION, dimension=int(dimension.group(1)), about_plan=True
             )
         content = _strip_noise(norm)
-        ranked = self._rank(content, 5)
+        ranked = self._rank(with_plan_words(content), 5)
         wants_summary = bool(vocab.SUMMARY_CUES.search(norm))
         best = ranked[0][1] if ranked else 0.0
         if wants_summary and best < STRONG:
             return SearchResult(AnswerKind.SUMMARY, tuple(ranked), about_plan=True)
+        if best < STRONG and self.not_in_plan(content):
+            return SearchResult(AnswerKind.NONE, tuple(ranked), about_plan, missing=True)
         if best < WEAK:
             if about_plan and len(re.sub(r"\s", "", content)) <= 3:
                 return SearchResult(AnswerKind.SUMMARY, tuple(ranked), about_plan=True)
@@ -194,3 +231,4 @@ WEAK = 0.35  # below: nothing matches
 STRONG = 0.55  # above: an item even if the question also sounds like a summary question
 SURE = 0.8  # above: one item, even if others are close
 CLOSE = 0.85  # within this fraction of the best: offered as a choice
+NOT_IN_PLAN = 0.5  # this share of a question's words unknown to the plan: not in this plan

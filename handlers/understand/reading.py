@@ -8,6 +8,11 @@ Everything is offline and deterministic; there is no model to download.
 
 Corruption words make the reading a tip even where complaint words score higher: the
 conversation then offers the tip channel and lets the citizen choose, never filing silently.
+A report of wrongdoing (who did what with whose money or property) is a tip without the word
+ทุจริต. Two confusions cost more than the others, a tip answered as a plan question and a plan
+question opening the tip channel: where a text could be either, the reading says so (`ask`)
+and the conversation asks with two buttons. The names of the organisation's plan items and
+มิติ win over the words inside them: "มาตรการป้องกันผลประโยชน์ทับซ้อน" reports nothing.
 """
 
 from __future__ import annotations
@@ -36,13 +41,33 @@ FUZZY_AT = 0.85  # how close a misspelling must be to count
 FUZZY_DISCOUNT = 0.75
 STORY_CHARS = 10  # letters (marks not counted) left once "I want to complain" is removed
 
-PlanHint = Callable[[str], float]  # 0–1: how surely the text names an item of the plan
+NAME_STRETCH = 10  # letters a text must share with a plan name for them to be the name
+NAME_BEYOND = 6  # of which this many beyond intent words ("ผลประโยชน์ทับซ้อนกับ" is no name)
+AMBIGUOUS_AT = 4.0  # both a tip and a plan question this strongly: ask which
+WRONGDOING_WEIGHT = 4.0  # public property or money, put to private use or claimed falsely
+FOLLOW_UP_WEIGHT = 6.0  # "the complaint I filed…, any news?": tracking, whatever its story
 
 _COMBINING = "\u0e31\u0e34-\u0e3a\u0e47-\u0e4e"  # Thai marks written above or below
 _SPELLING_RE = re.compile(
     "|".join(re.escape(k) for k in sorted(vocab.SPELLINGS, key=len, reverse=True))
     + f"(?![{_COMBINING}])"
 )
+
+
+@dataclass(frozen=True)
+class PlanHint:
+    """What the organisation's plan tells the reader: how surely a text names one of its
+    items or มิติ (0–1), and the names themselves (normalised)."""
+
+    score: Callable[[str], float]
+    names: tuple[str, ...] = ()
+
+    def __call__(self, text: str) -> float:
+        return self.score(text)
+
+    @classmethod
+    def of(cls, score: Callable[[str], float], names: Iterable[str]) -> PlanHint:
+        return cls(score, tuple(dict.fromkeys(n for n in map(normalise, names) if n)))
 
 
 @dataclass(frozen=True)
@@ -55,9 +80,17 @@ class Reading:
     complaint_category: str = "other"  # the best complaint category, whatever the intent
     has_story: bool = False  # more than "I want to complain": worth keeping as a description
     thanks: bool = False  # a greeting that says thank you
+    tip_category: str = "other"  # the best tip category, whatever the intent
+    ask: str | None = None  # the costly other reading ("plan" for a tip, "tip" for a plan
+    # question or a complaint): the conversation asks which, with two buttons
 
     def as_json(self) -> dict[str, object]:
-        return {"intent": self.intent, "category": self.category, "confidence": self.confidence}
+        shown: dict[str, object] = {
+            "intent": self.intent, "category": self.category, "confidence": self.confidence,
+        }  # fmt: skip
+        if self.ask is not None:
+            shown["ask"] = [self.intent, self.ask]
+        return shown
 
 
 @dataclass(frozen=True)
@@ -95,6 +128,11 @@ def _tables() -> dict[str, dict[str, tuple[_Phrase, ...]]]:
         "intent": {k: _compile(v) for k, v in vocab.INTENTS.items()},
         "complaint": {k: _compile(v) for k, v in vocab.COMPLAINT_CATEGORIES.items()},
         "tip": {k: _compile(v) for k, v in vocab.TIP_CATEGORIES.items()},
+        # The words that make a text a tip on their own; lighter ones only choose the kind.
+        "tip_core": {
+            k: _compile({w: p for w, p in v.items() if w >= MIN_SCORE})
+            for k, v in vocab.TIP_CATEGORIES.items()
+        },
     }
 
 
@@ -186,25 +224,41 @@ def understand(text: str, plan_hint: PlanHint | None = None) -> Reading:
     grams = _grams(compact)
     scores = {k: _score(t, compact, words, grams) for k, t in tables["intent"].items()}
     complaint_cats = {k: _score(t, compact, words, grams) for k, t in tables["complaint"].items()}
-    # The plan's own titles say "ป้องกันการทุจริต": not a tip when it is about the plan.
-    tip_text = _remove(compact, _set_phrases()["plan_titles"])
-    if tip_text != compact:
-        tip_grams = _grams(tip_text)
-        tip_words = set(tokens(tip_text))
-        scores["tip"] = _score(tables["intent"]["tip"], tip_text, tip_words, tip_grams)
+    # The plan's own titles say "ป้องกันการทุจริต", its items "ติดตามประเมินผล…": the words
+    # of another intent inside a name of the plan are the name, not that intent.
+    rest = compact
+    if plan_hint is not None and any(v > 0 for k, v in scores.items() if k != "plan"):
+        rest = _without_names(rest, plan_hint.names)
+    rest = _remove(rest, _set_phrases()["plan_titles"])
+    if rest != compact:
+        rest_grams, rest_words = _grams(rest), set(tokens(rest))
+        for intent in scores.keys() - {"plan"}:
+            scores[intent] = _score(tables["intent"][intent], rest, rest_words, rest_grams)
     else:
-        tip_grams, tip_words = grams, words
-    tip_cats = {k: _score(t, tip_text, tip_words, tip_grams) for k, t in tables["tip"].items()}
+        rest_grams, rest_words = grams, words
+    tip_cats = {k: _score(t, rest, rest_words, rest_grams) for k, t in tables["tip"].items()}
+    complaint_words = scores["complaint"]  # "พัง", "ช่วยแก้ไข": more than an office's name
     scores["complaint"] += 0.6 * max(complaint_cats.values())
-    scores["tip"] += 0.5 * max(tip_cats.values())
+    wrongdoing, sign = _wrongdoing(rest)
+    if wrongdoing:  # the kind of wrongdoing weighs as much as a category's own word
+        tip_cats[sign] += wrongdoing
+    core = (_score(t, rest, rest_words, rest_grams) for t in tables["tip_core"].values())
+    scores["tip"] += 0.5 * max(core) + wrongdoing
+    if _FOLLOW_UP.search(rest) and _FOLLOW_UP_ASKS.search(rest):
+        scores["track"] += FOLLOW_UP_WEIGHT
     asks_to_file = plan_vocab.INTAKE_CUES.search(compact) and not plan_vocab.PLAN_WORDS.search(
         compact
     )
     # A title-like text with no other meaning is a plan question; "อยากร้องเรียน" or
     # "ติดต่อ อบต. ยังไง" is not, even where an item's title shares its words.
     clearly_else = max(v for k, v in scores.items() if k != "plan") >= STRONG_ELSE
-    if plan_hint is not None and not asks_to_file and (scores["plan"] > 0 or not clearly_else):
-        scores["plan"] += 5 * plan_hint(text)
+    names_item = False  # the text names an item or มิติ of the plan
+    maybe_tip = scores["tip"] >= TIP_WINS_AT  # the costly pair: the plan is always consulted
+    if plan_hint is not None:
+        named = plan_hint(text)
+        names_item = named > 0
+        if not asks_to_file and (scores["plan"] > 0 or not clearly_else or maybe_tip):
+            scores["plan"] += 5 * named
     if scores["plan"] >= 3 and _asks(compact):
         scores["plan"] += 2
     substantive = max(v for k, v in scores.items() if k != "greeting")
@@ -213,20 +267,90 @@ def understand(text: str, plan_hint: PlanHint | None = None) -> Reading:
     intent = max(_PRIORITY, key=lambda k: (scores[k], -_PRIORITY.index(k)))
     if scores["tip"] >= TIP_WINS_AT and scores["tip"] * 2 >= scores["plan"]:
         intent = "tip"
+    ask = _costly_other(intent, scores, complaint_words)
+    if intent == "tip" and names_item:
+        ask = "plan"  # "แจ้งเบาะแสการทุจริตผ่านเว็บไซต์" is also an item of the plan
     top = scores[intent]
     second = max(v for k, v in scores.items() if k != intent)
     complaint_category = _best(complaint_cats, "other")
-    rest = _remove(letters, _set_phrases()["start"])
-    story = len(re.sub(f"[{_COMBINING}]", "", rest)) >= STORY_CHARS
+    story_left = _remove(letters, _set_phrases()["start"])
+    story = len(re.sub(f"[{_COMBINING}]", "", story_left)) >= STORY_CHARS
     thanks = any(p in compact for p in _set_phrases()["thanks"])
     if top < MIN_SCORE:
         return Reading("other", None, _confidence(MIN_SCORE, top), complaint_category, story)
+    tip_category = _best(tip_cats, "other")
     category = None
     if intent == "complaint":
         category = complaint_category
     elif intent == "tip":
-        category = _best(tip_cats, "other")
-    return Reading(intent, category, _confidence(top, second), complaint_category, story, thanks)
+        category = tip_category
+    confidence = _confidence(top, second)
+    return Reading(
+        intent, category, confidence, complaint_category, story, thanks, tip_category, ask
+    )
+
+
+def _costly_other(intent: str, scores: dict[str, float], complaint_words: float) -> str | None:
+    """The other reading that would cost most if it were the right one, when it is close."""
+    if intent == "tip" and scores["plan"] >= AMBIGUOUS_AT:
+        return "plan"
+    if intent == "tip" and complaint_words >= MIN_SCORE and scores["complaint"] >= scores["tip"]:
+        return "complaint"  # corruption words in a story that reads as a complaint
+    if intent == "plan" and scores["tip"] >= AMBIGUOUS_AT:
+        return "tip"
+    if intent == "complaint" and scores["tip"] >= MIN_SCORE:
+        return "tip"
+    return None
+
+
+def _wrongdoing(compact: str) -> tuple[float, str]:
+    """A report of wrongdoing in everyday words: public property or money put to private use,
+    or claimed against what happened, by someone of the organisation; and its likely kind."""
+    found = {name: bool(pattern.search(compact)) for name, pattern in _WRONGDOING.items()}
+    if found["hiring"] and (found["private"] or found["claimed"] or found["demanded"]):
+        return WRONGDOING_WEIGHT, vocab.WRONGDOING_CATEGORY["hiring"]
+    if found["demanded"] and (found["official"] or found["public"]):
+        return WRONGDOING_WEIGHT, vocab.WRONGDOING_CATEGORY["demanded"]
+    if found["claimed"] and (found["public"] or found["official"]):
+        return WRONGDOING_WEIGHT, vocab.WRONGDOING_CATEGORY["claimed"]
+    if found["orders"] and found["private"]:
+        return WRONGDOING_WEIGHT, vocab.WRONGDOING_CATEGORY["orders"]
+    if found["favour"] and (found["official"] or found["public"]):
+        return WRONGDOING_WEIGHT, vocab.WRONGDOING_CATEGORY["favour"]
+    if found["public"] and found["private"]:
+        return WRONGDOING_WEIGHT, vocab.WRONGDOING_CATEGORY["private"]
+    if found["official"] and found["private"]:
+        return WRONGDOING_WEIGHT / 2, vocab.WRONGDOING_CATEGORY["private"]
+    return 0.0, "other"
+
+
+def _without_names(compact: str, names: Iterable[str]) -> str:
+    """The text less the stretches it shares with the plan's names, where a stretch is more
+    than the words of another intent (the name of an item, not "ผลประโยชน์ทับซ้อน" alone)."""
+    grams = _grams(compact)
+    for name in names:
+        if len(grams & _grams(name)) < 4:
+            continue
+        named = False  # once a stretch is the name, its other stretches are too
+        for _ in range(3):
+            match = SequenceMatcher(None, compact, name, autojunk=False).find_longest_match()
+            if match.size < (NAME_BEYOND if named else NAME_STRETCH):
+                break
+            stretch = compact[match.a : match.a + match.size]
+            if not named and len(_remove(stretch, _intent_phrases())) < NAME_BEYOND:
+                break
+            named = True
+            compact = compact[: match.a] + " " + compact[match.a + match.size :]
+    return compact
+
+
+@lru_cache(maxsize=1)
+def _intent_phrases() -> frozenset[str]:
+    tables = _tables()
+    return frozenset(
+        p.text for k, table in tables["intent"].items() if k != "plan" for p in table
+        if len(p.text) > 3
+    )  # fmt: skip
 
 
 def _asks(compact: str) -> bool:
@@ -235,3 +359,6 @@ def _asks(compact: str) -> bool:
 
 
 _QUESTION = re.compile(vocab.QUESTION_FORMS)
+_WRONGDOING = {name: re.compile(pattern) for name, pattern in vocab.WRONGDOING.items()}
+_FOLLOW_UP = re.compile(vocab.FOLLOW_UP)
+_FOLLOW_UP_ASKS = re.compile(vocab.FOLLOW_UP_ASKS)

@@ -43,7 +43,11 @@ def per_dimension_money(rows: list[tuple[str, Decimal, Decimal, Decimal]]) -> st
     )
 
 
-LARGEST_WHAT = {"budget": "งบประมาณมากที่สุด", "spent": "เบิกจ่ายมากที่สุด"}
+LARGEST_WHAT = {
+    "budget": "งบประมาณมากที่สุด", "spent": "เบิกจ่ายมากที่สุด",
+    "budget_least": "งบประมาณน้อยที่สุด (ในรายการที่ตั้งงบไว้)",
+    "spent_least": "เบิกจ่ายน้อยที่สุด (ในรายการที่มีการเบิกจ่าย)",
+}  # fmt: skip
 NONE_BUDGETED = "{where} ไม่มีรายการที่ตั้งงบประมาณไว้ ({period})"
 NONE_SPENT = "{where} ยังไม่มีรายการที่เบิกจ่าย ({period})"
 
@@ -59,11 +63,45 @@ def list_header(what: str, where: str, count: int, page: int, pages: int) -> str
     return f"{what} {where}: {count} รายการ (หน้า {page}/{pages}) เลือกรายการเพื่อดูรายละเอียด:"
 
 
-def list_what(statuses: list[str], unspent: bool) -> str:
+def list_what(statuses: list[str], unspent: bool, spent: bool = False) -> str:
     if unspent:
         return "รายการที่ตั้งงบประมาณไว้แต่ยังไม่มีการเบิกจ่าย"
+    if spent:
+        return "รายการที่มีการเบิกจ่ายแล้ว"
     return "รายการที่สถานะ" + " หรือ ".join(STATUS_LABELS[s] for s in statuses)
 
 
 LIST_EMPTY = "{what} {where}: ไม่มี ({period})"
+
+
+def item_with_figures(number: int, title: str, budget: Decimal, spent: Decimal) -> str:
+    return f"{number}. {shorten(title, 100)} (งบประมาณ {baht(budget)} เบิกจ่าย {baht(spent)})"
+
+
+def per_dimension_counts(
+    period: str, statuses: list[str], rows: list[tuple[str, int, int, Decimal, Decimal]]
+) -> str:
+    """Each มิติ: how many items (of the statuses asked), its budget and spending."""
+    what = "สถานะ" + " หรือ ".join(STATUS_LABELS[s] for s in statuses) + " " if statuses else ""
+    lines = [f"จำนวนรายการ{what}แยกตามมิติ ({period})"]
+    for where, count, total, budget, spent in rows:
+        of_total = f" จาก {total}" if statuses else ""
+        lines.append(
+            f"- {where}: {count}{of_total} รายการ งบประมาณ {baht(budget)} เบิกจ่าย {baht(spent)}"
+        )
+    lines.append(f"รวม {sum(r[1] for r in rows)} รายการ")
+    return "\n".join(lines)
+
+
+NOT_IN_PLAN = "แผนนี้ไม่มีโครงการ/กิจกรรม/มาตรการเรื่อง “{question}” ({period})\nแผนนี้มี {total} รายการ ได้แก่"
+
+
+def not_in_plan(question: str, period: str, total: int, dimensions: list[tuple[str, int]]) -> str:
+    """A plain "not in this plan", with what the plan does have, มิติ by มิติ."""
+    lines = [NOT_IN_PLAN.format(question=question, period=period, total=total)]
+    lines += [f"- {where}: {count} รายการ" for where, count in dimensions]
+    lines.append("เลือกมิติเพื่อดูรายการทั้งหมดได้ค่ะ")
+    return "\n".join(lines)
+
+
 NEAREST = "ไม่พบโครงการ/กิจกรรม/มาตรการที่ตรงกับ “{question}” ในแผนนี้ รายการที่ใกล้เคียงที่สุด:"

@@ -88,15 +88,23 @@ PLAN_CUES = re.compile(
     r"nogift|policy|ita|ป\.?ป\.?ช|e-?plan"
 )
 DIMENSION = re.compile(r"มิติ(?:ที่)?(\d)")
+# Words a มิติ's name starts with that a citizen leaves out ("มิติสังคมที่ไม่ทนต่อ…").
+DIMENSION_NAME_NOISE = re.compile(r"^(?:การ)?(?:สร้าง)?")
 ITEM_NUMBER = re.compile(r"(?:ข้อ|ลำดับ(?:ที่)?|โครงการที่|รายการที่|มาตรการที่|กิจกรรมที่|#)(\d{1,4})")
 
 _STOP = (
     "การ ความ ของ และ ใน ที่ เพื่อ ให้ แก่ กับ ด้วย โดย ไป แล้ว หรือ ยัง ได้ มี เป็น ทำ "
     "ใช้ จะ ว่า นี้ นั้น ก็ ไว้ ตาม ต่อ จาก แต่ ทั้ง ๆ ของ ท้องถิ่น ส่วน ตำบล เมือง อยาก "
-    "รู้ ทราบ ถาม ปี เงิน งบ เสร็จ ผล"
+    "รู้ ทราบ ถาม ปี เงิน งบ เสร็จ ผล แผน อยู่ หมู่ บ้าง ไหม มั้ย"
 )
 STOP_TOKENS = frozenset(_STOP.split(" "))
 KIND_TOKENS = frozenset({"โครงการ", "มาตรการ", "กิจกรรม"})
+# Words of a question that say nothing of what it is about: not counted as missing from a plan.
+_FILLER = (
+    "ทำไม ไม่ ได้ จัด มี ช่วย ตอน ทาง เป็น ของ อยู่ ใน แผน ไหน อะไร บ้าง สำหรับ เกี่ยวกับ "
+    "ทำ งาน คือ อัน นี้ ตัว ที่ ว่า ใคร เมื่อไร เมื่อไหร่ ยัง แล้ว"
+)
+FILLER = frozenset(_FILLER.split(" "))
 
 
 KIND_SPLIT = re.compile(r"(โครงการ|มาตรการ|กิจกรรม)")

@@ -27,6 +27,17 @@ TIP_OFFER = (
     "• เริ่มเบาะแสใหม่: ไม่ใช้ข้อความนี้ เริ่มพิมพ์ใหม่ในช่องทางเบาะแส\n"
     "• ร้องเรียนทั่วไป: ส่งเป็นเรื่องร้องเรียนทั่วไป"
 )
+# A text that could be either of two costly readings: the citizen says which.
+BUTTON_WHICH_PLAN = "ถามเรื่องแผน"
+BUTTON_WHICH_TIP = "แจ้งเบาะแสทุจริต"
+WHICH_TIP_OR_PLAN = (
+    "ข้อความนี้อาจเป็นคำถามเรื่องแผนป้องกันการทุจริต หรือการแจ้งเบาะแสการทุจริต "
+    "ระบบยังไม่ได้ส่งเรื่องใด ๆ ต้องการแบบไหนคะ"
+)
+WHICH_TIP_OR_COMPLAINT = (
+    "ข้อความนี้อาจเป็นเรื่องร้องเรียนทั่วไป หรือการแจ้งเบาะแสการทุจริต (ช่องทางแยก ไม่ระบุตัวตนได้) "
+    "ระบบยังไม่ได้ส่งเรื่องใด ๆ ต้องการแจ้งทางไหนคะ"
+)
 PLAIN_RECORDS_CHAT = (
     "โปรดทราบ: ช่องทางร้องเรียนทั่วไปบันทึกบัญชีแชตของคุณไว้กับเรื่อง เพื่อแจ้งผลกลับ "
     'หากไม่ต้องการให้เรื่องเชื่อมกับบัญชีแชต พิมพ์ "ยกเลิก" แล้วเลือกแจ้งเบาะแสทุจริต'
@@ -94,3 +105,31 @@ CLI_CONFIDENCE = "ความมั่นใจ: {confidence:.2f}"
 CLI_UNKNOWN_ORG = "ไม่พบหน่วยงาน {slug}"
 # A name typed on its own at the contact question must start like one.
 NAME_START = re.compile(r"^\s*(?:ชื่อ|นาย|นาง|นางสาว|น\.ส\.|คุณ|ด\.ต\.|จ\.ส\.ต\.|ผม|ดิฉัน|หนู)")
+CLI_NEED_TEXT = "ระบุข้อความที่จะอ่าน หรือ --evaluate ไฟล์ชุดทดสอบ (give a text, or --evaluate CSV)"
+CLI_EVAL_HEADER = "ผลการประเมินการอ่านข้อความ (how the set was read)"
+CLI_EVAL_SETS = "ตามชุด (per set):"
+CLI_EVAL_CLASSES = "ตามกลุ่ม (per class):"
+CLI_EVAL_HELD_OUT_CLASSES = "ตามกลุ่ม เฉพาะชุดที่ไม่ได้ใช้ปรับ (per class, held out):"
+
+
+def _percent(right: int, total: int) -> str:
+    return f"{right / total:.1%}" if total else "-"
+
+
+def eval_line(name: str, messages: int, intent: int, with_category: int, category: int) -> str:
+    return (
+        f"  {name}: เจตนาถูก (intent) {_percent(intent, messages)} ({intent}/{messages}), "
+        f"ประเภทถูก (category) {_percent(category, with_category)} ({category}/{with_category})"
+    )
+
+
+def eval_costly(tips_missed: int, plan_started_tip: int, asked: int) -> str:
+    return (
+        f"ความผิดพลาดร้ายแรง (costly): เบาะแสที่อ่านเป็นคำถามแผนหรืออื่น ๆ {tips_missed}, "
+        f"คำถามแผนที่เปิดช่องทางเบาะแส {plan_started_tip}; ถามกลับด้วยสองปุ่ม (asked) {asked}"
+    )
+
+
+def eval_miss(name: str, kind: str, text: str, expected: str, got: str, ask: str) -> str:
+    asked = f" ask {ask}" if ask else ""
+    return f"  miss [{name}/{kind}] {text} → {got}{asked} (expected {expected})"
