@@ -30,6 +30,9 @@ class Deps:
     clock: Callable[[], datetime]
 
 
+TIP_MARK = "tip"
+
+
 @dataclass
 class Ctx:
     """One turn's view of the world, handed to every step."""
@@ -41,9 +44,17 @@ class Ctx:
     flow: str | None = None
     step: str | None = None
     data: dict = field(default_factory=dict)
+    # What the engine must know of this turn besides its replies; shared by copies of the
+    # context (`dataclasses.replace` keeps the same set).
+    marks: set[str] = field(default_factory=set)
 
     def now(self) -> datetime:
         return self.deps.clock()
+
+    def touches_tip(self) -> None:
+        """This turn read or wrote a tip (a look-up, an answer through its code): what it
+        leaves in the database files is wiped once its replies are delivered."""
+        self.marks.add(TIP_MARK)
 
 
 Handler = Callable[[Ctx], Turn]

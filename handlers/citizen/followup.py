@@ -83,6 +83,7 @@ def _reply_by_code(ctx: Ctx, found: FoundCode) -> Turn:
         return finish(refused, menu.main_menu())
     if cases.find_by_code(ctx.session, ctx.org.id, found.digits) is None:
         return finish(lookup.missed(ctx), menu.main_menu())
+    ctx.touches_tip()  # a code that exists: the row linking it to this chat is wiped
     handling = _handling_for_code(ctx, found.digits)
     if handling is None or not case_handling.open_questions(ctx.session, handling):
         return finish(Reply(msg.NO_QUESTION), menu.main_menu())
@@ -129,6 +130,8 @@ def on_answer(ctx: Ctx) -> Turn:
     target = case_ops.target_of(ctx.session, handling) if handling else None
     if target is None:
         return finish(menu.main_menu())
+    if target.stream is Stream.TIP:
+        ctx.touches_tip()
     now = ctx.now()
     askers = set()
     for question in case_handling.open_questions(ctx.session, handling):

@@ -52,6 +52,8 @@ def answer(ctx: Ctx, found: FoundCode) -> Reply:
     view = find_case(ctx.session, ctx.org.id, found.digits)
     if view is None:
         return missed(ctx)
+    if view.stream is Stream.TIP:
+        ctx.touches_tip()
     reply = status_reply(view)
     erase = (
         erasure.offer(ctx.session, ctx.org.id, found.digits) if view.stream == "complaint" else None
