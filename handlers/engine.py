@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from handlers.flow import TIP_MARK, Ctx, Deps
+from handlers.flow import SCRUB_MARK, Ctx, Deps
 from handlers.router import FLOWS, position, route
 from handlers.telemetry import Outcome, Telemetry, TurnRecord, position_name
 from handlers.types import Event, Notice, Reply, Turn
@@ -47,7 +47,7 @@ class TurnHook(Protocol):
 
     # Set by the engine after the turn: the turn was part of a tip (written, looked up,
     # answered), so what the hook kept of it is to be wiped from the files once delivered.
-    touched_tip: bool
+    scrub_after: bool
 
 
 # A shared account's front step (handlers.hosting.shared_front.step with the account bound): run
@@ -182,12 +182,12 @@ class ConversationEngine:
         exited = was_in is not None and was_in.scrub_on_exit and turn.flow != was_in.name
         if hook is not None:
             going = FLOWS.get(turn.flow or "")
-            hook.touched_tip = (
-                TIP_MARK in ctx.marks
+            hook.scrub_after = (
+                SCRUB_MARK in ctx.marks
                 or (was_in is not None and was_in.scrub_on_exit)
                 or (going is not None and going.scrub_on_exit)
             )
-        if exited or TIP_MARK in ctx.marks:
+        if exited or SCRUB_MARK in ctx.marks:
             self.scrubber.after_sensitive_turn()  # after commit: old page versions go too
         else:
             self.scrubber.after_turn()

@@ -30,7 +30,7 @@ class Deps:
     clock: Callable[[], datetime]
 
 
-TIP_MARK = "tip"
+SCRUB_MARK = "scrub"
 
 
 @dataclass
@@ -51,10 +51,11 @@ class Ctx:
     def now(self) -> datetime:
         return self.deps.clock()
 
-    def touches_tip(self) -> None:
-        """This turn read or wrote a tip (a look-up, an answer through its code): what it
-        leaves in the database files is wiped once its replies are delivered."""
-        self.marks.add(TIP_MARK)
+    def scrub_after(self) -> None:
+        """This turn read or wrote a tip (a look-up, an answer through its code) or erased
+        personal data: older copies of what it changed are wiped from the database files
+        after its commit, and its inbox row once its replies are delivered."""
+        self.marks.add(SCRUB_MARK)
 
 
 Handler = Callable[[Ctx], Turn]

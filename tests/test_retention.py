@@ -24,6 +24,7 @@ from storage.models import (
 )
 from storage.staff.models import CaseHandling, CaseMessage, OutboxMessage
 from storage.timeutil import as_utc, utcnow
+from tests.residue import traces_in_files, traces_in_rows
 from tests.staff_helpers import file_tip as staff_file_tip
 from tests.staff_helpers import reference_in
 from tests.test_complaint_flow import file_complaint
@@ -178,3 +179,32 @@ async def test_retention_leaves_nothing_of_a_closed_tip_but_its_statistics(make_
         assert (tip_row.category, tip_row.status) == ("bribe", Status.REFERRED)
         handling = session.exec(select(CaseHandling)).all()
         assert [h.reference for h in handling if h.stream == "tip"] == [reference]
+
+
+async def test_an_erasure_leaves_no_copy_of_the_name_phone_or_chat(make_core, tmp_path):
+    """After the erasure no file of the deployment (SQLite: the database and its log) and
+    no stored value (PostgreSQL) holds the name, the phone, the chat id or the user id."""
+    core = make_core()
+    chat = Chat(core, chat_id="chat-erase-5521", user_id="user-erase-8812")
+    code = await file_complaint(chat, tmp_path, with_contact=True)
+    with Session(core.db) as session:
+        row = session.exec(select(Complaint)).one()
+        terms = [row.complainant_name, row.complainant_phone, row.chat_id, row.user_id]
+    assert all(terms) and "chat-erase-5521" in terms
+    _close(core, code, Status.COMPLETED, utcnow())
+    await chat.say(pretty(code))
+    await press(chat, erasure.ASK + code)
+    assert privacy.ERASED in await press(chat, erasure.CONFIRM + code)
+
+    with Session(core.db) as session:
+        row = session.exec(select(Complaint)).one()
+        assert (row.complainant_name, row.complainant_phone, row.chat_id, row.user_id) == (
+            ("", "", "", "")
+        )
+        assert row.description and row.status == Status.COMPLETED  # the record stays
+    found = traces_in_files(tmp_path, terms)
+    if core.db.dialect.name == "postgresql":  # its files are not ours to read: a dump is
+        found += traces_in_rows(core.db, terms)
+    assert found == [], "\n".join(found)
+    out = await chat.say(pretty(code))  # the code still shows the status
+    assert tracking.STATUS_LABELS["completed"] in out and privacy.HISTORY_PUBLIC in out

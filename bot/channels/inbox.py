@@ -101,7 +101,7 @@ class _RowHook:
     def __init__(self, row_id: int) -> None:
         self.row_id = row_id
         self._row: Any = None
-        self.touched_tip = False  # set by the engine: wipe the row's traces once delivered
+        self.scrub_after = False  # set by the engine: wipe the row's traces once delivered
 
     def begin(self, session: Session) -> None:
         self._row = inbox.lock_first_pending(session, self.row_id)
@@ -305,7 +305,7 @@ class Inbox:
                 self.channel.discard(prepared)  # another worker processed this row
                 return None
             self._processed_here.add(row.id)
-            if hook.touched_tip:
+            if hook.scrub_after:
                 self._tip_rows.add(row.id)
             if replies and replies[0].notice is Notice.FAILED:
                 # The turn was rolled back; the apology is the answer to keep.

@@ -83,7 +83,7 @@ def _reply_by_code(ctx: Ctx, found: FoundCode) -> Turn:
         return finish(refused, menu.main_menu())
     if cases.find_by_code(ctx.session, ctx.org.id, found.digits) is None:
         return finish(lookup.missed(ctx), menu.main_menu())
-    ctx.touches_tip()  # a code that exists: the row linking it to this chat is wiped
+    ctx.scrub_after()  # a code that exists: the row linking it to this chat is wiped
     handling = _handling_for_code(ctx, found.digits)
     if handling is None or not case_handling.open_questions(ctx.session, handling):
         return finish(Reply(msg.NO_QUESTION), menu.main_menu())
@@ -131,7 +131,7 @@ def on_answer(ctx: Ctx) -> Turn:
     if target is None:
         return finish(menu.main_menu())
     if target.stream is Stream.TIP:
-        ctx.touches_tip()
+        ctx.scrub_after()
     now = ctx.now()
     askers = set()
     for question in case_handling.open_questions(ctx.session, handling):

@@ -53,7 +53,7 @@ def answer(ctx: Ctx, found: FoundCode) -> Reply:
     if view is None:
         return missed(ctx)
     if view.stream is Stream.TIP:
-        ctx.touches_tip()
+        ctx.scrub_after()
     reply = status_reply(view)
     erase = (
         erasure.offer(ctx.session, ctx.org.id, found.digits) if view.stream == "complaint" else None
