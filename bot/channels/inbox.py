@@ -364,6 +364,8 @@ class Inbox:
             # replies): once deleted, its older versions leave the files too.
             self._tip_rows.discard(row.id)
             await asyncio.to_thread(self._scrubber.after_sensitive_turn)
+        elif self._scrubber.due:  # the log was busy last time: try again, without waiting
+            await asyncio.to_thread(self._scrubber.after_turn)
         return following
 
     async def _db(self, work: Callable[[Session], T], *, reads_only: bool = False) -> T:
