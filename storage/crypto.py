@@ -26,6 +26,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 import sqlalchemy as sa
 from cryptography.hazmat.primitives import hashes
@@ -34,6 +35,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Mapper
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql.visitors import InternalTraversal
 
 LEGACY = b"\x01"  # AES-GCM of the plain value, associated data: the purpose
 VERSION = b"\x02"  # AES-GCM of the padded value, associated data: purpose and binding
@@ -341,7 +343,11 @@ def _split_row(value: bytes) -> tuple[bytes, list[str]]:
 class _WithRow(sa.sql.expression.ColumnElement):
     """A sealed column selected together with its row's binding columns."""
 
-    inherit_cache = False
+    inherit_cache = True  # cached like any select: what it renders is in these two
+    _traverse_internals: ClassVar = [
+        ("column", InternalTraversal.dp_clauseelement),
+        ("row_columns", InternalTraversal.dp_clauseelement_list),
+    ]
 
     def __init__(self, column, row_columns, type_) -> None:
         self.column = column
