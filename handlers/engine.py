@@ -17,8 +17,8 @@ from typing import Any, Protocol
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from handlers.flow import Ctx, Deps
-from handlers.router import position, route
+from handlers.flow import SCRUB_MARK, Ctx, Deps
+from handlers.router import FLOWS, position, route
 from handlers.telemetry import Outcome, Telemetry, TurnRecord, position_name
 from handlers.types import Event, Notice, Reply, Turn
 from messages import common
@@ -44,6 +44,10 @@ class TurnHook(Protocol):
     def begin(self, session: Session) -> None: ...
 
     def finish(self, session: Session, replies: list[Reply]) -> None: ...
+
+    # Set by the engine after the turn: the turn was part of a tip (written, looked up,
+    # answered), so what the hook kept of it is to be wiped from the files once delivered.
+    scrub_after: bool
 
 
 # A shared account's front step (handlers.hosting.shared_front.step with the account bound): run
@@ -175,7 +179,15 @@ class ConversationEngine:
             replies = before + turn.replies
             if hook is not None:
                 hook.finish(session, replies)
-        if was_in is not None and was_in.scrub_on_exit and turn.flow != was_in.name:
+        exited = was_in is not None and was_in.scrub_on_exit and turn.flow != was_in.name
+        if hook is not None:
+            going = FLOWS.get(turn.flow or "")
+            hook.scrub_after = (
+                SCRUB_MARK in ctx.marks
+                or (was_in is not None and was_in.scrub_on_exit)
+                or (going is not None and going.scrub_on_exit)
+            )
+        if exited or SCRUB_MARK in ctx.marks:
             self.scrubber.after_sensitive_turn()  # after commit: old page versions go too
         else:
             self.scrubber.after_turn()

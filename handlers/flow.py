@@ -30,6 +30,9 @@ class Deps:
     clock: Callable[[], datetime]
 
 
+SCRUB_MARK = "scrub"
+
+
 @dataclass
 class Ctx:
     """One turn's view of the world, handed to every step."""
@@ -41,9 +44,18 @@ class Ctx:
     flow: str | None = None
     step: str | None = None
     data: dict = field(default_factory=dict)
+    # What the engine must know of this turn besides its replies; shared by copies of the
+    # context (`dataclasses.replace` keeps the same set).
+    marks: set[str] = field(default_factory=set)
 
     def now(self) -> datetime:
         return self.deps.clock()
+
+    def scrub_after(self) -> None:
+        """This turn read or wrote a tip (a look-up, an answer through its code) or erased
+        personal data: older copies of what it changed are wiped from the database files
+        after its commit, and its inbox row once its replies are delivered."""
+        self.marks.add(SCRUB_MARK)
 
 
 Handler = Callable[[Ctx], Turn]

@@ -1,8 +1,9 @@
 """Where uploaded photos and files live: a local directory, names chosen at random.
 
 A stored name says nothing about who sent the file or from which chat, and what is stored
-is sealed with the deployment's key (`storage.crypto`, purpose "file"): an upload may be a
-tip's evidence before anyone knows it is, so every upload is sealed as it is written.
+is sealed with the deployment's key (`storage.crypto`, purpose "file", bound to the file's
+name, padded like every sealed value): an upload may be a tip's evidence before anyone
+knows it is, so every upload is sealed as it is written.
 `read` opens sealed files and passes older plain ones through unchanged. A deleted file is
 overwritten with zeros before it is unlinked, so its blocks do not keep the content.
 """
@@ -44,7 +45,7 @@ class FileStore:
     def read(self, key: str) -> bytes:
         stored = self.path(key).read_bytes()
         if stored.startswith(SEALED_MAGIC):
-            return crypto.keyring().open(stored[len(SEALED_MAGIC) :], PURPOSE)
+            return crypto.keyring().open(stored[len(SEALED_MAGIC) :], PURPOSE, key)
         return stored
 
     def is_current(self, key: str) -> bool:
@@ -80,7 +81,7 @@ class FileStore:
 
     def _write(self, path: Path, data: bytes, *, replace: bool = False) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        sealed = SEALED_MAGIC + crypto.keyring().seal(data, PURPOSE)
+        sealed = SEALED_MAGIC + crypto.keyring().seal(data, PURPOSE, path.name)  # bound to its name
         if not replace:
             path.write_bytes(sealed)
             return

@@ -115,8 +115,8 @@ class ComplaintStatusChange(SQLModel, table=True):
     internal_note: str = Field(default="", sa_column=Column(sa.Text, nullable=False))
 
 
-def _sealed(purpose: str) -> sa.Column:
-    return Column(SealedText(purpose), nullable=False)
+def _sealed(purpose: str, row: tuple[str, ...] = ()) -> sa.Column:
+    return Column(SealedText(purpose, row), nullable=False)
 
 
 class Tip(SQLModel, table=True):
@@ -134,11 +134,11 @@ class Tip(SQLModel, table=True):
     org_id: int = Field(foreign_key="organisation.id", index=True)
     code_hash: str = Field(max_length=80, unique=True)  # `<key id>:<HMAC>` of the code
     category: str = Field(max_length=32)
-    conduct: str = Field(sa_column=_sealed("tip.conduct"))
-    accused: str = Field(default="", sa_column=_sealed("tip.accused"))
-    when_where: str = Field(default="", sa_column=_sealed("tip.when_where"))
-    informant_name: str = Field(default="", sa_column=_sealed("tip.informant"))
-    informant_contact: str = Field(default="", sa_column=_sealed("tip.informant"))
+    conduct: str = Field(sa_column=_sealed("tip.conduct", ("id",)))
+    accused: str = Field(default="", sa_column=_sealed("tip.accused", ("id",)))
+    when_where: str = Field(default="", sa_column=_sealed("tip.when_where", ("id",)))
+    informant_name: str = Field(default="", sa_column=_sealed("tip.informant", ("id",)))
+    informant_contact: str = Field(default="", sa_column=_sealed("tip.informant", ("id",)))
     status: str = Field(max_length=16)
     received_at: datetime = Field(sa_column=_ts(nullable=False))
     due_on: date
@@ -169,5 +169,5 @@ class TipStatusChange(SQLModel, table=True):
     at: datetime = Field(sa_column=_ts(nullable=False))
     actor: str = Field(max_length=128)
     # Notes on a tip can quote it: sealed like the tip itself.
-    public_note: str = Field(default="", sa_column=_sealed("tip.note"))
-    internal_note: str = Field(default="", sa_column=_sealed("tip.note"))
+    public_note: str = Field(default="", sa_column=_sealed("tip.note", ("tip_id",)))
+    internal_note: str = Field(default="", sa_column=_sealed("tip.note", ("tip_id",)))

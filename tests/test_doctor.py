@@ -307,7 +307,7 @@ def test_a_key_that_did_not_seal_the_stored_data_fails(deployment):
     sealing_secret = os.urandom(32)
     other = crypto.Keyring([sealing_secret])
     with deployment.engine.begin() as conn:
-        blob = other.seal("ข้อความลับ".encode(), "probe")
+        blob = other.seal("ข้อความลับ".encode(), "probe", "doctor_sealed_probe.body")
         conn.execute(
             sa.text("insert into doctor_sealed_probe (id, body) values (1, :b)"), {"b": blob}
         )

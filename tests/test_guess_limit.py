@@ -7,11 +7,16 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import Session, select
 
 from handlers.cases.codes import new_code, pretty
+from handlers.citizen import followup as followup_flow
 from handlers.flow import Deps
-from messages.citizen import tracking
+from messages.citizen import followup, tracking
 from storage import orgs
+from storage.models import Conversation
 from storage.protect import guess_limit
 from storage.protect.models import CodeGuessWindow
+from tests.staff_helpers import file_tip as staff_file_tip
+from tests.staff_helpers import reference_in
+from tests.test_staff_console import BRIBE, staff_room
 from tests.test_tip_flow import file_tip
 from tests.test_tracking import mistype
 from tests.transcript import Chat
@@ -103,3 +108,50 @@ def test_old_windows_are_pruned(engine):
     with Session(engine) as session, session.begin():
         assert guess_limit.prune(session, now) == 2  # the old window, for the chat and for all
         assert guess_limit.refused(session, "line", "U1", now) is None
+
+
+async def _tip_with_an_open_question(core) -> str:
+    _admin, _officer, integrity = await staff_room(core)
+    code = await staff_file_tip(Chat(core, chat_id="informant"), BRIBE)
+    reference = reference_in(await integrity.inbox())
+    await integrity.say(f"/ask {reference}")
+    await integrity.say("เหตุเกิดวันไหน")
+    return code
+
+
+async def test_a_locked_out_chat_cannot_answer_or_probe_through_the_reply_path(make_core):
+    core = make_core()
+    with_clock(core)
+    code = await _tip_with_an_open_question(core)
+    guesser = Chat(core, chat_id="guesser")
+    await guesser.open()
+    for _ in range(guess_limit.PER_CHAT):
+        assert tracking.NOT_FOUND in await guesser.say(pretty(new_code()))
+    locked = tracking.TOO_MANY_TRIES.format(minutes=10)
+
+    typed = await guesser.say(f"{followup.BUTTON_REPLY} {pretty(code)}")
+    assert locked in typed and followup.ASK_REPLY not in typed
+    forged = await guesser.press_code(f"{followup_flow.REPLY}:{code}")
+    assert locked in forged and followup.ASK_REPLY not in forged
+    with Session(core.db) as session:
+        flows = [c.flow for c in session.exec(select(Conversation))]
+        assert followup_flow.NAME not in flows  # not writing an answer as the informant
+
+
+async def test_codes_tried_through_the_reply_path_count_as_guesses(make_core):
+    core = make_core()
+    with_clock(core)
+    code = await _tip_with_an_open_question(core)
+    prober = Chat(core, chat_id="prober")
+    await prober.open()
+    for n in range(guess_limit.PER_CHAT):
+        wrong = new_code()
+        if n % 2:  # typed, and on a forged button: the same count
+            out = await prober.say(f"{followup.BUTTON_REPLY} {pretty(wrong)}")
+        else:
+            out = await prober.press_code(f"{followup_flow.REPLY}:{wrong}")
+        assert tracking.NOT_FOUND in out
+    out = await prober.say(pretty(code))
+    assert out.strip() == tracking.TOO_MANY_TRIES.format(minutes=10)
+    forged = await prober.press_code(f"{followup_flow.REPLY}:{mistype(code)}")
+    assert tracking.TYPO in forged  # checked like typed text: a typo, not a guess

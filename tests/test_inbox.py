@@ -170,7 +170,10 @@ async def test_the_inbox_keeps_no_chat_id_or_words_in_plain_bytes(make_core, tmp
     await box.store([item(0, text=SECRET_WORDS)])  # stored, not yet worked
     with Session(core.db) as session:
         [row] = session.exec(select(InboxEvent)).all()
-        assert inbox.unseal(row.payload)["text"] == SECRET_WORDS
+        assert (
+            inbox.unseal(row.payload, inbox.bind("payload", row.org_id, row.event_key))["text"]
+            == SECRET_WORDS
+        )
     raw = b"".join(p.read_bytes() for p in tmp_path.glob("plain.db*"))
     assert CHAT.encode() not in raw
     assert SECRET_WORDS.encode() not in raw

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from sqlmodel import Session, select
 from starlette.applications import Starlette
 
@@ -23,13 +24,17 @@ from handlers import menu
 from handlers.citizen import tip as tip_flow
 from messages import common
 from messages.citizen import tip as tip_msg
+from messages.citizen import tracking
+from storage import crypto
 from storage.models import Conversation, Tip, TipFile
+from storage.queues import inbox
 from tests.fake_telegram import TOKEN, FakeTelegram, free_socket, serving
-from tests.line_harness import running_line_bot, tracking_code
+from tests.line_harness import running_line_bot, texts, tracking_code
 from tests.photos import assert_clean, jpeg_with_gps
-from tests.residue import traces_in_files, traces_in_logs, traces_in_rows
+from tests.residue import sealed_in_files, traces_in_files, traces_in_logs, traces_in_rows
 from tests.telegram_chat import TelegramChat
 from tests.transcript import Chat, code_in
+from tests.waiting import eventually
 
 FIRST_NAME, LAST_NAME, USERNAME = "ประพันธ์ลับยิ่ง", "Whistlewood", "quiet_informant_77"
 
@@ -228,3 +233,69 @@ async def test_line(db_url, tmp_path, logs):
         engine = line.core.db
         terms = [informant, quitter, text, cancelled, code, code.replace("-", "")]
         assert_no_residue(engine, tmp_path, logs, terms)
+
+
+@pytest.fixture
+def bindings(monkeypatch) -> set[str]:
+    """Every binding a value is sealed with while the test runs."""
+    seen: set[str] = set()
+    seal = crypto.Keyring.seal
+
+    def recording(self, plaintext: bytes, purpose: str, bind: str = "") -> bytes:
+        seen.add(bind)
+        return seal(self, plaintext, purpose, bind)
+
+    monkeypatch.setattr(crypto.Keyring, "seal", recording)
+    return seen
+
+
+def _inbox_vacuums(engine) -> int:
+    """How often the inbox table was vacuumed by hand (not by autovacuum) in this schema."""
+    query = sa.text(
+        "select coalesce(vacuum_count, 0) from pg_stat_user_tables"
+        " where relname = 'inbox_event' and schemaname = current_schema()"
+    )
+    with engine.connect() as conn:
+        return conn.execute(query).scalar_one()
+
+
+async def test_line_inbox_rows_of_a_tip_leave_nothing_the_key_opens(db_url, tmp_path, bindings):
+    """The inbox row of each turn held the LINE user id (its event) and, for the last one,
+    the code (its replies); once delivered and deleted, no copy of them is left in the
+    database file or its log that the key opens. PostgreSQL's files are not ours to read:
+    there the inbox table is vacuumed once the rows are deleted, and SECURITY.md says what
+    the operator does about its WAL."""
+    informant = "U" + "7e11a0" * 5 + "ef"
+    async with running_line_bot(db_url, tmp_path) as line:
+        postgres = line.core.db.dialect.name == "postgresql"
+        vacuums = _inbox_vacuums(line.core.db) if postgres else 0
+        user = line.user(informant)
+        await user.follow()
+        await user.press(menu.TIP)
+        await user.press(tip_flow.UNDERSTOOD)
+        await user.press(tip_flow.CAT + "personnel")
+        await user.say(_words("inbox")[0])
+        await user.press(tip_flow.SKIP)
+        await user.press(tip_flow.SKIP)
+        await user.press(tip_flow.EV_SKIP)
+        await user.press(tip_flow.ANONYMOUS)
+        code = tracking_code(await user.press(tip_flow.CONFIRM))
+        assert tracking.STREAM_LABELS["tip"] in " ".join(texts(await user.say(code)))  # look-up
+
+        def opened() -> list[bytes]:
+            return sealed_in_files(tmp_path, crypto.keyring(), inbox.PURPOSE, bindings)
+
+        def linked() -> list[bytes]:
+            return [v for v in opened() if informant.encode() in v or code.encode() in v]
+
+        def delivered() -> bool:
+            with Session(line.core.db) as session:  # no read left open: it holds the log
+                return inbox.count(session) == 0
+
+        await eventually(delivered, what="inbox rows delivered")
+        if postgres:
+            await eventually(
+                lambda: _inbox_vacuums(line.core.db) > vacuums, what="the inbox vacuumed"
+            )
+            assert traces_in_rows(line.core.db, [informant, code]) == []
+        await eventually(lambda: linked() == [], what="no sealed residue of the tip's turns")

@@ -11,8 +11,8 @@ from handlers.cases import retention
 from handlers.cases.codes import pretty
 from handlers.cases.lifecycle import Status, change_status
 from handlers.citizen import erasure
-from messages import common
-from messages.citizen import privacy, tip, tracking
+from messages import common, staff
+from messages.citizen import followup, privacy, tip, tracking
 from messages.understand import replies as understand_msg
 from storage.models import (
     Complaint,
@@ -22,8 +22,13 @@ from storage.models import (
     TipFile,
     TipStatusChange,
 )
+from storage.staff.models import CaseHandling, CaseMessage, OutboxMessage
 from storage.timeutil import as_utc, utcnow
+from tests.residue import traces_in_files, traces_in_rows
+from tests.staff_helpers import file_tip as staff_file_tip
+from tests.staff_helpers import reference_in
 from tests.test_complaint_flow import file_complaint
+from tests.test_staff_console import BRIBE, staff_room
 from tests.test_tip_flow import CONDUCT, file_tip
 from tests.transcript import Chat
 
@@ -139,3 +144,67 @@ async def test_a_complainant_erases_name_and_phone_once_the_complaint_is_closed(
         assert (last.actor, last.public_note) == ("citizen", privacy.HISTORY_PUBLIC)
     out = await chat.say(pretty(code))
     assert privacy.HISTORY_PUBLIC in out and f"] {privacy.BUTTON_ERASE}\n" not in out
+
+
+async def test_retention_leaves_nothing_of_a_closed_tip_but_its_statistics(make_core):
+    """The informant's answer, the officer's question, the notices naming the tip and a
+    staff draft about it all go with the tip's content; the counts stay."""
+    core = make_core()
+    _admin, _officer, integrity = await staff_room(core)
+    informant = Chat(core, chat_id="informant", user_id="informant")
+    code = await staff_file_tip(informant, BRIBE)
+    reference = reference_in(await integrity.inbox())
+    await integrity.say(f"/ask {reference}")
+    await integrity.say("เหตุเกิดวันไหน มีใครเห็นเหตุการณ์บ้าง")
+    await informant.say(f"{followup.BUTTON_REPLY} {pretty(code)}")
+    assert followup.REPLY_SENT in await informant.say("วันที่ 3 ตอนบ่าย มีผู้รับเหมาเห็น")
+    assert reference in await integrity.inbox()  # "the informant answered" was delivered
+    _close(core, code, Status.REFERRED, utcnow())
+    writer = Chat(core, chat_id="integrity", user_id="integrity")
+    assert staff.ASK_INTERNAL_NOTE in await writer.say(f"/note {reference}")  # left half-way
+    with Session(core.db) as session:
+        assert len(session.exec(select(CaseMessage)).all()) == 2
+        assert any(reference in str(r.payload) for r in session.exec(select(OutboxMessage)))
+        assert session.exec(select(Conversation)).all()
+
+    with Session(core.db) as session, session.begin():
+        later = utcnow() + timedelta(days=366)
+        assert retention.purge_closed_tips(session, later, core.files) == 1
+
+    with Session(core.db) as session:
+        assert session.exec(select(CaseMessage)).all() == []
+        assert not any(reference in str(r.payload) for r in session.exec(select(OutboxMessage)))
+        assert session.exec(select(Conversation)).all() == []
+        tip_row = session.exec(select(Tip)).one()
+        assert (tip_row.category, tip_row.status) == ("bribe", Status.REFERRED)
+        handling = session.exec(select(CaseHandling)).all()
+        assert [h.reference for h in handling if h.stream == "tip"] == [reference]
+
+
+async def test_an_erasure_leaves_no_copy_of_the_name_phone_or_chat(make_core, tmp_path):
+    """After the erasure no file of the deployment (SQLite: the database and its log) and
+    no stored value (PostgreSQL) holds the name, the phone, the chat id or the user id."""
+    core = make_core()
+    chat = Chat(core, chat_id="chat-erase-5521", user_id="user-erase-8812")
+    code = await file_complaint(chat, tmp_path, with_contact=True)
+    with Session(core.db) as session:
+        row = session.exec(select(Complaint)).one()
+        terms = [row.complainant_name, row.complainant_phone, row.chat_id, row.user_id]
+    assert all(terms) and "chat-erase-5521" in terms
+    _close(core, code, Status.COMPLETED, utcnow())
+    await chat.say(pretty(code))
+    await press(chat, erasure.ASK + code)
+    assert privacy.ERASED in await press(chat, erasure.CONFIRM + code)
+
+    with Session(core.db) as session:
+        row = session.exec(select(Complaint)).one()
+        assert (row.complainant_name, row.complainant_phone, row.chat_id, row.user_id) == (
+            ("", "", "", "")
+        )
+        assert row.description and row.status == Status.COMPLETED  # the record stays
+    found = traces_in_files(tmp_path, terms)
+    if core.db.dialect.name == "postgresql":  # its files are not ours to read: a dump is
+        found += traces_in_rows(core.db, terms)
+    assert found == [], "\n".join(found)
+    out = await chat.say(pretty(code))  # the code still shows the status
+    assert tracking.STATUS_LABELS["completed"] in out and privacy.HISTORY_PUBLIC in out

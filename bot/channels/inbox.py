@@ -32,6 +32,7 @@ from handlers.engine import TurnRefused
 from handlers.types import Event, Notice, Reply
 from storage.db import READS_ONLY
 from storage.models import ProcessedEvent
+from storage.protect import residue
 from storage.queues import inbox
 from storage.queues.inbox_models import DONE, PENDING
 from storage.timeutil import utcnow
@@ -100,6 +101,7 @@ class _RowHook:
     def __init__(self, row_id: int) -> None:
         self.row_id = row_id
         self._row: Any = None
+        self.scrub_after = False  # set by the engine: wipe the row's traces once delivered
 
     def begin(self, session: Session) -> None:
         self._row = inbox.lock_first_pending(session, self.row_id)
@@ -108,7 +110,7 @@ class _RowHook:
 
     def finish(self, session: Session, replies: list[Reply]) -> None:
         assert self._row is not None
-        inbox.finish(session, self.row_id, reply_codec.dump(replies))
+        inbox.finish(session, self._row, reply_codec.dump(replies))
 
 
 class Inbox:
@@ -135,6 +137,9 @@ class Inbox:
         self._again: set[str] = set()
         self._slots = asyncio.Semaphore(MAX_PARALLEL_CHATS)
         self._processed_here: set[int] = set()  # rows whose turn this process ran
+        # Rows of a tip's turns: their old page versions are wiped once they are deleted.
+        self._tip_rows: set[int] = set()
+        self._scrubber = residue.Scrubber(db)
         # Webhooks store on threads of their own, so that an acknowledgement never queues
         # behind turns and deliveries for a free thread.
         self._intake = ThreadPoolExecutor(INTAKE_THREADS, thread_name_prefix="inbox-intake")
@@ -274,9 +279,14 @@ class Inbox:
         row = inbox.oldest(session, self.org_id, self.channel.name, key)
         if row is None:
             return None
-        replies = reply_codec.load(inbox.unseal(row.replies)) if row.replies else None
+        place = {c: inbox.bind(c, self.org_id, row.event_key) for c in ("payload", "replies")}
+        replies = (
+            reply_codec.load(inbox.unseal(row.replies, place["replies"])) if row.replies else None
+        )
         assert row.id is not None
-        return _Row(row.id, row.state, row.failures, inbox.unseal(row.payload), replies)
+        return _Row(
+            row.id, row.state, row.failures, inbox.unseal(row.payload, place["payload"]), replies
+        )
 
     async def _process(self, row: _Row) -> list[Reply] | None:
         """Run the row's turn; returns the replies committed with it by this process, or
@@ -295,6 +305,8 @@ class Inbox:
                 self.channel.discard(prepared)  # another worker processed this row
                 return None
             self._processed_here.add(row.id)
+            if hook.scrub_after:
+                self._tip_rows.add(row.id)
             if replies and replies[0].notice is Notice.FAILED:
                 # The turn was rolled back; the apology is the answer to keep.
                 kept = await self._db(lambda s: self._finish_directly(s, row.id, replies))
@@ -317,7 +329,7 @@ class Inbox:
         row = inbox.lock_first_pending(session, row_id)
         if row is None:
             return False
-        inbox.finish(session, row_id, reply_codec.dump(replies))
+        inbox.finish(session, row, reply_codec.dump(replies))
         seen = session.get(ProcessedEvent, (row.org_id, row.event_key))
         if seen is None:  # so a redelivery after the row is gone is not answered twice
             session.add(ProcessedEvent(org_id=row.org_id, key=row.event_key,
@@ -346,7 +358,15 @@ class Inbox:
             inbox.remove(session, row.id)
             return self._read_oldest(session, key)
 
-        return await self._db(remove_then_read)
+        following = await self._db(remove_then_read)
+        if row.id in self._tip_rows:
+            # The row held the chat (in its event) beside the tip's words or code (in its
+            # replies): once deleted, its older versions leave the files too.
+            self._tip_rows.discard(row.id)
+            await asyncio.to_thread(self._scrubber.after_sensitive_turn)
+        elif self._scrubber.due:  # the log was busy last time: try again, without waiting
+            await asyncio.to_thread(self._scrubber.after_turn)
+        return following
 
     async def _db(self, work: Callable[[Session], T], *, reads_only: bool = False) -> T:
         engine = self._reader if reads_only else self.db

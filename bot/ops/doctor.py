@@ -189,7 +189,7 @@ class Doctor:
     def _sealed_table_not_opened_by(self, ring: crypto.Keyring) -> str | None:
         """A table whose sealed values this key cannot open (checks one value per column)."""
         sealed = [
-            (table.name, column.name, column.type.purpose)
+            (table.name, column.name, column.type)
             for table in self.metadata.tables.values()
             for column in table.columns
             if isinstance(column.type, crypto.SealedText)
@@ -200,17 +200,19 @@ class Doctor:
         engine = make_engine(url)
         try:
             with engine.connect() as conn:
-                for table, column, purpose in sealed:
+                for table, column, kind in sealed:
                     raw = sa.column(column, sa.LargeBinary)
-                    query = sa.select(raw).select_from(sa.table(table)).where(raw.is_not(None))
+                    row = [sa.column(name) for name in kind.row]  # what the value is bound to
+                    query = sa.select(raw, *row).select_from(sa.table(table))
                     try:
-                        blob = conn.execute(query.limit(1)).scalar_one_or_none()
+                        found = conn.execute(query.where(raw.is_not(None)).limit(1)).first()
                     except sa.exc.SQLAlchemyError:
                         continue  # no such table yet: the database check reports it
-                    if blob is None:
+                    if found is None:
                         continue
+                    binding = crypto.binding(f"{table}.{column}", list(found[1:]))
                     try:
-                        ring.open(bytes(blob), purpose)
+                        ring.open(bytes(found[0]), kind.purpose, binding)
                     except crypto.SealError:
                         return table
         except sa.exc.SQLAlchemyError:

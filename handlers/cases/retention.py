@@ -4,9 +4,12 @@ The scheduler in `bot/` calls them (and records each run); tests call them with 
 On SQLite, call `storage.protect.residue.scrub(engine)` after a run that deleted anything, so the
 deleted rows' old page versions leave the write-ahead log as well.
 
-- `purge_closed_tips`: a tip's content (what the informant wrote, notes, evidence files) is
-  deleted `keep` after its case was closed; its category, status and dates stay, so the
-  statistics do not change.
+- `purge_closed_tips`: everything of a tip that is not a statistic is deleted `keep` after
+  its case was closed: what the informant wrote, notes, evidence files, the questions and
+  answers exchanged through the code (both ways), drafts that name the tip (an answer being
+  written, a staff note being typed) and queued or delivered notices that name it. Its
+  category, status, dates and reference stay, so the statistics do not change; so does the
+  access log (who viewed the tip when), which is about staff, not the informant.
 - `expire_drafts`: a conversation left half-way (a tip being written, a complaint with a
   phone number) is deleted with its files after `max_age`; so is a shared-channel chat
   still asked where its matter is (a chosen organisation is kept: it is the chat's setting).
@@ -14,14 +17,17 @@ deleted rows' old page versions leave the write-ahead log as well.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, delete, select
 
-from handlers.cases.lifecycle import Status
+from handlers.cases.lifecycle import Status, Stream
+from messages.staff import TIP_REF_PREFIX
 from storage.files import FileStore
 from storage.hosting.place_models import SharedChat
 from storage.models import Conversation, Tip, TipFile, TipStatusChange
+from storage.staff.models import CaseHandling, CaseMessage, OutboxMessage
 
 TIP_CONTENT_DAYS = 365
 DRAFT_HOURS = 24
@@ -53,7 +59,43 @@ def purge_closed_tips(
         ).all():
             change.public_note = change.internal_note = ""
             session.add(change)
+        handling = session.exec(
+            select(CaseHandling).where(
+                CaseHandling.stream == Stream.TIP, CaseHandling.case_id == tip.id
+            )
+        ).first()
+        if handling is not None:
+            _forget_handling(session, handling)
     return len(tips)
+
+
+def _forget_handling(session: Session, handling: CaseHandling) -> None:
+    """The exchange through the code, and the drafts and notices that name the tip."""
+    session.exec(delete(CaseMessage).where(CaseMessage.handling_id == handling.id))
+    names = _names_of(handling)
+    for row in session.exec(select(OutboxMessage).where(OutboxMessage.org_id == handling.org_id)):
+        payload = json.dumps(row.payload, ensure_ascii=False)
+        if any(name in payload for name in names):
+            session.delete(row)
+    drafts = session.exec(select(Conversation).where(Conversation.org_id == handling.org_id))
+    for convo in drafts.all():
+        data = convo.data or {}
+        if data.get("handling") == handling.id or data.get("target") in names:
+            session.exec(
+                delete(Conversation).where(
+                    Conversation.org_id == convo.org_id,
+                    Conversation.channel == convo.channel,
+                    Conversation.chat_id == convo.chat_id,
+                )
+            )
+
+
+def _names_of(handling: CaseHandling) -> set[str]:
+    """How a tip is named in notices and drafts: its reference, as shown and on buttons."""
+    reference = handling.reference or ""
+    if not reference:
+        return set()
+    return {reference, "T" + reference.removeprefix(TIP_REF_PREFIX)}
 
 
 def expire_drafts(

@@ -1,25 +1,36 @@
-"""A complainant asks to have their name and phone erased from a closed complaint (PDPA).
+"""A complainant asks to have their personal data erased from a closed complaint (PDPA).
 
 The request comes through the complaint's code, the only proof of ownership the bot asks
-for anywhere: the status of a closed complaint that still holds a name or phone offers a
-button, whose data carries the code, so no state is kept between the two presses. Code
-look-ups here count against the same guess limit as tracking. The erasure is recorded in
-the complaint's history; the complaint itself stays for the statistics.
+for anywhere: the status of a closed complaint that still holds a name, a phone or its chat
+offers a button, whose data carries the code, so no state is kept between the two presses.
+Code look-ups here count against the same guess limit as tracking.
+
+What goes: the name and phone, and the chat and user id, which a closed case needs only to
+tell the citizen of progress and ask for a rating (both stop; the code still shows the
+status and any question), with the notices queued or kept for that chat about the case.
+Older copies leave the database files after the commit (the engine scrubs). What stays:
+the complaint itself (category, description, photos, place, history), which is the
+organisation's record and its statistics; the erasure is recorded in the history.
 """
 
 from __future__ import annotations
 
+import json
+
 from sqlmodel import Session, select
 
 from handlers import menu
-from handlers.cases.codes import CodeProblem, find_code
-from handlers.cases.lifecycle import Status
+from handlers.cases.actions import RATE
+from handlers.cases.codes import CodeProblem, find_code, masked
+from handlers.cases.lifecycle import Status, Stream
 from handlers.flow import Ctx
 from handlers.types import Choice, Reply
 from messages.citizen import privacy as msg
 from messages.citizen import tracking as tracking_msg
 from storage.models import Complaint, ComplaintStatusChange
 from storage.protect import guess_limit
+from storage.staff import case_handling
+from storage.staff.models import OutboxMessage
 
 ASK, CONFIRM = "c:erase:", "c:erase!:"
 ACTOR = "citizen"
@@ -35,7 +46,7 @@ def offer(session: Session, org_id: int, code: str) -> Choice | None:
     complaint = _complaint(session, org_id, code)
     if complaint is None or complaint.status not in CLOSED:
         return None
-    if not (complaint.complainant_name or complaint.complainant_phone):
+    if not _holds_personal_data(complaint):
         return None
     return Choice(msg.BUTTON_ERASE, ASK + code)
 
@@ -62,13 +73,16 @@ def answer(ctx: Ctx) -> Reply:
         return Reply(tracking_msg.NOT_FOUND, (menu.MENU_CHOICE,))
     if complaint.status not in CLOSED:
         return Reply(msg.NOT_CLOSED, (menu.MENU_CHOICE,))
-    if not (complaint.complainant_name or complaint.complainant_phone):
+    if not _holds_personal_data(complaint):
         return Reply(msg.NOTHING_TO_ERASE, (menu.MENU_CHOICE,))
     if not confirmed:
         sure = Choice(msg.BUTTON_ERASE_CONFIRM, CONFIRM + found.digits)
         return Reply(msg.ASK_ERASE, (sure, menu.MENU_CHOICE))
+    _forget_chat(ctx.session, complaint)
     complaint.complainant_name = complaint.complainant_phone = ""
+    complaint.chat_id = complaint.user_id = ""
     ctx.session.add(complaint)
+    ctx.scrub_after()  # the old versions of the row leave the database's log too
     ctx.session.add(
         ComplaintStatusChange(
             org_id=complaint.org_id, complaint_id=complaint.id, status=complaint.status,
@@ -82,3 +96,29 @@ def _complaint(session: Session, org_id: int, code: str) -> Complaint | None:
     return session.exec(
         select(Complaint).where(Complaint.org_id == org_id, Complaint.code == code)
     ).first()
+
+
+def _holds_personal_data(complaint: Complaint) -> bool:
+    return bool(complaint.complainant_name or complaint.complainant_phone or complaint.chat_id)
+
+
+def _forget_chat(session: Session, complaint: Complaint) -> None:
+    """No more notices to the chat about this case: those queued or kept after delivery
+    (which hold the chat id and excerpts) go, and the case stops asking to notify."""
+    handling = case_handling.for_case(session, Stream.COMPLAINT, complaint.id)
+    about = [masked(complaint.code)]
+    if handling is not None:
+        handling.notify = False
+        session.add(handling)
+        about.append(f"{RATE}{handling.id}:")
+    rows = session.exec(
+        select(OutboxMessage).where(
+            OutboxMessage.org_id == complaint.org_id,
+            OutboxMessage.channel == complaint.channel,
+            OutboxMessage.chat_id == complaint.chat_id,
+        )
+    )
+    for row in rows.all():
+        payload = json.dumps(row.payload, ensure_ascii=False)
+        if any(mark in payload for mark in about):
+            session.delete(row)

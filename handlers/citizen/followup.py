@@ -73,9 +73,18 @@ def answer_code(ctx: Ctx, found: FoundCode) -> Turn:
     return finish(reply)
 
 
-def _reply_by_code(ctx: Ctx, digits: str) -> Turn:
-    """`ตอบกลับ` with a code (a button from a look-up, or typed): start writing the answer."""
-    handling = _handling_for_code(ctx, digits)
+def _reply_by_code(ctx: Ctx, found: FoundCode) -> Turn:
+    """`ตอบกลับ` with a code (a button from a look-up, or typed): start writing the answer.
+
+    The code counts against the guess limit exactly like a look-up: a locked-out chat can
+    neither probe codes here nor answer as a code's holder."""
+    refused = lookup.before_guess(ctx, found)
+    if refused is not None:
+        return finish(refused, menu.main_menu())
+    if cases.find_by_code(ctx.session, ctx.org.id, found.digits) is None:
+        return finish(lookup.missed(ctx), menu.main_menu())
+    ctx.scrub_after()  # a code that exists: the row linking it to this chat is wiped
+    handling = _handling_for_code(ctx, found.digits)
     if handling is None or not case_handling.open_questions(ctx.session, handling):
         return finish(Reply(msg.NO_QUESTION), menu.main_menu())
     return ask(ctx, S.ANSWER, FLOW, data={"handling": handling.id})
@@ -121,6 +130,8 @@ def on_answer(ctx: Ctx) -> Turn:
     target = case_ops.target_of(ctx.session, handling) if handling else None
     if target is None:
         return finish(menu.main_menu())
+    if target.stream is Stream.TIP:
+        ctx.scrub_after()
     now = ctx.now()
     askers = set()
     for question in case_handling.open_questions(ctx.session, handling):
@@ -199,15 +210,18 @@ def intercept(ctx: Ctx) -> Turn | None:
     choice = ctx.event.choice or ""
     if choice.startswith(RATE) and ctx.flow != NAME:
         return rate_pressed(ctx, choice)
-    if choice.startswith(REPLY + ":"):
-        return _reply_by_code(ctx, choice.removeprefix(REPLY + ":"))
+    if choice.startswith(REPLY + ":"):  # the code on a button is as untrusted as typed text
+        found = find_code(choice.removeprefix(REPLY + ":"))
+        if found is None:
+            return finish(Reply(common.STALE_BUTTON), menu.main_menu())
+        return _reply_by_code(ctx, found)
     text = (ctx.event.text or "").strip()
     if choice or not text.startswith(msg.BUTTON_REPLY):
         return None
     found = find_code(text)
-    if found is None or found.problem is not CodeProblem.OK:
+    if found is None:
         return None
-    return _reply_by_code(ctx, found.digits)
+    return _reply_by_code(ctx, found)
 
 
 FLOW = Flow(

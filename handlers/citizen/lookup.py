@@ -46,6 +46,27 @@ def answer(ctx: Ctx, found: FoundCode) -> Reply:
     A typo or a wrong length is not a guess; a well-formed code that matches nothing is,
     and too many of those make the chat wait (storage.protect.guess_limit).
     """
+    refused = before_guess(ctx, found)
+    if refused is not None:
+        return refused
+    view = find_case(ctx.session, ctx.org.id, found.digits)
+    if view is None:
+        return missed(ctx)
+    if view.stream is Stream.TIP:
+        ctx.scrub_after()
+    reply = status_reply(view)
+    erase = (
+        erasure.offer(ctx.session, ctx.org.id, found.digits) if view.stream == "complaint" else None
+    )
+    return replace(reply, choices=(erase, *reply.choices)) if erase else reply
+
+
+def before_guess(ctx: Ctx, found: FoundCode) -> Reply | None:
+    """Why `found` is not looked up at all: a typo or a wrong length (not a guess, so not
+    counted), or the chat (or everyone) has guessed too often. None: go ahead and look.
+
+    Every path that acts on a code a chat typed or a button carried (look-ups, answers
+    through the code, erasure) asks this first, so no path probes codes past the limit."""
     if found.problem is CodeProblem.TYPO:
         return Reply(msg.TYPO)
     if found.problem is CodeProblem.LENGTH:
@@ -57,14 +78,13 @@ def answer(ctx: Ctx, found: FoundCode) -> Reply:
     if limit is not None:  # even a right code: guessing must not pay off
         text = msg.EVERYONE_WAITS if limit.everyone else msg.TOO_MANY_TRIES
         return Reply(text.format(minutes=limit.minutes))
-    view = find_case(ctx.session, ctx.org.id, found.digits)
-    if view is None:
-        guess_limit.record_miss(
-            ctx.session, event.channel.value, event.chat_id, ctx.now(), org_id=ctx.org.id
-        )
-        return Reply(msg.NOT_FOUND)
-    reply = status_reply(view)
-    erase = (
-        erasure.offer(ctx.session, ctx.org.id, found.digits) if view.stream == "complaint" else None
+    return None
+
+
+def missed(ctx: Ctx) -> Reply:
+    """A well-formed code that matched nothing: count the guess and say so."""
+    event = ctx.event
+    guess_limit.record_miss(
+        ctx.session, event.channel.value, event.chat_id, ctx.now(), org_id=ctx.org.id
     )
-    return replace(reply, choices=(erase, *reply.choices)) if erase else reply
+    return Reply(msg.NOT_FOUND)

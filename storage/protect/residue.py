@@ -23,6 +23,8 @@ from storage.db import is_sqlite
 log = logging.getLogger(__name__)
 
 CHECKPOINT_WAIT_MS = 2000
+# PostgreSQL: the tables whose deleted rows held a draft or a chat beside a tip's words.
+VACUUMED = ("conversation", "inbox_event")
 CONNECTION_WAIT_MS = 30000  # what storage.db sets on every connection
 
 
@@ -46,7 +48,8 @@ def scrub(engine: Engine, wait_ms: int = CHECKPOINT_WAIT_MS) -> bool:
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         # Without TRUNCATE the vacuum skips giving empty trailing pages back to the system,
         # which waits up to 5 s for every other session's lock on the table to go.
-        conn.exec_driver_sql("VACUUM (TRUNCATE FALSE) conversation")
+        for table in VACUUMED:
+            conn.exec_driver_sql(f"VACUUM (TRUNCATE FALSE) {table}")
     return False
 
 

@@ -38,22 +38,29 @@ def sealed_columns() -> Iterator[tuple[sa.Table, list[sa.Column]]]:
 
 
 def reseal_table(session: Session, table: sa.Table, columns: list[sa.Column]) -> int:
-    """Seal again, under the current key, each row with a value sealed under another."""
+    """Seal again, under the current key and in the current format (padded, bound to its
+    column and row), each row with a value sealed under another key or an older format."""
     ring = crypto.keyring()
     pk = list(table.primary_key.columns)
+    binders = sorted({name for c in columns for name in c.type.row} - {c.name for c in pk})
     raw = [sa.type_coerce(c, sa.LargeBinary).label(c.name) for c in columns]
-    stale = []
-    for row in session.execute(sa.select(*pk, *raw)).mappings():
-        if any(
-            row[c.name] is not None and not ring.is_current(bytes(row[c.name])) for c in columns
-        ):
-            stale.append({c.name: row[c.name] for c in pk})
-    for key in stale:
-        where = sa.and_(*(c == key[c.name] for c in pk))
-        plain = session.execute(sa.select(*columns).where(where)).one()
-        values = dict(zip([c.name for c in columns], plain, strict=True))
-        session.execute(sa.update(table).where(where).values(values))
-    return len(stale)
+    query = sa.select(*pk, *(table.c[name] for name in binders), *raw)
+    count = 0
+    for row in session.execute(query).mappings().all():
+        values = {}
+        for column in columns:
+            blob = row[column.name]
+            if blob is None or ring.is_current(bytes(blob)):
+                continue
+            kind: crypto.SealedText = column.type
+            bound_row = [row[name] for name in kind.row]
+            plain = kind.open_text(bytes(blob), bound_row)
+            values[column.name] = crypto.Bound(kind.seal_text(plain, bound_row))
+        if values:
+            where = sa.and_(*(c == row[c.name] for c in pk))
+            session.execute(sa.update(table).where(where).values(values))
+            count += 1
+    return count
 
 
 def rotate(

@@ -1,7 +1,8 @@
 """The inbox repository: store an event before acknowledging it, then work it off in order.
 
 Repositories never commit. A row's payload and replies are sealed with the process keyring
-(purpose "inbox"); the chat is named only by a keyed hash. The per-event statements (`add`,
+(purpose "inbox"), each bound to its column and to the row's event (`bind`); the chat is
+named only by a keyed hash. The per-event statements (`add`,
 `oldest`, `lock_first_pending`, `finish`, `remove`) are Core statements on the session's
 connection: no identity map and no flush on the hot path (bench/README.md).
 """
@@ -38,7 +39,7 @@ _INSERT = {
     "sqlite": sqlite_insert(_T).on_conflict_do_nothing().returning(_T.c.id),
 }
 _OLDEST = (
-    select(_T.c.id, _T.c.state, _T.c.failures, _T.c.payload, _T.c.replies)
+    select(_T.c.id, _T.c.state, _T.c.failures, _T.c.payload, _T.c.replies, _T.c.event_key)
     .where(*_CHAT)
     .order_by(_T.c.id)
     .limit(1)
@@ -64,12 +65,17 @@ def chat_key(org_id: int, channel: str, chat: str) -> str:
     return crypto.keyring().mac(f"{org_id}\0{channel}\0{chat}".encode(), "inbox-chat")
 
 
-def seal(value: Any) -> bytes:
-    return crypto.keyring().seal(json.dumps(value, ensure_ascii=False).encode(), PURPOSE)
+def bind(column: str, org_id: int, event_key: str) -> str:
+    """What a sealed payload or replies value is bound to: its column and its row's event."""
+    return crypto.binding(f"inbox_event.{column}", [org_id, event_key])
 
 
-def unseal(blob: bytes) -> Any:
-    return json.loads(crypto.keyring().open(bytes(blob), PURPOSE))
+def seal(value: Any, place: str) -> bytes:
+    return crypto.keyring().seal(json.dumps(value, ensure_ascii=False).encode(), PURPOSE, place)
+
+
+def unseal(blob: bytes, place: str) -> Any:
+    return json.loads(crypto.keyring().open(bytes(blob), PURPOSE, place))
 
 
 def round_trip(value: Any) -> Any:
@@ -90,7 +96,7 @@ def add(
         "channel": channel,
         "chat_key": chat_key(org_id, channel, chat),
         "event_key": event_key,
-        "payload": seal(payload),
+        "payload": seal(payload, bind("payload", org_id, event_key)),
         "replies": None,
         "state": PENDING,
         "failures": 0,
@@ -127,9 +133,11 @@ def lock_first_pending(session: Session, row_id: int) -> Row | None:
     return None if earlier is not None else row
 
 
-def finish(session: Session, row_id: int, replies: Any) -> None:
-    """Mark the row processed and keep its replies (sealed) until they are delivered."""
-    params = {"row_id": row_id, "new_state": DONE, "new_replies": seal(replies)}
+def finish(session: Session, row: Row, replies: Any) -> None:
+    """Mark the row (as `lock_first_pending` gave it) processed and keep its replies (sealed)
+    until they are delivered."""
+    sealed = seal(replies, bind("replies", row.org_id, row.event_key))
+    params = {"row_id": row.id, "new_state": DONE, "new_replies": sealed}
     session.connection().execute(_FINISH, params)
 
 

@@ -117,7 +117,7 @@ class CaseMessage(SQLModel, table=True):
     org_id: int = Field(foreign_key="organisation.id")
     handling_id: int = Field(foreign_key="case_handling.id", index=True)
     from_staff_id: int | None = Field(default=None, foreign_key="staff_member.id")
-    body: str = Field(sa_column=Column(SealedText("tip"), nullable=False))
+    body: str = Field(sa_column=Column(SealedText("tip", ("handling_id",)), nullable=False))
     at: datetime = Field(sa_column=_ts(nullable=False))
     answered: bool = False  # for a question: the code holder has answered it
 

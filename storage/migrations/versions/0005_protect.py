@@ -61,9 +61,17 @@ def _as_datetime(value) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
-def _seal(row: dict, columns: dict[str, str]) -> dict:
+def _seal(table: str, row: dict, columns: dict[str, str], bound_to: str) -> dict:
+    """The row with its columns sealed as the models seal them: bound to the column and to
+    the row (through `bound_to`), in the format of `storage.crypto`."""
+    from storage import crypto
+
     ring = _ring()
-    return {**row, **{n: ring.seal((row[n] or "").encode(), p) for n, p in columns.items()}}
+    sealed = {
+        n: ring.seal((row[n] or "").encode(), p, crypto.binding(f"{table}.{n}", [row[bound_to]]))
+        for n, p in columns.items()
+    }
+    return {**row, **sealed}
 
 
 def _tips() -> None:
@@ -95,10 +103,10 @@ def _tips() -> None:
         tip["code_hash"] = _ring().tagged_macs(code.encode(), CODE_PURPOSE)[0]
         tip["received_at"] = received_day(_as_datetime(tip["received_at"]))
         tip["updated_at"] = _as_datetime(tip["updated_at"])
-    _insert("tip", [_seal(tip, TIP_TEXT) for tip in tips])
+    _insert("tip", [_seal("tip", tip, TIP_TEXT, "id") for tip in tips])
     for change in changes:
         change["at"] = _as_datetime(change["at"])
-    _insert("tip_status_change", [_seal(change, NOTES) for change in changes])
+    _insert("tip_status_change", [_seal("tip_status_change", c, NOTES, "tip_id") for c in changes])
     _insert("tip_file", files)
     if op.get_bind().dialect.name == "postgresql":  # ids were given: move the sequences on
         for table in ("tip_status_change", "tip_file"):
@@ -119,7 +127,8 @@ def _conversations() -> None:
     for row in rows:
         data = row["data"] if isinstance(row["data"], dict) else json.loads(row["data"] or "{}")
         row["chat_id"] = ring.macs(f"{row['channel']}\0{row['chat_id']}".encode(), "chat")[0]
-        row["data"] = ring.seal(json.dumps(data, ensure_ascii=False).encode(), "conversation")
+        text = json.dumps(data, ensure_ascii=False).encode()
+        row["data"] = ring.seal(text, "conversation", "conversation.data")
         row["updated_at"] = _as_datetime(row["updated_at"])
     _insert("conversation", rows)
 
