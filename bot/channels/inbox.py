@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
@@ -26,6 +26,7 @@ from typing import Any, Protocol, TypeVar
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from bot import crash_points
 from bot.channels.chat_locks import ChatLocks, chat_locks_for
 from handlers import reply_codec
 from handlers.engine import TurnRefused
@@ -64,6 +65,41 @@ class Prepared:
     replies: list[Reply] = field(default_factory=list)
 
 
+class Progress:
+    """How far delivering one row's replies got, kept in the row as it goes.
+
+    A channel sends its replies in units (a Telegram message, a LINE API call) and calls
+    `attempt(n)` before unit `n` leaves and `accepted(n)` once the platform took it; each is
+    committed at once. After a crash, `sent` units were accepted and are not sent again, and
+    `uncertain` says that unit number `sent` was on its way when the process died: it may or
+    may not have arrived, and the channel decides what to do about that.
+    """
+
+    def __init__(
+        self, record: Callable[[int, int], Awaitable[None]] | None, attempted: int, sent: int
+    ) -> None:
+        self._record = record
+        self.sent = sent
+        self.uncertain = attempted > sent
+
+    @classmethod
+    def untracked(cls) -> Progress:
+        """For sends with nothing to keep the progress in (e.g. the outbox's own rows)."""
+        return cls(None, 0, 0)
+
+    async def attempt(self, unit: int) -> None:
+        if self._record is not None:
+            await self._record(unit + 1, unit)
+        crash_points.reached(crash_points.SENDING)
+
+    async def accepted(self, unit: int) -> None:
+        crash_points.reached(crash_points.SENT)
+        self.sent = unit + 1
+        self.uncertain = False
+        if self._record is not None:
+            await self._record(unit + 1, unit + 1)
+
+
 class InboxChannel(Protocol):
     """What a channel gives the inbox."""
 
@@ -71,9 +107,11 @@ class InboxChannel(Protocol):
 
     async def prepare(self, payload: Any) -> Prepared: ...
 
-    async def deliver_replies(self, payload: Any, replies: list[Reply], *, retry: bool) -> None:
+    async def deliver_replies(
+        self, payload: Any, replies: list[Reply], *, retry: bool, progress: Progress
+    ) -> None:
         """Send the replies; `retry` when an earlier attempt (perhaps by a process that died)
-        may have sent some of them already."""
+        may have sent some of them already, `progress` says how far it got."""
 
     def discard(self, prepared: Prepared) -> None: ...
 
@@ -91,6 +129,8 @@ class _Row:
     failures: int
     payload: Any
     replies: list[Reply] | None
+    attempted: int = 0
+    sent: int = 0
 
 
 class _RowHook:
@@ -180,6 +220,7 @@ class Inbox:
             return []
         loop = asyncio.get_running_loop()
         new, first = await loop.run_in_executor(self._intake, self._store_sync, items)
+        crash_points.reached(crash_points.STORED)
         for item in new:
             key = inbox.chat_key(self.org_id, self.channel.name, item.chat)
             self.wake(key, first.pop(key, None))
@@ -265,6 +306,7 @@ class Inbox:
                     row = await self._next(key)
                     continue
                 row = _Row(row.id, DONE, 0, row.payload, replies)
+                crash_points.reached(crash_points.TURN_COMMITTED)
             row = await self._deliver(row, key)
 
     async def _next(self, key: str) -> _Row | None:
@@ -276,7 +318,8 @@ class Inbox:
             return None
         replies = reply_codec.load(inbox.unseal(row.replies)) if row.replies else None
         assert row.id is not None
-        return _Row(row.id, row.state, row.failures, inbox.unseal(row.payload), replies)
+        payload = inbox.unseal(row.payload)
+        return _Row(row.id, row.state, row.failures, payload, replies, row.attempted, row.sent)
 
     async def _process(self, row: _Row) -> list[Reply] | None:
         """Run the row's turn; returns the replies committed with it by this process, or
@@ -330,9 +373,17 @@ class Inbox:
         do not overtake it)."""
         retry = row.id not in self._processed_here or row.failures > 0
         self._processed_here.discard(row.id)
+
+        async def record(attempted: int, sent: int) -> None:
+            await self._db(lambda s: inbox.progress(s, row.id, attempted=attempted, sent=sent))
+
+        progress = Progress(record, row.attempted, row.sent)
         try:
             if row.replies:
-                await self.channel.deliver_replies(row.payload, row.replies, retry=retry)
+                await self.channel.deliver_replies(
+                    row.payload, row.replies, retry=retry, progress=progress
+                )
+            crash_points.reached(crash_points.DELIVERED)
         except Exception as exc:
             failures = await self._db(lambda s: inbox.note_failure(s, row.id))
             if failures > len(self.delivery_pauses):

@@ -38,7 +38,9 @@ _INSERT = {
     "sqlite": sqlite_insert(_T).on_conflict_do_nothing().returning(_T.c.id),
 }
 _OLDEST = (
-    select(_T.c.id, _T.c.state, _T.c.failures, _T.c.payload, _T.c.replies)
+    select(
+        _T.c.id, _T.c.state, _T.c.failures, _T.c.payload, _T.c.replies, _T.c.attempted, _T.c.sent
+    )
     .where(*_CHAT)
     .order_by(_T.c.id)
     .limit(1)
@@ -54,6 +56,11 @@ _FINISH = (
     update(_T)
     .where(_T.c.id == bindparam("row_id"))
     .values(state=bindparam("new_state"), replies=bindparam("new_replies"))
+)
+_PROGRESS = (
+    update(_T)
+    .where(_T.c.id == bindparam("row_id"))
+    .values(attempted=bindparam("new_attempted"), sent=bindparam("new_sent"))
 )
 _REMOVE = delete(_T).where(_T.c.id == bindparam("id"))
 
@@ -94,6 +101,8 @@ def add(
         "replies": None,
         "state": PENDING,
         "failures": 0,
+        "attempted": 0,
+        "sent": 0,
         "received_at": utcnow(),
     }
     return conn.execute(_INSERT[conn.dialect.name], row).scalar_one_or_none()
@@ -101,7 +110,7 @@ def add(
 
 def oldest(session: Session, org_id: int, channel: str, key: str) -> Row | None:
     """The chat's first row in arrival order, processed or not (id, state, failures,
-    payload, replies)."""
+    payload, replies, attempted, sent)."""
     params = {"org_id": org_id, "channel": channel, "key": key}
     return session.connection().execute(_OLDEST, params).first()
 
@@ -133,6 +142,13 @@ def finish(session: Session, row_id: int, replies: Any) -> None:
     session.connection().execute(_FINISH, params)
 
 
+def progress(session: Session, row_id: int, *, attempted: int, sent: int) -> None:
+    """Record how far delivering the row's replies got: `sent` sending units accepted by the
+    platform, and `attempted` (`sent + 1`) while the next one is on its way."""
+    params = {"row_id": row_id, "new_attempted": attempted, "new_sent": sent}
+    session.connection().execute(_PROGRESS, params)
+
+
 def remove(session: Session, row_id: int) -> None:
     session.connection().execute(_REMOVE, {"id": row_id})
 
@@ -161,4 +177,5 @@ def count(session: Session, org_id: int | None = None) -> int:
 
 
 __all__ = ["DONE", "PENDING", "InboxEvent", "add", "chat_key", "finish", "lock_first_pending",
-           "note_failure", "oldest", "remove", "seal", "unseal", "waiting_chats"]  # fmt: skip
+           "note_failure", "oldest", "progress", "remove", "seal", "unseal",
+           "waiting_chats"]  # fmt: skip

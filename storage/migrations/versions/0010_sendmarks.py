@@ -1,0 +1,28 @@
+"""delivery progress of inbox replies: an attempt marker and a count of what was accepted
+
+Revision ID: 0010_sendmarks
+Revises: 0009_accounts
+Create Date: 2026-12-06 04:30:00.000000
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0010_sendmarks"
+down_revision = "0009_accounts"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("inbox_event") as batch:
+        batch.add_column(sa.Column("attempted", sa.Integer(), nullable=False, server_default="0"))
+        batch.add_column(sa.Column("sent", sa.Integer(), nullable=False, server_default="0"))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("inbox_event") as batch:
+        batch.drop_column("sent")
+        batch.drop_column("attempted")
