@@ -18,6 +18,7 @@ from typing import Protocol
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from bot import crash_points
 from handlers.outbound import Delivery, decode
 from storage.db import READS_ONLY
 from storage.queues import outbox
@@ -104,6 +105,7 @@ class OutboxSender:
             )  # fmt: skip
             self._tell(item.channel, False)
             return 0
+        crash_points.reached(crash_points.OUTBOX_SENT)
         with Session(self.db) as session, session.begin():
             outbox.mark_sent(session, item.id, self.clock())
         self._tell(item.channel, True)
