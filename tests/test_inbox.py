@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import sqlalchemy
 from sqlmodel import Session, func, select
 
 from bot.channels.inbox import Inbox, Incoming, Prepared, Progress
@@ -207,6 +208,75 @@ async def test_after_a_crash_replies_the_platform_confirmed_are_not_sent_again(m
     code, menu_text = channel.sent[before:]
     assert re.search(r"\d{4}-\d{4}-\d{4}-\d{4}", code)
     assert menu_text == menu.main_menu().text
+
+
+class BreakingHook:
+    """The inbox's hook, with the turn's last statement failing as a database can for a
+    moment (a lock not granted in time, a connection cut by a restarting server)."""
+
+    def __init__(self, hook) -> None:
+        self.hook = hook
+
+    def begin(self, session) -> None:
+        self.hook.begin(session)
+
+    def finish(self, session, replies) -> None:
+        raise sqlalchemy.exc.OperationalError("UPDATE inbox_event", {}, Exception("locked"))
+
+
+@dataclass
+class FailsOnceAtConfirm:
+    """The real engine, whose confirming turn fails (and is rolled back) the first time."""
+
+    engine: object
+    failed: bool = False
+
+    async def handle(self, event: Event, hook=None) -> list[Reply]:
+        if not self.failed and event.choice == complaint_flow.CONFIRM:
+            self.failed = True
+            hook = BreakingHook(hook)
+        return await self.engine.handle(event, hook)  # type: ignore[attr-defined]
+
+
+async def test_a_turn_that_fails_for_a_moment_is_run_again_not_answered_with_an_apology(
+    make_core,
+):
+    core = make_core()
+    channel = RecordingChannel()
+    turns = FailsOnceAtConfirm(core.engine)
+    box = Inbox(core.db, core.org_id, channel, turns, sweep_seconds=0.05)
+    await box.start()
+    for n, fields in enumerate(COMPLAINT):
+        await box.store([item(n, **fields)])
+    await eventually(lambda: not rows(core))
+    await box.stop()
+
+    assert turns.failed
+    assert common.INTERNAL_ERROR not in channel.sent
+    assert re.search(r"\d{4}-\d{4}-\d{4}-\d{4}", channel.sent[-2])
+    assert complaints(core) == 1
+
+
+async def test_a_turn_that_always_fails_is_answered_with_an_apology_after_the_retries(
+    make_core,
+):
+    core = make_core()
+    channel = RecordingChannel()
+
+    class AlwaysFails:
+        calls = 0
+
+        async def handle(self, event: Event, hook=None) -> list[Reply]:
+            AlwaysFails.calls += 1
+            return await core.engine.handle(event, BreakingHook(hook))
+
+    box = Inbox(core.db, core.org_id, channel, AlwaysFails(), turn_pauses=(0.0, 0.0))
+    await box.store([item(0, choice=menu.COMPLAINT)])
+    await eventually(lambda: not rows(core))
+    await box.stop()
+
+    assert AlwaysFails.calls == 3
+    assert channel.sent == [common.INTERNAL_ERROR]
 
 
 async def test_a_redelivered_event_runs_once_whether_or_not_it_was_answered(make_core):

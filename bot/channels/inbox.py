@@ -45,6 +45,7 @@ SWEEP_SECONDS = 1.0  # how often rows left by a dead process (or a lost wake-up)
 MAX_PARALLEL_CHATS = 8  # chats worked at once by one process (each may hold a connection)
 INTAKE_THREADS = 4  # webhook requests storing at once
 DELIVERY_PAUSES = (1.0, 5.0, 15.0)  # before each retry of a failed delivery; then it is dropped
+TURN_PAUSES = (0.5, 2.0, 5.0)  # before each new run of a failed turn; then the apology is sent
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,7 @@ class Inbox:
         locks: ChatLocks | None = None,
         sweep_seconds: float = SWEEP_SECONDS,
         delivery_pauses: Sequence[float] = DELIVERY_PAUSES,
+        turn_pauses: Sequence[float] = TURN_PAUSES,
     ) -> None:
         self.db = db
         self._reader = db.execution_options(**READS_ONLY)  # SQLite: no write lock to read
@@ -171,6 +173,7 @@ class Inbox:
         self.locks = locks or chat_locks_for(db, channel.name)
         self.sweep_seconds = sweep_seconds
         self.delivery_pauses = tuple(delivery_pauses)
+        self.turn_pauses = tuple(turn_pauses)
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._again: set[str] = set()
         self._slots = asyncio.Semaphore(MAX_PARALLEL_CHATS)
@@ -323,7 +326,8 @@ class Inbox:
 
     async def _process(self, row: _Row) -> list[Reply] | None:
         """Run the row's turn; returns the replies committed with it by this process, or
-        None when the row must be read again (another worker had it, or it is unknown)."""
+        None when the row must be read again (another worker had it, it is unknown, or the
+        turn failed and is tried again)."""
         prepared: Prepared | None = None
         try:
             prepared = await self.channel.prepare(row.payload)
@@ -339,7 +343,9 @@ class Inbox:
                 return None
             self._processed_here.add(row.id)
             if replies and replies[0].notice is Notice.FAILED:
-                # The turn was rolled back; the apology is the answer to keep.
+                if await self._again_later(row, prepared):
+                    return None
+                # Rolled back every time: the apology is the answer to keep.
                 kept = await self._db(lambda s: self._finish_directly(s, row.id, replies))
                 return replies if kept else None
             if not replies:
@@ -348,11 +354,35 @@ class Inbox:
         except Exception as exc:
             # Ids and text are never logged: the event may be a corruption tip.
             log.error("inbox: processing an event failed: %s", type(exc).__name__)
+            if await self._again_later(row, prepared):
+                return None
             if prepared is not None:
                 self.channel.discard(prepared)
             apology = self.channel.apology()
             await self._db(lambda s: self._finish_directly(s, row.id, apology))
             return None
+
+    async def _again_later(self, row: _Row, prepared: Prepared | None) -> bool:
+        """After a failed turn: True when the row will be read again, either because the
+        turn did commit after all (something after its commit failed) or to run it again
+        after a pause. A failure is often passing (the database restarting, a connection
+        cut, a lock not granted in time): a citizen's confirmation must not be consumed by
+        an apology at the first one. After `turn_pauses` the apology is kept."""
+
+        def note(session: Session) -> tuple[int, bool]:
+            state = inbox.state_of(session, row.id)
+            return inbox.note_failure(session, row.id), state == PENDING
+
+        failures, pending = await self._db(note)
+        if not pending:
+            return True  # committed (or taken by another worker): read it again
+        if failures > len(self.turn_pauses):
+            return False
+        if prepared is not None:
+            self.channel.discard(prepared)  # rolled back: its files are fetched again
+        log.warning("inbox: a turn failed; trying it again (attempt %d)", failures + 1)
+        await asyncio.sleep(self.turn_pauses[failures - 1])
+        return True
 
     def _finish_directly(self, session: Session, row_id: int, replies: list[Reply]) -> bool:
         """Mark a row processed without a turn (a notice, an apology, nothing to do); False

@@ -55,7 +55,7 @@ _EARLIER = select(_T.c.id).where(*_CHAT, _T.c.id < bindparam("id")).limit(1)
 _FINISH = (
     update(_T)
     .where(_T.c.id == bindparam("row_id"))
-    .values(state=bindparam("new_state"), replies=bindparam("new_replies"))
+    .values(state=bindparam("new_state"), replies=bindparam("new_replies"), failures=0)
 )
 _PROGRESS = (
     update(_T)
@@ -137,7 +137,8 @@ def lock_first_pending(session: Session, row_id: int) -> Row | None:
 
 
 def finish(session: Session, row_id: int, replies: Any) -> None:
-    """Mark the row processed and keep its replies (sealed) until they are delivered."""
+    """Mark the row processed and keep its replies (sealed) until they are delivered; failed
+    turns before it do not count against its delivery."""
     params = {"row_id": row_id, "new_state": DONE, "new_replies": seal(replies)}
     session.connection().execute(_FINISH, params)
 
@@ -151,6 +152,11 @@ def progress(session: Session, row_id: int, *, attempted: int, sent: int) -> Non
 
 def remove(session: Session, row_id: int) -> None:
     session.connection().execute(_REMOVE, {"id": row_id})
+
+
+def state_of(session: Session, row_id: int) -> str | None:
+    """The row's state (PENDING, DONE), None when it is gone."""
+    return session.connection().execute(select(_T.c.state).where(_T.c.id == row_id)).scalar()
 
 
 def note_failure(session: Session, row_id: int) -> int:
@@ -177,5 +183,5 @@ def count(session: Session, org_id: int | None = None) -> int:
 
 
 __all__ = ["DONE", "PENDING", "InboxEvent", "add", "chat_key", "finish", "lock_first_pending",
-           "note_failure", "oldest", "progress", "remove", "seal", "unseal",
+           "note_failure", "oldest", "progress", "remove", "seal", "state_of", "unseal",
            "waiting_chats"]  # fmt: skip
