@@ -5,8 +5,9 @@ some instants are too short to hit that way (between Telegram accepting a messag
 recording it). `reached(name)` marks such an instant. It does nothing unless
 `COMPLAINTBOT_CRASH_AT` names it, as `name` or `name:N`: then the process kills itself with
 SIGKILL (no clean-up at all, as the out-of-memory killer or a power cut would) the N-th time
-(default 1st) it gets there. Several points may be listed, separated by commas; the first
-one reached N times fires. A production deployment never sets the variable.
+(default 1st) it gets there. Several points may be listed, separated by commas. A point in
+`FAILURES` does not kill: it raises `InjectedFailure` there once, as a database can fail for a
+moment around a restart. A production deployment never sets the variable.
 """
 
 from __future__ import annotations
@@ -24,7 +25,14 @@ SENDING = "sending"  # the attempt at one outgoing message recorded, the message
 SENT = "sent"  # the platform accepted one outgoing message, nothing recorded yet
 DELIVERED = "delivered"  # every reply of an event sent, its inbox row not yet deleted
 OUTBOX_SENT = "outbox-sent"  # an outbox message accepted by the platform, not marked sent
-POINTS = (STORED, TURN_COMMITTED, SENDING, SENT, DELIVERED, OUTBOX_SENT)
+TURN_FAILS = "turn-fails"  # inside a turn's transaction, before it commits: fails, not dies
+POINTS = (STORED, TURN_COMMITTED, SENDING, SENT, DELIVERED, OUTBOX_SENT, TURN_FAILS)
+FAILURES = (TURN_FAILS,)
+
+
+class InjectedFailure(Exception):
+    """A failure a test asked for (`FAILURES`)."""
+
 
 _lock = threading.Lock()
 _counts: dict[str, int] = {}
@@ -54,6 +62,8 @@ def reached(name: str) -> None:
         return
     with _lock:
         _counts[name] = _counts.get(name, 0) + 1
-        if _counts[name] < plan[name]:
+        if _counts[name] != plan[name]:
             return
+    if name in FAILURES:
+        raise InjectedFailure(name)
     os.kill(os.getpid(), signal.SIGKILL)

@@ -149,6 +149,7 @@ class _RowHook:
 
     def finish(self, session: Session, replies: list[Reply]) -> None:
         assert self._row is not None
+        crash_points.reached(crash_points.TURN_FAILS)
         inbox.finish(session, self.row_id, reply_codec.dump(replies))
 
 
