@@ -16,7 +16,8 @@ from pathlib import Path
 import sqlalchemy
 from sqlmodel import Session, func, select
 
-from bot.channels.inbox import Inbox, Incoming, Prepared, Progress
+from bot.channels.inbox import Inbox, Incoming, Prepared
+from bot.send_progress import Progress
 from handlers import menu
 from handlers.citizen import complaint as complaint_flow
 from handlers.types import Channel, Event, Reply

@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
@@ -28,6 +28,7 @@ from sqlmodel import Session
 
 from bot import crash_points
 from bot.channels.chat_locks import ChatLocks, chat_locks_for
+from bot.send_progress import Progress
 from handlers import reply_codec
 from handlers.engine import TurnRefused
 from handlers.types import Event, Notice, Reply
@@ -64,41 +65,6 @@ class Prepared:
 
     event: Event | None = None
     replies: list[Reply] = field(default_factory=list)
-
-
-class Progress:
-    """How far delivering one row's replies got, kept in the row as it goes.
-
-    A channel sends its replies in units (a Telegram message, a LINE API call) and calls
-    `attempt(n)` before unit `n` leaves and `accepted(n)` once the platform took it; each is
-    committed at once. After a crash, `sent` units were accepted and are not sent again, and
-    `uncertain` says that unit number `sent` was on its way when the process died: it may or
-    may not have arrived, and the channel decides what to do about that.
-    """
-
-    def __init__(
-        self, record: Callable[[int, int], Awaitable[None]] | None, attempted: int, sent: int
-    ) -> None:
-        self._record = record
-        self.sent = sent
-        self.uncertain = attempted > sent
-
-    @classmethod
-    def untracked(cls) -> Progress:
-        """For sends with nothing to keep the progress in (e.g. the outbox's own rows)."""
-        return cls(None, 0, 0)
-
-    async def attempt(self, unit: int) -> None:
-        if self._record is not None:
-            await self._record(unit + 1, unit)
-        crash_points.reached(crash_points.SENDING)
-
-    async def accepted(self, unit: int) -> None:
-        crash_points.reached(crash_points.SENT)
-        self.sent = unit + 1
-        self.uncertain = False
-        if self._record is not None:
-            await self._record(unit + 1, unit + 1)
 
 
 class InboxChannel(Protocol):

@@ -38,11 +38,12 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.channels.accounts import Account, tagged, turns_of, untagged
-from bot.channels.inbox import Inbox, Prepared, Progress
+from bot.channels.inbox import Inbox, Prepared
 from bot.channels.line.content import VIDEO_READY_PAUSES, ContentFetcher
 from bot.channels.line.events import chat_of, events_of, incoming_events, reply_token_of, translate
 from bot.channels.line.render import batches, render, shared_keys
 from bot.channels.webhook_body import BadJson, BodyTooLarge, parse_json, read_capped
+from bot.send_progress import Progress
 from bot.shared_links import SharedLinks
 from handlers.outbound import Delivery
 from handlers.types import Notice, Reply
@@ -320,7 +321,9 @@ class LineChannel:
         """Send replies that answer no event (e.g. a status-change notification)."""
         await self.deliver(to, await self._render(replies), retry_seed=uuid.uuid4().hex)
 
-    async def send_out(self, to: str, delivery: Delivery, key: str) -> None:
+    async def send_out(
+        self, to: str, delivery: Delivery, key: str, *, progress: Progress | None = None
+    ) -> None:
         """An outbox message by push (it uses the monthly quota). `key` seeds LINE's retry
         key, so a message re-sent after a crash is dropped by LINE instead of shown twice."""
         messages: list[Message] = await self._render(delivery.replies)
@@ -333,7 +336,7 @@ class LineChannel:
                 longitude=loc.longitude,
             )
             messages.insert(max(len(messages) - 1, 0), pin)  # quick replies stay on the last
-        await self.deliver(untagged(to)[1], messages, retry_seed=key)
+        await self.deliver(untagged(to)[1], messages, retry_seed=key, progress=progress)
 
     async def _render(self, replies: Sequence[Reply]) -> list[Message]:
         """`replies` as LINE messages, with signed links to the shareable files they show."""

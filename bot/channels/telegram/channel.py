@@ -33,13 +33,14 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application
 
 from bot.channels.accounts import Account, tagged, turns_of, untagged
-from bot.channels.inbox import Inbox, Prepared, Progress
+from bot.channels.inbox import Inbox, Prepared
 from bot.channels.inbox import Incoming as Stored
 from bot.channels.telegram.events import Incoming, chat_key, parse
 from bot.channels.telegram.render import MAX_TEXT, Outgoing, render, utf16_len
 from bot.channels.webhook_body import BadJson, BodyTooLarge, parse_json, read_capped
 from bot.config import Settings
 from bot.jobs.outbox_sender import Unreachable
+from bot.send_progress import Progress
 from handlers.outbound import Delivery
 from handlers.types import Attachment, AttachmentKind, Channel, Event, Notice, Reply
 from messages.channels import telegram as msg
@@ -374,23 +375,33 @@ class TelegramChannel:
 
     async def deliver(
         self, chat_id: int | str, replies: list[Reply], progress: Progress | None = None
-    ) -> None:
+    ) -> int:
+        """Send the replies' messages, skipping those `progress` says Telegram took before;
+        returns how many messages the replies make."""
         progress = progress or Progress.untracked()
-        for unit, out in enumerate(render(replies)):
+        messages = render(replies)
+        for unit, out in enumerate(messages):
             if unit < progress.sent:
                 continue  # Telegram took it before a crash
             await progress.attempt(unit)
             await self._send(chat_id, out)
             await progress.accepted(unit)
+        return len(messages)
 
-    async def send_out(self, chat_id: str, delivery: Delivery, key: str) -> None:
-        """An outbox message (a notice, news for a citizen), with its map pin if it has one."""
+    async def send_out(
+        self, chat_id: str, delivery: Delivery, key: str, *, progress: Progress | None = None
+    ) -> None:
+        """An outbox message (a notice, news for a citizen), with its map pin if it has one,
+        from where an earlier attempt got (`progress`: the pin is the last part)."""
         chat = int(untagged(chat_id)[1])
+        progress = progress or Progress.untracked()
         try:
-            await self.deliver(chat, delivery.replies)
-            if delivery.location is not None:
+            parts = await self.deliver(chat, delivery.replies, progress)
+            if delivery.location is not None and progress.sent <= parts:
                 loc = delivery.location
+                await progress.attempt(parts)
                 await self.app.bot.send_location(chat, loc.latitude, loc.longitude)
+                await progress.accepted(parts)
         except Forbidden as exc:
             raise Unreachable from exc
 

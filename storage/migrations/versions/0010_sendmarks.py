@@ -1,4 +1,4 @@
-"""delivery progress of inbox replies: an attempt marker and a count of what was accepted
+"""sending progress of inbox replies and outbox messages: attempt markers, accepted counts
 
 Revision ID: 0010_sendmarks
 Revises: 0009_accounts
@@ -20,9 +20,17 @@ def upgrade() -> None:
     with op.batch_alter_table("inbox_event") as batch:
         batch.add_column(sa.Column("attempted", sa.Integer(), nullable=False, server_default="0"))
         batch.add_column(sa.Column("sent", sa.Integer(), nullable=False, server_default="0"))
+    with op.batch_alter_table("outbox") as batch:
+        batch.add_column(
+            sa.Column("attempted_parts", sa.Integer(), nullable=False, server_default="0")
+        )
+        batch.add_column(sa.Column("sent_parts", sa.Integer(), nullable=False, server_default="0"))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("outbox") as batch:
+        batch.drop_column("sent_parts")
+        batch.drop_column("attempted_parts")
     with op.batch_alter_table("inbox_event") as batch:
         batch.drop_column("sent")
         batch.drop_column("attempted")
