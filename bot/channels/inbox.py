@@ -10,7 +10,10 @@ it. The replies are then delivered (`InboxChannel.deliver`) and the row deleted.
 So a process killed at any point loses nothing: a row not processed is processed after the
 restart (or by another worker), replies not delivered are delivered, a turn never runs twice
 (the row and the engine's processed-event record commit together), and a code is shown only
-once the case holding it is committed.
+once the case holding it is committed. Delivery records its progress in the row
+(`bot.send_progress`), so what the platform accepted is not sent again. A turn that fails is
+rolled back and run again a few times before the apology is kept: a failure for a moment
+must not cost a citizen their code.
 """
 
 from __future__ import annotations

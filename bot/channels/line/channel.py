@@ -290,8 +290,8 @@ class LineChannel:
                 continue  # LINE took it before a crash
             maybe_used = progress.uncertain
             await progress.attempt(index)
-            replied = index == 0 and use_token is not None
-            if not (replied and await self._reply(use_token, group, token_maybe_used=maybe_used)):
+            by_token = index == 0 and use_token is not None
+            if not (by_token and await self._reply(use_token, group, token_maybe_used=maybe_used)):
                 await self._push(to, group, retry_seed, index)
             await progress.accepted(index)
 
