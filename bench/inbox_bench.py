@@ -66,7 +66,9 @@ def measure(chats: int) -> None:
                           text=payload["t"])  # fmt: skip
             return bot_inbox.Prepared(event)
 
-        async def deliver_replies(self, payload: Any, replies: Any, *, retry: bool) -> None:
+        async def deliver_replies(
+            self, payload: Any, replies: Any, *, retry: bool, progress: Any
+        ) -> None:
             return None
 
         def discard(self, prepared: Any) -> None:

@@ -30,6 +30,7 @@ from typing import Any, Protocol
 import httpx
 import sqlalchemy as sa
 
+from bot import crash_points
 from handlers import menu
 from handlers.citizen import complaint as complaint_flow
 from storage.db import make_engine
@@ -224,6 +225,7 @@ class Verdict:
     problems: list[str]
     inbox_rows: int
     conversations: int
+    most_extra: int = 0  # the most messages any one citizen received more than once
 
     def summary(self) -> str:
         return (
@@ -293,9 +295,11 @@ class Citizens:
             db.dispose()
         by_code = {code: (chat, text) for code, chat, text in rows}
         per_chat = collections.Counter(chat for _, chat, _ in rows)
+        most_extra = 0
         for n, normalised in enumerate(transcripts):
             missing, surplus = _match(reference, normalised)
             extra += surplus
+            most_extra = max(most_extra, surplus)
             if missing:
                 problems.append(f"citizen {n}: {missing} expected message(s) missing")
                 print(f"citizen {n} received, in order:", *_short(normalised), sep="\n  ")
@@ -313,7 +317,7 @@ class Citizens:
             if per_chat[chat] != 1:
                 problems.append(f"citizen {n}: {per_chat[chat]} complaints stored")
         return Verdict(self.count, len(rows), with_code, complete, extra, problems,
-                       inbox_rows or 0, conversations or 0)  # fmt: skip
+                       inbox_rows or 0, conversations or 0, most_extra)  # fmt: skip
 
 
 def kill_points(events: int, kills: int, *, margin: int) -> list[int]:
@@ -343,6 +347,54 @@ class Chaos:
             server.kill()
             server.start()
             self.kills += 1
+
+
+@dataclass
+class SelfKills:
+    """A server that kills itself at named instants (`bot.crash_points`), started again at
+    once after each death with the next plan: `plans[0]` is the first life's
+    COMPLAINTBOT_CRASH_AT (start the server with `first_life(plans)` in its environment),
+    `plans[1]` the second's, and so on; lives after the last plan run without one. Use as
+    `async with SelfKills(server, plans):` around the run."""
+
+    server: ServeProcess
+    plans: list[str]
+    deaths: int = 0
+    _stopping: bool = False
+    _task: asyncio.Task | None = None
+
+    def plan(self) -> str:
+        return self.plans[self.deaths] if self.deaths < len(self.plans) else ""
+
+    @staticmethod
+    def first_life(plans: list[str]) -> dict[str, str]:
+        return {crash_points.ENV: plans[0] if plans else ""}
+
+    async def __aenter__(self) -> SelfKills:
+        self._task = asyncio.create_task(self._restart_after_deaths())
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self._stopping = True
+        assert self._task is not None
+        if self._task.done():
+            self._task.result()  # a start that failed says why
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+
+    async def _restart_after_deaths(self) -> None:
+        while not self._stopping:
+            process = self.server.process
+            assert process is not None
+            await asyncio.to_thread(process.wait)  # the server's death: the event we wait for
+            if self._stopping:
+                return
+            if self.server.process is not process:
+                continue  # killed and started again from outside (a `Chaos`)
+            self.deaths += 1
+            self.server.env[crash_points.ENV] = self.plan()
+            self.server.start()
 
 
 async def wait_inbox_empty(db_url: str, timeout: float = 120) -> None:

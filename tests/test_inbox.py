@@ -13,9 +13,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import sqlalchemy
 from sqlmodel import Session, func, select
 
 from bot.channels.inbox import Inbox, Incoming, Prepared
+from bot.send_progress import Progress
 from handlers import menu
 from handlers.citizen import complaint as complaint_flow
 from handlers.types import Channel, Event, Reply
@@ -36,19 +38,34 @@ class Crash(BaseException):
 
 @dataclass
 class RecordingChannel:
+    """Sends each reply as one unit, recording its progress as the real channels do.
+    `crash_on_deliver`: crash before sending anything; `crash_after_units`: crash once that
+    many units were accepted by the "platform", before the next is recorded as sent."""
+
     name: str = "console"
     sent: list[str] = field(default_factory=list)
     crash_on_deliver: bool = False
+    crash_after_units: int | None = None
 
     async def prepare(self, payload: dict) -> Prepared:
         fields = {k: v for k, v in payload.items() if k in ("text", "choice")}
         return Prepared(Event(Channel.CONSOLE, payload["chat"], payload["chat"],
                               payload["id"], **fields))  # fmt: skip
 
-    async def deliver_replies(self, payload: dict, replies: list[Reply], *, retry: bool):
+    async def deliver_replies(
+        self, payload: dict, replies: list[Reply], *, retry: bool, progress: Progress
+    ) -> None:
         if self.crash_on_deliver:
             raise Crash
-        self.sent += [reply.text for reply in replies]
+        for unit, reply in enumerate(replies):
+            if unit < progress.sent:
+                continue
+            await progress.attempt(unit)
+            self.sent.append(reply.text)
+            if self.crash_after_units is not None and len(self.sent) >= self.crash_after_units:
+                self.crash_after_units = None
+                raise Crash  # the platform took it; the process died before recording it
+            await progress.accepted(unit)
 
     def discard(self, prepared: Prepared) -> None:
         pass
@@ -129,6 +146,138 @@ async def test_a_crash_between_commit_and_send_still_delivers_the_code_once(make
     codes = re.findall(r"\d{4}-\d{4}-\d{4}-\d{4}", "\n".join(channel.sent[before:]))
     assert len(codes) == 1
     assert complaints(core) == 1
+
+
+async def test_after_a_crash_mid_delivery_only_the_unconfirmed_reply_is_sent_again(make_core):
+    core = make_core()
+    channel = RecordingChannel()
+    box = new_inbox(core, channel)
+    await box.start()
+    await box.store([item(n, **fields) for n, fields in enumerate(COMPLAINT[:-1])])
+    await box.join()
+    await box.stop()
+    before = len(channel.sent)
+
+    # The confirming turn answers with the code and the main menu: the platform takes the
+    # code, and the process dies before recording that it did.
+    channel.crash_after_units = before + 1
+    dying = new_inbox(core, channel)
+    await dying.store([item(5, **COMPLAINT[5])])
+    await dying.join()
+    [left] = rows(core)
+    assert (left.attempted, left.sent) == (1, 0)  # the code was on its way, not confirmed
+
+    restarted = new_inbox(core, channel)
+    await restarted.start()
+    await eventually(lambda: not rows(core))
+    await restarted.stop()
+
+    code, *rest = channel.sent[before:]
+    assert re.search(r"\d{4}-\d{4}-\d{4}-\d{4}", code)
+    assert rest == [code, menu.main_menu().text]  # the uncertain one again, then the rest
+
+
+async def test_after_a_crash_replies_the_platform_confirmed_are_not_sent_again(make_core):
+    core = make_core()
+    channel = RecordingChannel()
+    box = new_inbox(core, channel)
+    await box.start()
+    await box.store([item(n, **fields) for n, fields in enumerate(COMPLAINT[:-1])])
+    await box.join()
+    await box.stop()
+    before = len(channel.sent)
+
+    dying = new_inbox(core, channel)
+    original = channel.deliver_replies
+
+    async def accepted_then_killed(payload, replies, *, retry, progress):
+        await original(payload, replies[:1], retry=retry, progress=progress)
+        raise Crash  # the code was sent and recorded; the process dies before the menu
+
+    channel.deliver_replies = accepted_then_killed  # type: ignore[method-assign]
+    await dying.store([item(5, **COMPLAINT[5])])
+    await dying.join()
+    channel.deliver_replies = original  # type: ignore[method-assign]
+    [left] = rows(core)
+    assert (left.attempted, left.sent) == (1, 1)
+
+    restarted = new_inbox(core, channel)
+    await restarted.start()
+    await eventually(lambda: not rows(core))
+    await restarted.stop()
+
+    code, menu_text = channel.sent[before:]
+    assert re.search(r"\d{4}-\d{4}-\d{4}-\d{4}", code)
+    assert menu_text == menu.main_menu().text
+
+
+class BreakingHook:
+    """The inbox's hook, with the turn's last statement failing as a database can for a
+    moment (a lock not granted in time, a connection cut by a restarting server)."""
+
+    def __init__(self, hook) -> None:
+        self.hook = hook
+
+    def begin(self, session) -> None:
+        self.hook.begin(session)
+
+    def finish(self, session, replies) -> None:
+        raise sqlalchemy.exc.OperationalError("UPDATE inbox_event", {}, Exception("locked"))
+
+
+@dataclass
+class FailsOnceAtConfirm:
+    """The real engine, whose confirming turn fails (and is rolled back) the first time."""
+
+    engine: object
+    failed: bool = False
+
+    async def handle(self, event: Event, hook=None) -> list[Reply]:
+        if not self.failed and event.choice == complaint_flow.CONFIRM:
+            self.failed = True
+            hook = BreakingHook(hook)
+        return await self.engine.handle(event, hook)  # type: ignore[attr-defined]
+
+
+async def test_a_turn_that_fails_for_a_moment_is_run_again_not_answered_with_an_apology(
+    make_core,
+):
+    core = make_core()
+    channel = RecordingChannel()
+    turns = FailsOnceAtConfirm(core.engine)
+    box = Inbox(core.db, core.org_id, channel, turns, sweep_seconds=0.05)
+    await box.start()
+    for n, fields in enumerate(COMPLAINT):
+        await box.store([item(n, **fields)])
+    await eventually(lambda: not rows(core))
+    await box.stop()
+
+    assert turns.failed
+    assert common.INTERNAL_ERROR not in channel.sent
+    assert re.search(r"\d{4}-\d{4}-\d{4}-\d{4}", channel.sent[-2])
+    assert complaints(core) == 1
+
+
+async def test_a_turn_that_always_fails_is_answered_with_an_apology_after_the_retries(
+    make_core,
+):
+    core = make_core()
+    channel = RecordingChannel()
+
+    class AlwaysFails:
+        calls = 0
+
+        async def handle(self, event: Event, hook=None) -> list[Reply]:
+            AlwaysFails.calls += 1
+            return await core.engine.handle(event, BreakingHook(hook))
+
+    box = Inbox(core.db, core.org_id, channel, AlwaysFails(), turn_pauses=(0.0, 0.0))
+    await box.store([item(0, choice=menu.COMPLAINT)])
+    await eventually(lambda: not rows(core))
+    await box.stop()
+
+    assert AlwaysFails.calls == 3
+    assert channel.sent == [common.INTERNAL_ERROR]
 
 
 async def test_a_redelivered_event_runs_once_whether_or_not_it_was_answered(make_core):

@@ -24,7 +24,9 @@ class Recorder:
         self.sent: list[tuple[str, Delivery, str]] = []
         self.failures = list(failures or [])
 
-    async def send_out(self, chat_id: str, delivery: Delivery, key: str) -> None:
+    async def send_out(
+        self, chat_id: str, delivery: Delivery, key: str, *, progress: object = None
+    ) -> None:
         if self.failures:
             raise self.failures.pop(0)
         self.sent.append((chat_id, delivery, key))

@@ -10,7 +10,10 @@ it. The replies are then delivered (`InboxChannel.deliver`) and the row deleted.
 So a process killed at any point loses nothing: a row not processed is processed after the
 restart (or by another worker), replies not delivered are delivered, a turn never runs twice
 (the row and the engine's processed-event record commit together), and a code is shown only
-once the case holding it is committed.
+once the case holding it is committed. Delivery records its progress in the row
+(`bot.send_progress`), so what the platform accepted is not sent again. A turn that fails is
+rolled back and run again a few times before the apology is kept: a failure for a moment
+must not cost a citizen their code.
 """
 
 from __future__ import annotations
@@ -26,7 +29,9 @@ from typing import Any, Protocol, TypeVar
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from bot import crash_points
 from bot.channels.chat_locks import ChatLocks, chat_locks_for
+from bot.send_progress import Progress
 from handlers import reply_codec
 from handlers.engine import TurnRefused
 from handlers.types import Event, Notice, Reply
@@ -45,6 +50,7 @@ SWEEP_SECONDS = 1.0  # how often rows left by a dead process (or a lost wake-up)
 MAX_PARALLEL_CHATS = 8  # chats worked at once by one process (each may hold a connection)
 INTAKE_THREADS = 4  # webhook requests storing at once
 DELIVERY_PAUSES = (1.0, 5.0, 15.0)  # before each retry of a failed delivery; then it is dropped
+TURN_PAUSES = (0.5, 2.0, 5.0)  # before each new run of a failed turn; then the apology is sent
 
 
 @dataclass(frozen=True)
@@ -72,9 +78,11 @@ class InboxChannel(Protocol):
 
     async def prepare(self, payload: Any) -> Prepared: ...
 
-    async def deliver_replies(self, payload: Any, replies: list[Reply], *, retry: bool) -> None:
+    async def deliver_replies(
+        self, payload: Any, replies: list[Reply], *, retry: bool, progress: Progress
+    ) -> None:
         """Send the replies; `retry` when an earlier attempt (perhaps by a process that died)
-        may have sent some of them already."""
+        may have sent some of them already, `progress` says how far it got."""
 
     def discard(self, prepared: Prepared) -> None: ...
 
@@ -92,6 +100,8 @@ class _Row:
     failures: int
     payload: Any
     replies: list[Reply] | None
+    attempted: int = 0
+    sent: int = 0
 
 
 class _RowHook:
@@ -110,6 +120,7 @@ class _RowHook:
 
     def finish(self, session: Session, replies: list[Reply]) -> None:
         assert self._row is not None
+        crash_points.reached(crash_points.TURN_FAILS)
         inbox.finish(session, self._row, reply_codec.dump(replies))
 
 
@@ -124,6 +135,7 @@ class Inbox:
         locks: ChatLocks | None = None,
         sweep_seconds: float = SWEEP_SECONDS,
         delivery_pauses: Sequence[float] = DELIVERY_PAUSES,
+        turn_pauses: Sequence[float] = TURN_PAUSES,
     ) -> None:
         self.db = db
         self._reader = db.execution_options(**READS_ONLY)  # SQLite: no write lock to read
@@ -133,6 +145,7 @@ class Inbox:
         self.locks = locks or chat_locks_for(db, channel.name)
         self.sweep_seconds = sweep_seconds
         self.delivery_pauses = tuple(delivery_pauses)
+        self.turn_pauses = tuple(turn_pauses)
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._again: set[str] = set()
         self._slots = asyncio.Semaphore(MAX_PARALLEL_CHATS)
@@ -185,6 +198,7 @@ class Inbox:
             return []
         loop = asyncio.get_running_loop()
         new, first = await loop.run_in_executor(self._intake, self._store_sync, items)
+        crash_points.reached(crash_points.STORED)
         for item in new:
             key = inbox.chat_key(self.org_id, self.channel.name, item.chat)
             self.wake(key, first.pop(key, None))
@@ -270,6 +284,7 @@ class Inbox:
                     row = await self._next(key)
                     continue
                 row = _Row(row.id, DONE, 0, row.payload, replies)
+                crash_points.reached(crash_points.TURN_COMMITTED)
             row = await self._deliver(row, key)
 
     async def _next(self, key: str) -> _Row | None:
@@ -284,13 +299,13 @@ class Inbox:
             reply_codec.load(inbox.unseal(row.replies, place["replies"])) if row.replies else None
         )
         assert row.id is not None
-        return _Row(
-            row.id, row.state, row.failures, inbox.unseal(row.payload, place["payload"]), replies
-        )
+        payload = inbox.unseal(row.payload, place["payload"])
+        return _Row(row.id, row.state, row.failures, payload, replies, row.attempted, row.sent)
 
     async def _process(self, row: _Row) -> list[Reply] | None:
         """Run the row's turn; returns the replies committed with it by this process, or
-        None when the row must be read again (another worker had it, or it is unknown)."""
+        None when the row must be read again (another worker had it, it is unknown, or the
+        turn failed and is tried again)."""
         prepared: Prepared | None = None
         try:
             prepared = await self.channel.prepare(row.payload)
@@ -308,7 +323,9 @@ class Inbox:
             if hook.scrub_after:
                 self._tip_rows.add(row.id)
             if replies and replies[0].notice is Notice.FAILED:
-                # The turn was rolled back; the apology is the answer to keep.
+                if await self._again_later(row, prepared):
+                    return None
+                # Rolled back every time: the apology is the answer to keep.
                 kept = await self._db(lambda s: self._finish_directly(s, row.id, replies))
                 return replies if kept else None
             if not replies:
@@ -317,11 +334,35 @@ class Inbox:
         except Exception as exc:
             # Ids and text are never logged: the event may be a corruption tip.
             log.error("inbox: processing an event failed: %s", type(exc).__name__)
+            if await self._again_later(row, prepared):
+                return None
             if prepared is not None:
                 self.channel.discard(prepared)
             apology = self.channel.apology()
             await self._db(lambda s: self._finish_directly(s, row.id, apology))
             return None
+
+    async def _again_later(self, row: _Row, prepared: Prepared | None) -> bool:
+        """After a failed turn: True when the row will be read again, either because the
+        turn did commit after all (something after its commit failed) or to run it again
+        after a pause. A failure is often passing (the database restarting, a connection
+        cut, a lock not granted in time): a citizen's confirmation must not be consumed by
+        an apology at the first one. After `turn_pauses` the apology is kept."""
+
+        def note(session: Session) -> tuple[int, bool]:
+            state = inbox.state_of(session, row.id)
+            return inbox.note_failure(session, row.id), state == PENDING
+
+        failures, pending = await self._db(note)
+        if not pending:
+            return True  # committed (or taken by another worker): read it again
+        if failures > len(self.turn_pauses):
+            return False
+        if prepared is not None:
+            self.channel.discard(prepared)  # rolled back: its files are fetched again
+        log.warning("inbox: a turn failed; trying it again (attempt %d)", failures + 1)
+        await asyncio.sleep(self.turn_pauses[failures - 1])
+        return True
 
     def _finish_directly(self, session: Session, row_id: int, replies: list[Reply]) -> bool:
         """Mark a row processed without a turn (a notice, an apology, nothing to do); False
@@ -342,9 +383,17 @@ class Inbox:
         do not overtake it)."""
         retry = row.id not in self._processed_here or row.failures > 0
         self._processed_here.discard(row.id)
+
+        async def record(attempted: int, sent: int) -> None:
+            await self._db(lambda s: inbox.progress(s, row.id, attempted=attempted, sent=sent))
+
+        progress = Progress(record, row.attempted, row.sent)
         try:
             if row.replies:
-                await self.channel.deliver_replies(row.payload, row.replies, retry=retry)
+                await self.channel.deliver_replies(
+                    row.payload, row.replies, retry=retry, progress=progress
+                )
+            crash_points.reached(crash_points.DELIVERED)
         except Exception as exc:
             failures = await self._db(lambda s: inbox.note_failure(s, row.id))
             if failures > len(self.delivery_pauses):

@@ -1,9 +1,12 @@
 """Delivers outbox messages after commit, for every channel, with retries and backoff.
 
 Each channel gives a `Deliverer`. A message is claimed (leased) in one transaction, sent, and
-marked sent in another; a crash before the mark re-sends it after the lease. LINE pushes carry
-the outbox id as their retry key, so LINE drops such a repeat; Telegram has no such key, so a
-crash in that one instant may repeat a notice (never lose it). Content is never logged.
+marked sent in another; a crash before the mark sends it again after the lease, from where
+it got: each part (a Telegram message, the map pin, a LINE call) is recorded as attempted
+before it leaves and as accepted after (`bot.send_progress`), and accepted parts are not sent
+again. LINE pushes carry the outbox id as their retry key, so LINE drops a repeat of the part
+that was on its way; Telegram has no such key, so a crash in that one instant may repeat that
+one part (never lose it). Content is never logged.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from typing import Protocol
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from bot import crash_points
+from bot.send_progress import Progress
 from handlers.outbound import Delivery, decode
 from storage.db import READS_ONLY
 from storage.queues import outbox
@@ -29,8 +34,11 @@ IDLE_SECONDS = 5.0
 
 
 class Deliverer(Protocol):
-    async def send_out(self, chat_id: str, delivery: Delivery, key: str) -> None:
-        """Send `delivery` to `chat_id`; `key` is stable across retries of one message."""
+    async def send_out(
+        self, chat_id: str, delivery: Delivery, key: str, *, progress: Progress | None = None
+    ) -> None:
+        """Send `delivery` to `chat_id`; `key` is stable across retries of one message, and
+        `progress` keeps how far sending got (parts accepted are not sent again)."""
 
 
 class Unreachable(Exception):
@@ -88,12 +96,22 @@ class OutboxSender:
         try:
             deliverer = self.deliverers[item.channel]
             key = f"outbox-{item.id}"
+
+            async def record(attempted: int, sent: int) -> None:
+                def write() -> None:
+                    with Session(self.db) as session, session.begin():
+                        outbox.progress(session, item.id, attempted=attempted, sent=sent)
+
+                await asyncio.to_thread(write)
+
+            progress = Progress(record, item.attempted_parts, item.sent_parts)
             if getattr(deliverer, "routes_by_org", False):  # many accounts: pick the org's
                 await deliverer.send_out(  # type: ignore[call-arg]
-                    item.chat_id, decode(item.payload), key, org_id=item.org_id
-                )
+                    item.chat_id, decode(item.payload), key, org_id=item.org_id,
+                    progress=progress,
+                )  # fmt: skip
             else:
-                await deliverer.send_out(item.chat_id, decode(item.payload), key)
+                await deliverer.send_out(item.chat_id, decode(item.payload), key, progress=progress)
         except Exception as exc:
             permanent = isinstance(exc, Unreachable)
             with Session(self.db) as session, session.begin():
@@ -104,6 +122,7 @@ class OutboxSender:
             )  # fmt: skip
             self._tell(item.channel, False)
             return 0
+        crash_points.reached(crash_points.OUTBOX_SENT)
         with Session(self.db) as session, session.begin():
             outbox.mark_sent(session, item.id, self.clock())
         self._tell(item.channel, True)

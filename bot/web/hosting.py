@@ -24,6 +24,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.channels.accounts import Account, from_row, untagged
+from bot.send_progress import Progress
 from handlers.outbound import Delivery
 from storage.hosting import accounts
 from storage.hosting.account_models import SHARED
@@ -161,7 +162,15 @@ class HostedAccounts:
 
     # -- outbox ------------------------------------------------------------------------------
 
-    async def send_out(self, chat_id: str, delivery: Delivery, key: str, *, org_id: int) -> None:
+    async def send_out(
+        self,
+        chat_id: str,
+        delivery: Delivery,
+        key: str,
+        *,
+        org_id: int,
+        progress: Progress | None = None,
+    ) -> None:
         shared, _plain = untagged(chat_id)
         channel = None
         if shared:
@@ -176,7 +185,7 @@ class HostedAccounts:
                 channel = self.fallback
         if channel is None:
             raise NoAccount(self.platform)
-        await channel.send_out(chat_id, delivery, key)
+        await channel.send_out(chat_id, delivery, key, progress=progress)
 
 
 def _slug(session: Session, org_id: int) -> str:

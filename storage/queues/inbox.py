@@ -39,7 +39,10 @@ _INSERT = {
     "sqlite": sqlite_insert(_T).on_conflict_do_nothing().returning(_T.c.id),
 }
 _OLDEST = (
-    select(_T.c.id, _T.c.state, _T.c.failures, _T.c.payload, _T.c.replies, _T.c.event_key)
+    select(
+        _T.c.id, _T.c.state, _T.c.failures, _T.c.payload, _T.c.replies, _T.c.event_key,
+        _T.c.attempted, _T.c.sent,
+    )  # fmt: skip
     .where(*_CHAT)
     .order_by(_T.c.id)
     .limit(1)
@@ -54,7 +57,12 @@ _EARLIER = select(_T.c.id).where(*_CHAT, _T.c.id < bindparam("id")).limit(1)
 _FINISH = (
     update(_T)
     .where(_T.c.id == bindparam("row_id"))
-    .values(state=bindparam("new_state"), replies=bindparam("new_replies"))
+    .values(state=bindparam("new_state"), replies=bindparam("new_replies"), failures=0)
+)
+_PROGRESS = (
+    update(_T)
+    .where(_T.c.id == bindparam("row_id"))
+    .values(attempted=bindparam("new_attempted"), sent=bindparam("new_sent"))
 )
 _REMOVE = delete(_T).where(_T.c.id == bindparam("id"))
 
@@ -100,6 +108,8 @@ def add(
         "replies": None,
         "state": PENDING,
         "failures": 0,
+        "attempted": 0,
+        "sent": 0,
         "received_at": utcnow(),
     }
     return conn.execute(_INSERT[conn.dialect.name], row).scalar_one_or_none()
@@ -107,7 +117,7 @@ def add(
 
 def oldest(session: Session, org_id: int, channel: str, key: str) -> Row | None:
     """The chat's first row in arrival order, processed or not (id, state, failures,
-    payload, replies)."""
+    payload, replies, attempted, sent)."""
     params = {"org_id": org_id, "channel": channel, "key": key}
     return session.connection().execute(_OLDEST, params).first()
 
@@ -135,14 +145,26 @@ def lock_first_pending(session: Session, row_id: int) -> Row | None:
 
 def finish(session: Session, row: Row, replies: Any) -> None:
     """Mark the row (as `lock_first_pending` gave it) processed and keep its replies (sealed)
-    until they are delivered."""
+    until they are delivered; failed turns before it do not count against its delivery."""
     sealed = seal(replies, bind("replies", row.org_id, row.event_key))
     params = {"row_id": row.id, "new_state": DONE, "new_replies": sealed}
     session.connection().execute(_FINISH, params)
 
 
+def progress(session: Session, row_id: int, *, attempted: int, sent: int) -> None:
+    """Record how far delivering the row's replies got: `sent` sending units accepted by the
+    platform, and `attempted` (`sent + 1`) while the next one is on its way."""
+    params = {"row_id": row_id, "new_attempted": attempted, "new_sent": sent}
+    session.connection().execute(_PROGRESS, params)
+
+
 def remove(session: Session, row_id: int) -> None:
     session.connection().execute(_REMOVE, {"id": row_id})
+
+
+def state_of(session: Session, row_id: int) -> str | None:
+    """The row's state (PENDING, DONE), None when it is gone."""
+    return session.connection().execute(select(_T.c.state).where(_T.c.id == row_id)).scalar()
 
 
 def note_failure(session: Session, row_id: int) -> int:
@@ -169,4 +191,5 @@ def count(session: Session, org_id: int | None = None) -> int:
 
 
 __all__ = ["DONE", "PENDING", "InboxEvent", "add", "chat_key", "finish", "lock_first_pending",
-           "note_failure", "oldest", "remove", "seal", "unseal", "waiting_chats"]  # fmt: skip
+           "note_failure", "oldest", "progress", "remove", "seal", "state_of", "unseal",
+           "waiting_chats"]  # fmt: skip

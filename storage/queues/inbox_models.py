@@ -35,6 +35,12 @@ class InboxEvent(SQLModel, table=True):
     replies: bytes | None = Field(default=None, sa_column=Column(sa.LargeBinary))  # sealed
     state: str = Field(default=PENDING, max_length=16)
     failures: int = Field(default=0)  # processing or delivery attempts that raised
+    # Delivery progress, in the platform's sending units (Telegram messages, LINE calls):
+    # `attempted` is raised before a unit leaves, `sent` once the platform accepted it. After
+    # a crash, units below `sent` are not sent again; `attempted > sent` marks the one unit
+    # that may or may not have arrived (the channel decides what to do about it).
+    attempted: int = Field(default=0)
+    sent: int = Field(default=0)
     received_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(sa.DateTime(timezone=True), nullable=False)
     )

@@ -30,6 +30,8 @@ class Claimed:
     payload: dict
     attempts: int
     org_id: int = 0
+    attempted_parts: int = 0  # sending progress of earlier attempts (bot.send_progress)
+    sent_parts: int = 0
 
 
 def enqueue(
@@ -92,7 +94,21 @@ def claim(
         row.next_attempt_at = now + LEASE
         row.attempts += 1
         session.add(row)
-    return [Claimed(r.id, r.channel, r.chat_id, r.payload, r.attempts, r.org_id) for r in rows]
+    return [
+        Claimed(r.id, r.channel, r.chat_id, r.payload, r.attempts, r.org_id,
+                r.attempted_parts, r.sent_parts)
+        for r in rows
+    ]  # fmt: skip
+
+
+def progress(session: Session, message_id: int, *, attempted: int, sent: int) -> None:
+    """Record how far sending the message got: `sent` units accepted by the platform, and
+    `attempted` (`sent + 1`) while the next one is on its way."""
+    session.exec(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id == message_id)
+        .values(attempted_parts=attempted, sent_parts=sent)
+    )
 
 
 def mark_sent(session: Session, message_id: int, now: datetime) -> None:

@@ -161,6 +161,9 @@ class OutboxMessage(SQLModel, table=True):
     created_at: datetime = Field(sa_column=_ts(nullable=False))
     next_attempt_at: datetime = Field(sa_column=_ts(nullable=False, index=True))
     attempts: int = 0
+    # Sending progress (bot.send_progress): units attempted and accepted by the platform.
+    attempted_parts: int = 0
+    sent_parts: int = 0
     sent_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
     gave_up_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
 

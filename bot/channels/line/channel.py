@@ -44,6 +44,7 @@ from bot.channels.line.events import chat_of, events_of, incoming_events, reply_
 from bot.channels.line.render import batches, render, shared_keys
 from bot.channels.office_links import with_office_links
 from bot.channels.webhook_body import BadJson, BodyTooLarge, parse_json, read_capped
+from bot.send_progress import Progress
 from bot.shared_links import SharedLinks
 from handlers.outbound import Delivery
 from handlers.types import Notice, Reply
@@ -219,10 +220,18 @@ class LineChannel:
         return Prepared(event=tagged(event, self.account.chat_prefix) if event else None)
 
     async def deliver_replies(
-        self, payload: dict, replies: list[Reply], *, retry: bool = False
+        self,
+        payload: dict,
+        replies: list[Reply],
+        *,
+        retry: bool = False,
+        progress: Progress | None = None,
     ) -> None:
+        """Send the replies from where an earlier attempt got (`progress`); a call that was on
+        its way when a process died is made again in a way LINE takes only once (`deliver`)."""
         native = LineEvent.from_dict(payload["event"])
         chat = chat_of(native)[0]
+        progress = progress or Progress.untracked()
         try:
             await self.deliver(
                 chat,
@@ -230,7 +239,7 @@ class LineChannel:
                 reply_token=reply_token_of(native),
                 token_age=self._token_age(native, payload["received"]),
                 retry_seed=native.webhook_event_id,
-                token_maybe_used=retry,
+                progress=progress,
             )
         except ApiException as exc:
             # Only the status: LINE's error body may quote what was sent (a tip?).
@@ -262,44 +271,60 @@ class LineChannel:
         reply_token: str | None = None,
         token_age: float = 0.0,
         retry_seed: str | None = None,
-        token_maybe_used: bool = False,
+        progress: Progress | None = None,
     ) -> None:
         """Send `messages` in calls of at most 5: the first by reply token if it is fresh,
         and the rest, or all when the token is stale or the reply fails, by push.
 
-        A reply that fails on LINE's side (5xx, no answer) is pushed too: a user who might
-        see a message twice is better off than one who never sees their tracking code.
-        Pushes carry a retry key derived from `retry_seed`, so LINE takes each once. When an
-        earlier attempt may have used the (fresh, single-use) token already
-        (`token_maybe_used`: a retry, or a process that died mid-delivery), LINE refusing it
-        means that attempt delivered the batch: it is not pushed again.
+        Calls LINE accepted before a crash (`progress.sent`) are not made again. A reply that
+        fails on LINE's side (5xx, no answer) is pushed too: a user who might see a message
+        twice is better off than one who never sees their tracking code. Pushes carry a
+        retry key derived from `retry_seed`, so LINE takes each once. When the first call was
+        on its way as an earlier attempt died (`progress.uncertain`), LINE refusing the
+        single-use token means that attempt delivered the batch: it is not pushed again.
         """
         assert self.api is not None, "LineChannel.start() was not called"
+        progress = progress or Progress.untracked()
         use_token = reply_token if token_age < self.reply_token_seconds else None
         for index, group in enumerate(batches(messages)):
-            if index == 0 and use_token:
-                try:
-                    await self.api.reply_message(
-                        ReplyMessageRequest(reply_token=use_token, messages=group),
-                        _request_timeout=API_TIMEOUT,
-                    )
-                    continue
-                except ApiException as exc:
-                    if exc.status != 400 and not _transient(exc):
-                        raise
-                    if exc.status == 400 and token_maybe_used:
-                        log.info("LINE reply token used already: delivered before")
-                        continue
-                    log.info("LINE reply failed (status %s); pushing instead", exc.status)
-                except (aiohttp.ClientError, TimeoutError):
-                    log.info("LINE reply got no answer; pushing instead")
-            await self._push(to, group, retry_seed, index)
+            if index < progress.sent:
+                continue  # LINE took it before a crash
+            maybe_used = progress.uncertain
+            await progress.attempt(index)
+            by_token = index == 0 and use_token is not None
+            if not (by_token and await self._reply(use_token, group, token_maybe_used=maybe_used)):
+                await self._push(to, group, retry_seed, index)
+            await progress.accepted(index)
+
+    async def _reply(
+        self, token: str | None, group: list[Message], *, token_maybe_used: bool
+    ) -> bool:
+        """Answer with the reply token; False when the batch must be pushed instead."""
+        assert self.api is not None
+        try:
+            await self.api.reply_message(
+                ReplyMessageRequest(reply_token=token, messages=group),
+                _request_timeout=API_TIMEOUT,
+            )
+            return True
+        except ApiException as exc:
+            if exc.status != 400 and not _transient(exc):
+                raise
+            if exc.status == 400 and token_maybe_used:
+                log.info("LINE reply token used already: delivered before")
+                return True
+            log.info("LINE reply failed (status %s); pushing instead", exc.status)
+        except (aiohttp.ClientError, TimeoutError):
+            log.info("LINE reply got no answer; pushing instead")
+        return False
 
     async def push(self, to: str, replies: Sequence[Reply]) -> None:
         """Send replies that answer no event (e.g. a status-change notification)."""
         await self.deliver(to, await self._render(replies), retry_seed=uuid.uuid4().hex)
 
-    async def send_out(self, to: str, delivery: Delivery, key: str) -> None:
+    async def send_out(
+        self, to: str, delivery: Delivery, key: str, *, progress: Progress | None = None
+    ) -> None:
         """An outbox message by push (it uses the monthly quota). `key` seeds LINE's retry
         key, so a message re-sent after a crash is dropped by LINE instead of shown twice."""
         messages: list[Message] = await self._render(delivery.replies)
@@ -312,7 +337,7 @@ class LineChannel:
                 longitude=loc.longitude,
             )
             messages.insert(max(len(messages) - 1, 0), pin)  # quick replies stay on the last
-        await self.deliver(untagged(to)[1], messages, retry_seed=key)
+        await self.deliver(untagged(to)[1], messages, retry_seed=key, progress=progress)
 
     async def _render(self, replies: Sequence[Reply]) -> list[Message]:
         """`replies` as LINE messages, with signed links to the shareable files they show."""

@@ -41,6 +41,7 @@ from bot.channels.telegram.render import MAX_TEXT, Outgoing, render, utf16_len
 from bot.channels.webhook_body import BadJson, BodyTooLarge, parse_json, read_capped
 from bot.config import Settings
 from bot.jobs.outbox_sender import Unreachable
+from bot.send_progress import Progress
 from handlers.outbound import Delivery
 from handlers.types import Attachment, AttachmentKind, Channel, Event, Notice, Reply
 from messages.channels import telegram as msg
@@ -294,9 +295,18 @@ class TelegramChannel:
         return Prepared(event=tagged(event, self.account.chat_prefix) if event else None)
 
     async def deliver_replies(
-        self, payload: dict, replies: list[Reply], *, retry: bool = False
+        self,
+        payload: dict,
+        replies: list[Reply],
+        *,
+        retry: bool = False,
+        progress: Progress | None = None,
     ) -> None:
-        """Telegram has no idempotent send: a retry may repeat a message (never lose one)."""
+        """Send the replies from where an earlier attempt got (`progress`): a message Telegram
+        accepted is not sent again. Telegram's sendMessage takes no idempotency key and the
+        Bot API cannot read a chat back, so the one message that was on its way when a
+        process died (`progress.uncertain`) is sent again: a citizen may see that one message
+        twice, never miss it (a tracking code must arrive)."""
         update = Update.de_json(payload["update"], self.app.bot)
         chat = update.effective_chat
         if chat is None:
@@ -307,7 +317,7 @@ class TelegramChannel:
                 await self._close_menu(update.callback_query, replies)
             for ref in deleting:  # the message that showed a tip's code, once it is saved
                 await self._delete_message(chat.id, ref)
-            await self.deliver(chat.id, replies)
+            await self.deliver(chat.id, replies, progress)
         except Forbidden:
             # The citizen blocked the bot (or left the group): nobody to answer.
             log.info("telegram chat no longer reachable; replies dropped")
@@ -364,37 +374,57 @@ class TelegramChannel:
 
     # -- output ------------------------------------------------------------------------------
 
-    async def deliver(self, chat_id: int | str, replies: list[Reply]) -> None:
-        for out in render(with_office_links(replies, self.settings.public_url)):
+    async def deliver(
+        self, chat_id: int | str, replies: list[Reply], progress: Progress | None = None
+    ) -> int:
+        """Send the replies' messages, skipping those `progress` says Telegram took before;
+        returns how many messages the replies make."""
+        progress = progress or Progress.untracked()
+        messages = render(with_office_links(replies, self.settings.public_url))
+        for unit, out in enumerate(messages):
+            if unit < progress.sent:
+                continue  # Telegram took it before a crash
+            await progress.attempt(unit)
             await self._send(chat_id, out)
+            await progress.accepted(unit)
+        return len(messages)
 
-    async def send_out(self, chat_id: str, delivery: Delivery, key: str) -> None:
-        """An outbox message (a notice, news for a citizen), with its map pin if it has one."""
+    async def send_out(
+        self, chat_id: str, delivery: Delivery, key: str, *, progress: Progress | None = None
+    ) -> None:
+        """An outbox message (a notice, news for a citizen), with its map pin if it has one,
+        from where an earlier attempt got (`progress`: the pin is the last part)."""
         chat = int(untagged(chat_id)[1])
+        progress = progress or Progress.untracked()
         try:
-            await self.deliver(chat, delivery.replies)
-            if delivery.location is not None:
+            parts = await self.deliver(chat, delivery.replies, progress)
+            if delivery.location is not None and progress.sent <= parts:
                 loc = delivery.location
+                await progress.attempt(parts)
                 await self.app.bot.send_location(chat, loc.latitude, loc.longitude)
+                await progress.accepted(parts)
         except Forbidden as exc:
             raise Unreachable from exc
 
     async def _send(self, chat_id: int | str, out: Outgoing, attempts: int = 3) -> Message:
-        bot = self.app.bot
         for attempt in range(attempts):
             try:
-                if out.kind == "photo":
-                    return await bot.send_photo(chat_id, self._file_bytes(out.key))
-                if out.kind == "document":
-                    return await bot.send_document(
-                        chat_id, self._file_bytes(out.key), filename=out.name or out.key
-                    )
-                return await bot.send_message(chat_id, out.text, reply_markup=out.keyboard)
+                return await self._send_once(chat_id, out)
             except RetryAfter as exc:  # flood control: wait as long as Telegram asks
                 if attempt == attempts - 1:
                     raise
                 await asyncio.sleep(_seconds(exc.retry_after))
         raise AssertionError("unreachable")
+
+    async def _send_once(self, chat_id: int | str, out: Outgoing) -> Message:
+        bot = self.app.bot
+        if out.kind == "photo":
+            return await bot.send_photo(chat_id, self._file_bytes(out.key))
+        if out.kind == "document":
+            return await bot.send_document(
+                chat_id, self._file_bytes(out.key), filename=out.name or out.key
+            )
+        return await bot.send_message(chat_id, out.text, reply_markup=out.keyboard)
 
     async def _delete_message(self, chat_id: int | str, ref: str) -> None:
         """Delete a bot message (one that showed a tip code); if Telegram refuses (older than
