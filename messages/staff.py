@@ -189,6 +189,21 @@ def new_tip(reference: str, category: str) -> str:
     return f"🔒 มีเบาะแสการทุจริตเรื่องใหม่\nเลขอ้างอิง: {reference}\nประเภท: {category}"
 
 
+def new_tips(tips: list[tuple[str, str]], *, more: bool) -> str:
+    """Several tips of one round, by reference: (reference, category) each."""
+    lines = [f"🔒 มีเบาะแสการทุจริตเรื่องใหม่ {len(tips)} เรื่อง"]
+    lines += [f"• {reference} ({category})" for reference, category in tips]
+    if more:
+        lines.append("ดูทั้งหมดด้วย /tips")
+    return "\n".join(lines)
+
+
+def answers_arrived(keys: list[str], *, more: bool) -> str:
+    lines = [f"💬 ผู้แจ้งตอบคำถามของคุณแล้ว {len(keys)} เรื่อง", *(f"• {k}" for k in keys)]
+    lines.append("กดเลขอ้างอิงเพื่ออ่าน" if not more else "ดูด้วย /content ตามด้วยเลขอ้างอิง")
+    return "\n".join(lines)
+
+
 def answer_arrived(key: str, body: str | None) -> str:
     text = f"💬 ผู้แจ้งตอบคำถามของเรื่อง {key} แล้ว"
     return text + (f"\nคำตอบ: {body}" if body else '\nกด "ดูเนื้อหาเบาะแส" เพื่ออ่าน')

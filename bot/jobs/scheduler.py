@@ -69,7 +69,17 @@ class Hourly:
         return now.astimezone(BANGKOK).strftime("%Y-%m-%dT%H")
 
 
-Schedule = Daily | Monthly | Hourly
+@dataclass(frozen=True)
+class Rounds:
+    """At every round boundary of an organisation (`round_start`: from its setting)."""
+
+    round_start: Callable[[Session, int, datetime], datetime]
+
+    def period(self, session: Session, org_id: int, now: datetime) -> str | None:
+        return self.round_start(session, org_id, now).astimezone(BANGKOK).strftime("%Y-%m-%dT%H:%M")
+
+
+Schedule = Daily | Monthly | Hourly | Rounds
 
 
 @dataclass(frozen=True)
@@ -92,15 +102,19 @@ def register(name: str, schedule: Schedule, run: Callable[..., object], *, per_o
 
 def default_jobs() -> dict[str, Job]:
     """The registered jobs, after importing the modules that register them."""
-    from handlers.cases import reminders
+    from handlers.cases import reminders, tip_rounds
     from storage import org_settings
     from storage.queues import outbox
+    from storage.staff import tip_rounds as round_rows
 
     if reminders.JOB_NAME not in JOBS:
         daily = Daily(org_setting=org_settings.reminder_time)
         register(reminders.JOB_NAME, daily, reminders.remind, per_org=True)
     if "outbox-prune" not in JOBS:
         register("outbox-prune", Daily(time(3, 0)), outbox.prune)
+    if tip_rounds.JOB_NAME not in JOBS:
+        rounds = Rounds(round_rows.round_start)
+        register(tip_rounds.JOB_NAME, rounds, tip_rounds.send_round, per_org=True)
     return dict(JOBS)
 
 
