@@ -66,9 +66,3 @@ def take_due(session: Session, org_id: int, now: datetime) -> list[TipRoundNotic
     if rows:
         session.exec(delete(TipRoundNotice).where(TipRoundNotice.id.in_([r.id for r in rows])))
     return rows
-
-
-def waiting_tip_handlings(session: Session) -> list[int]:
-    """Handling rows of new tips whose round has not left yet (the gauges skip them)."""
-    query = select(TipRoundNotice.handling_id).where(TipRoundNotice.kind == NEW_TIP)
-    return list(session.exec(query).all())
