@@ -257,3 +257,18 @@ def audit_line(at: str, actor: str, reference: str) -> str:
 
 GROUP_SET = "ตั้งกลุ่มนี้เป็นกลุ่มรับแจ้งเรื่องร้องเรียนใหม่แล้ว (เรื่องแจ้งเบาะแสทุจริตไม่ถูกส่งเข้ากลุ่ม)"
 GROUP_UNSET = "ยกเลิกการส่งแจ้งเตือนเข้ากลุ่มนี้แล้ว แจ้งเตือนจะส่งถึงแชตส่วนตัวของเจ้าหน้าที่"
+
+
+LIMIT_LABELS = {
+    "filings-chat": "แชตเดียวส่งเรื่องเกินจำนวนต่อวัน",
+    "filings-org": "เรื่องทั้งหมดเกินจำนวนต่อวันของหน่วยงาน",
+    "uploads-chat": "แชตเดียวส่งไฟล์เกินจำนวนต่อวัน",
+    "disk": "พื้นที่เก็บไฟล์เต็ม",
+}
+
+
+def limits_hit(hits: dict[str, int]) -> str:
+    """How often the daily limits refused something in the last 7 days: counts, never who."""
+    lines = ["⚠️ ขีดจำกัดการรับเรื่องทำงานใน 7 วันที่ผ่านมา (นับครั้ง ไม่ระบุผู้ส่ง)"]
+    lines += [f"• {LIMIT_LABELS.get(kind, kind)}: {count} ครั้ง" for kind, count in hits.items()]
+    return "\n".join(lines)

@@ -104,6 +104,7 @@ def default_jobs() -> dict[str, Job]:
     """The registered jobs, after importing the modules that register them."""
     from handlers.cases import reminders, tip_rounds
     from storage import org_settings
+    from storage.protect import intake
     from storage.queues import outbox
     from storage.staff import tip_rounds as round_rows
 
@@ -112,6 +113,8 @@ def default_jobs() -> dict[str, Job]:
         register(reminders.JOB_NAME, daily, reminders.remind, per_org=True)
     if "outbox-prune" not in JOBS:
         register("outbox-prune", Daily(time(3, 0)), outbox.prune)
+    if "intake-prune" not in JOBS:  # yesterday's per-chat counters are deleted at once
+        register("intake-prune", Daily(time(0, 0)), intake.prune)
     if tip_rounds.JOB_NAME not in JOBS:
         rounds = Rounds(round_rows.round_start)
         register(tip_rounds.JOB_NAME, rounds, tip_rounds.send_round, per_org=True)

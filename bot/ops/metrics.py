@@ -24,6 +24,7 @@ from handlers.cases.lifecycle import Status, Stream
 from handlers.telemetry import TurnRecord
 from messages.format import local_date
 from storage.models import Complaint, Tip
+from storage.protect.models import LimitHit
 from storage.staff.models import CaseHandling, TipRoundNotice
 from storage.staff.tip_rounds import NEW_TIP
 
@@ -60,6 +61,11 @@ class CaseGauges(Collector):
         waiting = GaugeMetricFamily(
             "complaintbot_outgoing_messages_waiting", "Outgoing messages not yet sent"
         )
+        limited = GaugeMetricFamily(
+            "complaintbot_limit_hits_today",
+            "Cases or files a daily limit turned away today (counts, never who)",
+            labels=["limit"],
+        )
         today = local_date(datetime.now(UTC))
         try:
             with self.db.connect() as conn:
@@ -79,12 +85,20 @@ class CaseGauges(Collector):
                         ).scalar_one(),
                     )
                 waiting.add_metric([], readiness.outgoing_backlog(conn))
+                hits = conn.execute(
+                    sa.select(LimitHit.kind, sa.func.sum(LimitHit.hits))
+                    .where(LimitHit.day == today)
+                    .group_by(LimitHit.kind)
+                ).all()
+                for kind, total in sorted(hits):
+                    limited.add_metric([kind], total)
         except sa.exc.SQLAlchemyError:
             log.warning("metrics: the database did not answer; case gauges left out")
             return
         yield open_cases
         yield overdue
         yield waiting
+        yield limited
 
 
 class Metrics:
