@@ -34,8 +34,8 @@ class TurnRecord:
     private: bool = False  # a tip's turn: no step, no duration, no line of its own
 
 
-# Flows whose turns concern a tip (or an answer to staff through a code).
-PRIVATE_FLOWS = frozenset({"tip", "followup"})
+# Flows whose turns may concern a tip (or an answer to staff through a code).
+PRIVATE_FLOWS = frozenset({"tip", "followup", "offer"})  # "offer": a tip typed at the menu
 
 
 def is_private(*flows: str | None) -> bool:
