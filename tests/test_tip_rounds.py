@@ -62,19 +62,21 @@ async def test_a_tip_notice_leaves_with_the_round_not_at_the_minute_of_the_tip(m
         assert session.exec(select(OutboxMessage)).all() == []  # nothing queued to send yet
     assert stored_times(core) == [MIDNIGHT, MIDNIGHT]  # the waiting rows know the round only
 
-    clock.advance(minutes=30)  # 23:41: the round has not come
-    assert scheduler.run_due() == []
+    clock.advance(minutes=30)  # 23:41: the job runs, the round has not come
+    assert [name for name, _org, _period in scheduler.run_due()] == [tip_rounds.JOB_NAME]
     assert await integrity.inbox() == ""
 
     clock.now = MIDNIGHT.replace(second=20)  # the scheduler ticks a little after midnight
-    assert [name for name, _org, _period in scheduler.run_due()] == [tip_rounds.JOB_NAME]
+    scheduler.run_due()
     assert set(stored_times(core)) == {MIDNIGHT}  # the message is dated by the round
     notice = await integrity.inbox()
     references = [line.split()[1] for line in notice.splitlines() if line.startswith("• ")]
     assert notice.count("🔒") == 1 and len(references) == 2  # one message for the round
     assert references == sorted(references)
     assert BRIBE not in notice and SPLIT not in notice
-    assert scheduler.run_due() == []  # once a round
+    clock.advance(minutes=1)
+    scheduler.run_due()
+    assert await integrity.inbox() == ""  # sent once
     with Session(core.db) as session:
         assert session.exec(select(TipRoundNotice)).all() == []
 
@@ -112,7 +114,7 @@ async def test_the_round_is_an_organisation_setting_and_answers_wait_for_it(make
 
 
 async def test_a_round_reads_only_the_notices_due(make_core):
-    """What a round costs: one indexed range of the organisation's due notices."""
+    """What a tick of the round job costs when nothing is due: one indexed range."""
     core = make_core()
     clock = Clock(LATE_EVENING)
     use_clock(core, clock)
@@ -126,10 +128,11 @@ async def test_a_round_reads_only_the_notices_due(make_core):
     sa.event.listen(core.db, "before_cursor_execute", seen)
     try:
         with Session(core.db) as session, session.begin():
-            assert tip_rounds.send_round(session, LATE_EVENING, core.org_id) == 0
+            assert tip_rounds.send_due(session, LATE_EVENING) == 0  # a minute with nothing due
     finally:
         sa.event.remove(core.db, "before_cursor_execute", seen)
-    queries = [s for s in statements if not s.startswith("BEGIN")]
-    assert len(queries) == 1, queries  # nothing else is read
+    beside = ("BEGIN", "VACUUM")  # the scrub after the tip may still run on its own thread
+    queries = [s for s in statements if not s.startswith(beside)]
+    assert len(queries) == 1, queries  # nothing else is read, whatever the organisations
     [query] = queries
     assert "FROM tip_round_notice" in query and "round_at <=" in query

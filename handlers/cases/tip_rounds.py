@@ -3,7 +3,8 @@
 A notice sent when a tip is filed (or an informant answers) would let the officer's phone
 date it to the minute. Instead the filing turn queues it for the organisation's next round
 (`storage.staff.tip_rounds`, every `tip_round_minutes` from midnight in Bangkok), and the
-`tip-rounds` job of `complaintbot serve` sends each officer one message per round: the new
+`tip-rounds` job of `complaintbot serve` (each minute, reading only what is due) sends each
+officer one message per round: the new
 tips sorted by reference, and the references whose informant answered, each list in one
 message. The outbox rows it writes are dated by the round, not by the job's clock.
 """
@@ -93,3 +94,9 @@ def send_round(session: Session, now: datetime, org_id: int) -> int:
             session, org_id=org_id, channel=channel, chat_id=chat_id, replies=replies, now=at
         )
     return len(due)
+
+
+def send_due(session: Session, now: datetime) -> int:
+    """Every organisation's notices whose round has come (the `tip-rounds` job, each minute):
+    one indexed query finds the organisations with something due; returns how many went."""
+    return sum(send_round(session, now, org_id) for org_id in tip_rounds.orgs_due(session, now))

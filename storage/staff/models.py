@@ -200,7 +200,7 @@ class TipRoundNotice(SQLModel, table=True):
     """
 
     __tablename__ = "tip_round_notice"
-    __table_args__ = (sa.Index("ix_tip_round_notice_due", "org_id", "round_at"),)
+    __table_args__ = (sa.Index("ix_tip_round_notice_due", "round_at", "org_id"),)
 
     id: int | None = Field(default=None, sa_column=random_id_column())
     org_id: int = Field(foreign_key="organisation.id")

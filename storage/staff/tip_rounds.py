@@ -66,3 +66,9 @@ def take_due(session: Session, org_id: int, now: datetime) -> list[TipRoundNotic
     if rows:
         session.exec(delete(TipRoundNotice).where(TipRoundNotice.id.in_([r.id for r in rows])))
     return rows
+
+
+def orgs_due(session: Session, now: datetime) -> list[int]:
+    """Organisations with a notice whose round has come: one range of the `round_at` index."""
+    query = select(TipRoundNotice.org_id).where(TipRoundNotice.round_at <= now).distinct()
+    return sorted(session.exec(query).all())

@@ -45,7 +45,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["staff_id"], ["staff_member.id"]),
         sa.PrimaryKeyConstraint("id"),
     )
-    op.create_index("ix_tip_round_notice_due", "tip_round_notice", ["org_id", "round_at"])
+    op.create_index("ix_tip_round_notice_due", "tip_round_notice", ["round_at", "org_id"])
     op.create_table(
         "intake_count",
         sa.Column("scope", sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
