@@ -19,7 +19,7 @@ from sqlmodel import Session
 
 from handlers.flow import SCRUB_MARK, Ctx, Deps
 from handlers.router import FLOWS, position, route
-from handlers.telemetry import Outcome, Telemetry, TurnRecord, position_name
+from handlers.telemetry import Outcome, Telemetry, TurnRecord, is_private, position_name
 from handlers.types import Event, Notice, Reply, Turn
 from messages import common
 from storage import conversations
@@ -167,8 +167,10 @@ class ConversationEngine:
                 event, session, org, self.deps, convo.flow, convo.step, dict(convo.data or {})
             )
             was_in, _step = position(ctx)
+            record.private = is_private(convo.flow)  # also if the turn fails
             turn = self._route(ctx)
             record.step = position_name(turn.flow, turn.step)
+            record.private = is_private(convo.flow, turn.flow)
             if turn.flow is None:
                 conversations.forget(session, convo)
             else:

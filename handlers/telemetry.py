@@ -1,8 +1,11 @@
 """What the engine tells operators about each turn: a log line and any observers (metrics).
 
 Only the channel, the kind of event, the step it ended on, the outcome and the duration are
-ever reported: never text, chat or user ids, or codes. Observers run on the turn's thread and
-must be cheap (counters), since every turn pays for them.
+ever reported: never text, chat or user ids, or codes. A turn of a tip or of an answer to
+staff (`PRIVATE_FLOWS`, before or after the turn) is reported with neither its step nor its
+duration and is not logged at INFO at all: a line "step=tip.confirm at 23:11:33" would date a
+tip. Observers run on the turn's thread and must be cheap (counters), since every turn pays
+for them.
 """
 
 from __future__ import annotations
@@ -28,6 +31,15 @@ class TurnRecord:
     step: str = ""  # "flow.step" the chat is at after the turn; "menu" when back at the menu
     outcome: Outcome = Outcome.OK
     seconds: float = 0.0
+    private: bool = False  # a tip's turn: no step, no duration, no line of its own
+
+
+# Flows whose turns may concern a tip (or an answer to staff through a code).
+PRIVATE_FLOWS = frozenset({"tip", "followup", "offer"})  # "offer": a tip typed at the menu
+
+
+def is_private(*flows: str | None) -> bool:
+    return any(flow in PRIVATE_FLOWS for flow in flows)
 
 
 class TurnObserver(Protocol):
@@ -54,14 +66,22 @@ class Telemetry:
                 log.exception("turn observer failed")
 
     def handled(self, record: TurnRecord) -> None:
+        if record.private:
+            record.step, record.seconds = "", 0.0
+            if record.outcome is Outcome.FAILED:  # the failure itself is logged by the engine
+                log.warning("turn channel=%s outcome=%s", record.channel, record.outcome)
+        else:
+            self._log(record)
+        for observer in self.observers:
+            try:
+                observer.handled(record)
+            except Exception:
+                log.exception("turn observer failed")
+
+    def _log(self, record: TurnRecord) -> None:
         log.info(
             "turn channel=%s kind=%s step=%s outcome=%s ms=%.1f",
             record.channel, record.kind, record.step, record.outcome, record.seconds * 1000,
             extra={"channel": record.channel, "kind": record.kind, "step": record.step,
                    "outcome": str(record.outcome), "duration_ms": round(record.seconds * 1000, 1)},
         )  # fmt: skip
-        for observer in self.observers:
-            try:
-                observer.handled(record)
-            except Exception:
-                log.exception("turn observer failed")

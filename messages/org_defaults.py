@@ -13,3 +13,11 @@ EXTERNAL_CONTACTS = (
     "• สำนักงาน ป.ป.ช. สายด่วน 1205 www.nacc.go.th\n"
     "• สำนักงาน ป.ป.ท. สายด่วน 1206 www.pacc.go.th"
 )
+# Tip notices leave in rounds of this many minutes (from midnight, Asia/Bangkok).
+TIP_ROUND_MINUTES = 60
+# Limits a day: cases (tips and complaints together) per chat and per organisation, files per
+# chat; and the disk all of an organisation's case files may fill.
+FILINGS_PER_CHAT = 5
+FILINGS_PER_ORG = 300
+UPLOADS_PER_CHAT = 30
+DISK_QUOTA_MB = 5000

@@ -191,6 +191,21 @@ def new_tip(reference: str, category: str) -> str:
     return f"🔒 มีเบาะแสการทุจริตเรื่องใหม่\nเลขอ้างอิง: {reference}\nประเภท: {category}"
 
 
+def new_tips(tips: list[tuple[str, str]], *, more: bool) -> str:
+    """Several tips of one round, by reference: (reference, category) each."""
+    lines = [f"🔒 มีเบาะแสการทุจริตเรื่องใหม่ {len(tips)} เรื่อง"]
+    lines += [f"• {reference} ({category})" for reference, category in tips]
+    if more:
+        lines.append("ดูทั้งหมดด้วย /tips")
+    return "\n".join(lines)
+
+
+def answers_arrived(keys: list[str], *, more: bool) -> str:
+    lines = [f"💬 ผู้แจ้งตอบคำถามของคุณแล้ว {len(keys)} เรื่อง", *(f"• {k}" for k in keys)]
+    lines.append("กดเลขอ้างอิงเพื่ออ่าน" if not more else "ดูด้วย /content ตามด้วยเลขอ้างอิง")
+    return "\n".join(lines)
+
+
 def answer_arrived(key: str, body: str | None) -> str:
     text = f"💬 ผู้แจ้งตอบคำถามของเรื่อง {key} แล้ว"
     return text + (f"\nคำตอบ: {body}" if body else '\nกด "ดูเนื้อหาเบาะแส" เพื่ออ่าน')
@@ -244,3 +259,18 @@ def audit_line(at: str, actor: str, reference: str) -> str:
 
 GROUP_SET = "ตั้งกลุ่มนี้เป็นกลุ่มรับแจ้งเรื่องร้องเรียนใหม่แล้ว (เรื่องแจ้งเบาะแสทุจริตไม่ถูกส่งเข้ากลุ่ม)"
 GROUP_UNSET = "ยกเลิกการส่งแจ้งเตือนเข้ากลุ่มนี้แล้ว แจ้งเตือนจะส่งถึงแชตส่วนตัวของเจ้าหน้าที่"
+
+
+LIMIT_LABELS = {
+    "filings-chat": "แชตเดียวส่งเรื่องเกินจำนวนต่อวัน",
+    "filings-org": "เรื่องทั้งหมดเกินจำนวนต่อวันของหน่วยงาน",
+    "uploads-chat": "แชตเดียวส่งไฟล์เกินจำนวนต่อวัน",
+    "disk": "พื้นที่เก็บไฟล์เต็ม",
+}
+
+
+def limits_hit(hits: dict[str, int]) -> str:
+    """How often the daily limits refused something in the last 7 days: counts, never who."""
+    lines = ["⚠️ ขีดจำกัดการรับเรื่องทำงานใน 7 วันที่ผ่านมา (นับครั้ง ไม่ระบุผู้ส่ง)"]
+    lines += [f"• {LIMIT_LABELS.get(kind, kind)}: {count} ครั้ง" for kind, count in hits.items()]
+    return "\n".join(lines)

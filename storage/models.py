@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlmodel import Column, Field, SQLModel
 
 from storage.crypto import SealedJSON, SealedText
+from storage.row_ids import random_id_column
 from storage.timeutil import utcnow
 
 
@@ -150,7 +151,7 @@ class Tip(SQLModel, table=True):
 class TipFile(SQLModel, table=True):
     __tablename__ = "tip_file"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, sa_column=random_id_column())
     org_id: int = Field(foreign_key="organisation.id")
     tip_id: int = Field(foreign_key="tip.id", index=True)
     kind: str = Field(max_length=16)
@@ -162,7 +163,7 @@ class TipFile(SQLModel, table=True):
 class TipStatusChange(SQLModel, table=True):
     __tablename__ = "tip_status_change"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, sa_column=random_id_column())
     org_id: int = Field(foreign_key="organisation.id")
     tip_id: int = Field(foreign_key="tip.id", index=True)
     status: str = Field(max_length=16)

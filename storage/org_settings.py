@@ -34,6 +34,11 @@ def get(session: Session, org_id: int) -> OrgSettings:
             reminder_time=org_defaults.REMINDER_TIME,
             staff_groups={},
             external_contacts="",
+            tip_round_minutes=org_defaults.TIP_ROUND_MINUTES,
+            filings_per_chat=org_defaults.FILINGS_PER_CHAT,
+            filings_per_org=org_defaults.FILINGS_PER_ORG,
+            uploads_per_chat=org_defaults.UPLOADS_PER_CHAT,
+            disk_quota_mb=org_defaults.DISK_QUOTA_MB,
         )
         .on_conflict_do_nothing()
     )
@@ -72,3 +77,12 @@ def external_contacts(session: Session, org_id: int) -> str:
     row = session.get(OrgSettings, org_id)
     text = row.external_contacts.strip() if row else ""
     return text or org_defaults.EXTERNAL_CONTACTS
+
+
+# A round divides the day evenly, so that rounds fall at the same times every day.
+ROUND_MINUTES = (15, 20, 30, 60, 120, 180, 240, 360, 480, 720, 1440)
+
+
+def tip_round_minutes(session: Session, org_id: int) -> int:
+    row = session.get(OrgSettings, org_id)
+    return row.tip_round_minutes if row else org_defaults.TIP_ROUND_MINUTES

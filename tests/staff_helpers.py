@@ -5,13 +5,18 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
+from bot.jobs.scheduler import Scheduler, default_jobs
+from handlers.cases import tip_rounds
 from handlers.flow import Deps
 from messages import common
 from messages.citizen import complaint, followup, tip
+from storage.models import Organisation
 from storage.staff import accounts as staff
+from storage.staff import tip_rounds as round_rows
 from storage.staff.accounts import Role
+from storage.staff.models import TipRoundNotice
 from storage.timeutil import utcnow
 from tests.transcript import Chat, code_in
 
@@ -46,6 +51,33 @@ class Clock:
 
 def use_clock(core, clock: Clock) -> None:
     core.engine.deps = Deps(files=core.files, clock=clock)
+
+
+def tip_round(core) -> Clock:
+    """Let every organisation's next tip round leave: the clock moves to the latest next
+    round and the scheduler's round job runs, as inside `serve`. Returns the clock."""
+    clock = core.engine.deps.clock
+    if not isinstance(clock, Clock):
+        clock = Clock()
+        use_clock(core, clock)
+    with Session(core.db) as session, session.begin():
+        orgs = session.exec(select(Organisation.id)).all()
+        clock.now = max(round_rows.next_round(session, org, clock.now) for org in orgs)
+    job = default_jobs()[tip_rounds.JOB_NAME]
+    Scheduler(core.db, {job.name: job}, clock, on_ran=core.engine.after_commit).run_due()
+    return clock
+
+
+def rounds_now(db) -> None:
+    """For a bot serving in real time: every waiting tip notice is sent now, as if its round
+    had come (its round moved to the current one); the running sender delivers it."""
+    now = utcnow()
+    with Session(db) as session, session.begin():
+        for row in session.exec(select(TipRoundNotice)).all():
+            row.round_at = round_rows.round_start(session, row.org_id, now)
+            session.add(row)
+        for org in session.exec(select(Organisation.id)).all():
+            tip_rounds.send_round(session, now, org)
 
 
 async def file_complaint(chat: Chat, *, notify: bool, description: str) -> str:

@@ -42,6 +42,7 @@ from tests import telegram_updates as tg
 from tests.fake_line import event, message_id, serving, sign, user_source, webhook_body
 from tests.fake_many import LineAccounts, TelegramAccounts
 from tests.place_fixture import load_map
+from tests.staff_helpers import rounds_now
 from tests.telegram_chat import TelegramChat
 from tests.waiting import eventually
 
@@ -385,6 +386,7 @@ async def test_a_tip_through_the_shared_channel_reaches_only_the_chosen_integrit
     await informant.press(tip_flow.EV_SKIP)
     await informant.press(tip_flow.ANONYMOUS)
     code_in(await informant.press(tip_flow.CONFIRM))
+    rounds_now(d.core.db)
 
     shared_fake = d.line.fakes["shared"]
     await eventually(lambda: shared_fake.pushes(officer.user_id))

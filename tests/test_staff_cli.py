@@ -12,7 +12,7 @@ from bot.cli import main as cli
 from handlers.cases.codes import pretty
 from messages.cli import common as msg
 from tests.serve_process import run_program
-from tests.staff_helpers import file_complaint, file_tip, reference_in
+from tests.staff_helpers import file_complaint, file_tip, reference_in, tip_round
 from tests.transcript import Chat
 
 
@@ -39,6 +39,7 @@ async def test_staff_and_cases_from_the_command_line(db_url, tmp_path, make_core
     citizen = Chat(core, chat_id="citizen", user_id="citizen")
     code = await file_complaint(citizen, notify=True, description="ไฟถนนดับทั้งซอยมาสามคืนแล้ว")
     await file_tip(citizen, "มีการแบ่งงานจ้างเพื่อหลีกเลี่ยงการประกวดราคาโครงการถนน")
+    tip_round(core)
     reference = reference_in(await officer.inbox())
 
     assert pretty(code) in run(db_url, tmp_path, "case", "list")

@@ -20,6 +20,7 @@ from tests.staff_helpers import (
     invite_code,
     invite_in,
     reference_in,
+    tip_round,
     use_clock,
 )
 from tests.transcript import Chat
@@ -89,7 +90,8 @@ async def test_a_question_to_an_informant_is_answered_through_the_code(make_core
     admin, officer, integrity = await staff_room(core)
     informant = Chat(core, chat_id="informant", user_id="informant")
     code = await file_tip(informant, BRIBE)
-
+    assert await integrity.inbox() == ""  # not before the round
+    tip_round(core)
     notice = await integrity.inbox()
     reference = reference_in(notice)
     assert BRIBE not in notice and pretty(code) not in notice and code not in notice
@@ -116,6 +118,8 @@ async def test_a_question_to_an_informant_is_answered_through_the_code(make_core
     assert followup.ASK_REPLY in out
     out = await informant.say("วันที่ 3 ตอนบ่าย มีผู้รับเหมาอีกสองคนเห็น")
     assert followup.REPLY_SENT in out
+    assert await integrity.inbox() == ""  # the answer too waits for the round
+    tip_round(core)
     heard = await integrity.inbox()
     assert reference in heard and "ผู้รับเหมา" not in heard
 
@@ -204,6 +208,7 @@ async def test_a_staff_members_own_tip_is_as_unlinked_as_anyones(make_core):
     core = make_core()
     _admin, officer, integrity = await staff_room(core)
     await file_tip(officer, BRIBE)
+    tip_round(core)
     notice = await integrity.inbox()
     assert reference_in(notice) and "officer" not in notice
     with Session(core.db) as session:

@@ -14,7 +14,7 @@ from messages.citizen import tip as tip_msg
 from storage.staff.accounts import Role
 from storage.staff.models import OutboxMessage, Rating, TipAccessLog
 from tests.line_harness import running_line_bot, texts, tracking_code
-from tests.staff_helpers import invite_code, reference_in
+from tests.staff_helpers import Clock, invite_code, reference_in, tip_round, use_clock
 
 DESCRIPTION = "ขยะกองหน้าโรงเรียนไม่มีคนเก็บมาหนึ่งสัปดาห์ ส่งกลิ่นเหม็นมาก"
 CONDUCT = "มีการเรียกเก็บเงินค่าคิวรับบัตรเบี้ยยังชีพคนละสองร้อยบาทโดยไม่มีใบเสร็จ"
@@ -32,7 +32,9 @@ def buttons_of(messages: list[dict]) -> dict[str, str]:
 async def test_an_officers_day_on_line(db_url, tmp_path):
     async with running_line_bot(db_url, tmp_path) as bot:
         core, fake = bot.core, bot.fake
-        sender = OutboxSender(core.db, {"line": bot.channel})
+        clock = Clock()
+        use_clock(core, clock)
+        sender = OutboxSender(core.db, {"line": bot.channel}, clock=clock)
         officer, integrity, citizen, informant = (bot.user() for _ in range(4))
         bound = await officer.say(f"/staff {invite_code(core, Role.COMPLAINT, 'สมศรี')}")
         assert "ลงทะเบียนคุณสมศรี" in texts(bound)[0]
@@ -78,6 +80,8 @@ async def test_an_officers_day_on_line(db_url, tmp_path):
         await informant.press("t:anon")
         tip_code = tracking_code(await informant.press("t:confirm"))
         assert tip_msg.ASK_CATEGORY  # the tip flow ran as a citizen's
+        assert await sender.run_once() == 0  # the notice waits for its round
+        tip_round(core)
         await sender.run_once()
         tip_notice = texts(fake.pushes(integrity.user_id))
         reference = reference_in(tip_notice[-1])
@@ -95,6 +99,7 @@ async def test_an_officers_day_on_line(db_url, tmp_path):
         assert any("จ่ายให้ใคร" in t for t in texts(looked))
         await informant.press(f"f:reply:{tip_code.replace('-', '')}")
         await informant.say("จ่ายที่ห้องธุรการ วันจันทร์ที่แล้ว")
+        tip_round(core)
         await sender.run_once()
         answered = texts(fake.pushes(integrity.user_id))[-1]
         assert reference in answered and "ห้องธุรการ" not in answered

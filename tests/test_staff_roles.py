@@ -9,7 +9,7 @@ from handlers.cases.codes import pretty
 from handlers.staff.chat import COMMANDS
 from messages import common, staff
 from storage.staff.accounts import MAX_GUESSES, Role
-from tests.staff_helpers import file_complaint, file_tip, invite_code, reference_in
+from tests.staff_helpers import file_complaint, file_tip, invite_code, reference_in, tip_round
 from tests.transcript import Chat
 
 POTHOLE = "ถนนหน้าวัดเป็นหลุมลึก รถจักรยานยนต์ล้มบ่อย ขอให้ซ่อมด่วน"
@@ -30,6 +30,7 @@ async def office(make_core):
     chats["citizen"] = Chat(core, chat_id="citizen", user_id="citizen")
     code = await file_complaint(chats["citizen"], notify=False, description=POTHOLE)
     await file_tip(chats["citizen"], BRIBE)
+    tip_round(core)
     reference = reference_in(await chats["integrity"].inbox())
     listing = await chats["admin"].say("/stafflist")
     removed_id = next(line.split(".")[0] for line in listing.splitlines() if "removed" in line)

@@ -13,7 +13,7 @@ from storage import org_settings
 from storage.models import Complaint
 from storage.staff.accounts import Role
 from storage.staff.models import OutboxMessage
-from tests.staff_helpers import file_complaint, file_tip, invite_code
+from tests.staff_helpers import file_complaint, file_tip, invite_code, tip_round
 from tests.transcript import Chat
 
 
@@ -53,6 +53,7 @@ async def test_complaint_notices_go_to_the_staff_group_and_tips_stay_private(mak
     citizen = Chat(core, chat_id="citizen", user_id="citizen")
     await file_complaint(citizen, notify=False, description="ถนนลูกรังเป็นหลุมหลังฝนตก")
     await file_tip(citizen, "มีการสมยอมราคากันในการจัดซื้อวัสดุก่อสร้าง")
+    tip_round(core)
     with Session(core.db) as session:
         chats = sorted(row.chat_id for row in session.exec(select(OutboxMessage)).all())
     assert chats == ["admin", "group-1"]  # the group, and the tip to the admin in private

@@ -16,7 +16,7 @@ from messages.citizen import followup, tracking
 from storage.staff.accounts import Role
 from storage.staff.models import Rating, TipAccessLog
 from tests.fake_telegram import TOKEN, FakeTelegram
-from tests.staff_helpers import Clock, invite_code, reference_in, use_clock
+from tests.staff_helpers import Clock, invite_code, reference_in, tip_round, use_clock
 from tests.telegram_chat import TelegramChat
 from tests.test_telegram_e2e import code_in, file_tip
 
@@ -98,6 +98,7 @@ async def test_notice_take_update_notify_rate_and_a_tip_question_on_telegram(fak
 
     informant = TelegramChat(fake, channel, INFORMANT)
     tip_code = await file_tip(informant)
+    tip_round(core)
     tip_notice = await arrived(fake, INTEGRITY, staff.new_tip("", "")[:20])
     reference = reference_in(tip_notice)
     assert tip_code not in tip_notice
@@ -109,6 +110,7 @@ async def test_notice_take_update_notify_rate_and_a_tip_question_on_telegram(fak
     assert any("ใบเสร็จ" in t for t in looked)
     await informant.press(followup.BUTTON_REPLY)
     await informant.say("ไม่มีใบเสร็จ แต่มีพยานเห็นตอนจ่ายเงิน")
+    tip_round(core)
     answered = await arrived(fake, INTEGRITY, reference, "💬")
     assert "พยาน" not in answered
     with Session(core.db) as session:

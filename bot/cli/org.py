@@ -135,6 +135,11 @@ def _show(args: argparse.Namespace) -> int:
             "address": org.address, "deadline-days": str(rules.deadline_days),
             "office-hours": rules.office_hours, "contact": rules.contact_channels,
             "units": ", ".join(rules.units), "reminder-time": rules.reminder_time,
+            "tip-round-minutes": str(rules.tip_round_minutes),
+            "filings-per-chat": str(rules.filings_per_chat),
+            "filings-per-org": str(rules.filings_per_org),
+            "uploads-per-chat": str(rules.uploads_per_chat),
+            "disk-quota-mb": str(rules.disk_quota_mb),
         }  # fmt: skip
         present = {p: accounts.for_org(session, p, org.id) is not None for p in accounts.PLATFORMS}
         paths = {p: f"/{p}/{org.slug}/webhook" for p in accounts.PLATFORMS}
@@ -153,6 +158,21 @@ def _hhmm(value: str) -> str:
     if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
         raise ValueError(msg.WHY_TIME)
     return value
+
+
+def _round(value: str) -> int:
+    minutes = int(value) if value.strip().isdigit() else 0
+    if minutes not in org_settings.ROUND_MINUTES:
+        allowed = ", ".join(str(m) for m in org_settings.ROUND_MINUTES)
+        raise ValueError(msg.WHY_ROUND.format(allowed=allowed))
+    return minutes
+
+
+def _count(value: str) -> int:
+    count = int(value) if value.strip().isdigit() else 0
+    if not 1 <= count <= 100_000:
+        raise ValueError(msg.WHY_COUNT)
+    return count
 
 
 def _units(value: str) -> list[str]:
@@ -179,6 +199,11 @@ SETTABLE: dict[str, tuple[str, str, Callable[[str], object]]] = {
     "contact": ("settings", "contact_channels", str.strip),
     "units": ("settings", "units", _units),
     "reminder-time": ("settings", "reminder_time", _hhmm),
+    "tip-round-minutes": ("settings", "tip_round_minutes", _round),
+    "filings-per-chat": ("settings", "filings_per_chat", _count),
+    "filings-per-org": ("settings", "filings_per_org", _count),
+    "uploads-per-chat": ("settings", "uploads_per_chat", _count),
+    "disk-quota-mb": ("settings", "disk_quota_mb", _count),
 }
 
 

@@ -69,7 +69,16 @@ class Hourly:
         return now.astimezone(BANGKOK).strftime("%Y-%m-%dT%H")
 
 
-Schedule = Daily | Monthly | Hourly
+@dataclass(frozen=True)
+class Minutely:
+    """Every minute: for work that is due at its own times, found by one indexed query (tip
+    rounds), so that a tick costs what is due, not a claim per organisation."""
+
+    def period(self, session: Session, org_id: int, now: datetime) -> str | None:
+        return now.astimezone(BANGKOK).strftime("%Y-%m-%dT%H:%M")
+
+
+Schedule = Daily | Monthly | Hourly | Minutely
 
 
 @dataclass(frozen=True)
@@ -92,8 +101,9 @@ def register(name: str, schedule: Schedule, run: Callable[..., object], *, per_o
 
 def default_jobs() -> dict[str, Job]:
     """The registered jobs, after importing the modules that register them."""
-    from handlers.cases import reminders
+    from handlers.cases import reminders, tip_rounds
     from storage import org_settings
+    from storage.protect import intake
     from storage.queues import outbox
 
     if reminders.JOB_NAME not in JOBS:
@@ -101,6 +111,10 @@ def default_jobs() -> dict[str, Job]:
         register(reminders.JOB_NAME, daily, reminders.remind, per_org=True)
     if "outbox-prune" not in JOBS:
         register("outbox-prune", Daily(time(3, 0)), outbox.prune)
+    if "intake-prune" not in JOBS:  # yesterday's per-chat counters are deleted at once
+        register("intake-prune", Daily(time(0, 0)), intake.prune)
+    if tip_rounds.JOB_NAME not in JOBS:
+        register(tip_rounds.JOB_NAME, Minutely(), tip_rounds.send_due)
     return dict(JOBS)
 
 

@@ -24,6 +24,9 @@ from handlers.cases.lifecycle import Status, Stream
 from handlers.telemetry import TurnRecord
 from messages.format import local_date
 from storage.models import Complaint, Tip
+from storage.protect.models import LimitHit
+from storage.staff.models import CaseHandling, TipRoundNotice
+from storage.staff.tip_rounds import NEW_TIP
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +35,18 @@ OPEN_STATUSES = (Status.RECEIVED.value, Status.IN_PROGRESS.value)
 TURN_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 
+# Tips whose notice waits for its round: the tip gauges must not move before the officers'
+# phones do, or a scrape would date a tip more finely than the round.
+_TIPS_WAITING_FOR_ROUND = (
+    sa.select(CaseHandling.case_id)
+    .join(TipRoundNotice, TipRoundNotice.handling_id == CaseHandling.id)
+    .where(CaseHandling.stream == Stream.TIP.value, TipRoundNotice.kind == NEW_TIP)
+)
+
+
 class CaseGauges(Collector):
-    """Open cases per stream, overdue ones, and the outgoing backlog, counted at scrape time."""
+    """Open cases per stream, overdue ones, and the outgoing backlog, counted at scrape time.
+    Tips count from the round their notice leaves in."""
 
     def __init__(self, db: Engine) -> None:
         self.db = db
@@ -48,11 +61,18 @@ class CaseGauges(Collector):
         waiting = GaugeMetricFamily(
             "complaintbot_outgoing_messages_waiting", "Outgoing messages not yet sent"
         )
+        limited = GaugeMetricFamily(
+            "complaintbot_limit_hits_today",
+            "Cases or files a daily limit turned away today (counts, never who)",
+            labels=["limit"],
+        )
         today = local_date(datetime.now(UTC))
         try:
             with self.db.connect() as conn:
                 for stream, table in ((Stream.COMPLAINT, Complaint), (Stream.TIP, Tip)):
                     is_open = table.status.in_(OPEN_STATUSES)
+                    if stream is Stream.TIP:  # a tip counts from its round on, like its notice
+                        is_open = sa.and_(is_open, Tip.id.not_in(_TIPS_WAITING_FOR_ROUND))
                     count = sa.func.count()
                     open_cases.add_metric(
                         [stream.value],
@@ -65,12 +85,20 @@ class CaseGauges(Collector):
                         ).scalar_one(),
                     )
                 waiting.add_metric([], readiness.outgoing_backlog(conn))
+                hits = conn.execute(
+                    sa.select(LimitHit.kind, sa.func.sum(LimitHit.hits))
+                    .where(LimitHit.day == today)
+                    .group_by(LimitHit.kind)
+                ).all()
+                for kind, total in sorted(hits):
+                    limited.add_metric([kind], total)
         except sa.exc.SQLAlchemyError:
             log.warning("metrics: the database did not answer; case gauges left out")
             return
         yield open_cases
         yield overdue
         yield waiting
+        yield limited
 
 
 class Metrics:
@@ -120,6 +148,8 @@ class Metrics:
         if child is None:
             child = self._handled[key] = self.events_handled.labels(*key)
         child.inc()
+        if record.private:  # a tip's turn: counted, never timed
+            return
         timer = self._seconds.get(record.channel)
         if timer is None:
             timer = self._seconds[record.channel] = self.turn_seconds.labels(record.channel)

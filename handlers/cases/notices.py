@@ -19,7 +19,7 @@ from messages import staff as msg
 from storage import org_settings
 from storage.models import Complaint, ComplaintFile, Tip
 from storage.staff import accounts as staff
-from storage.staff import case_handling
+from storage.staff import case_handling, tip_rounds
 from storage.staff.accounts import Role
 from storage.staff.models import CaseHandling
 
@@ -71,16 +71,9 @@ def give_reference(session: Session, org_id: int, tip: Tip, now: datetime) -> Ca
 
 
 def on_tip_filed(session: Session, org_id: int, tip: Tip, now: datetime) -> str:
-    """Give the tip its staff reference and tell the integrity officers; returns the ref."""
+    """Give the tip its staff reference and queue the integrity officers' notice for the
+    next round (`handlers.cases.tip_rounds`), never at once; returns the reference."""
     handling = give_reference(session, org_id, tip, now)
-    target = Target(Stream.TIP, tip, handling)
-    reply = Reply(
-        msg.new_tip(target.key, target.category_label), case_buttons(target),
-        office_case=target.ascii_key,
-    )  # fmt: skip
-    for member in staff.with_role(session, org_id, Role.INTEGRITY):
-        outbound.send(
-            session, org_id=org_id, channel=member.channel, chat_id=member.chat_id,
-            replies=[reply], now=now,
-        )  # fmt: skip
+    session.flush()
+    tip_rounds.queue(session, org_id, tip_rounds.NEW_TIP, handling.id, now)
     return handling.reference

@@ -8,7 +8,7 @@ from handlers import inputs, menu
 from handlers.cases import notices
 from handlers.cases.codes import pretty
 from handlers.cases.lifecycle import ComplaintCategory, file_complaint
-from handlers.citizen import evidence
+from handlers.citizen import evidence, limits
 from handlers.flow import Ctx, Expect, Flow, Step, ask, finish, retry, stay
 from handlers.types import Choice, Reply, Turn
 from handlers.understand.reading import understand
@@ -40,7 +40,10 @@ CONFIRM_NOTIFY = "c:confirm:notify"  # file, and tell me of progress in this cha
 
 
 def start(ctx: Ctx) -> Turn:
-    """Open the flow with an empty draft."""
+    """Open the flow with an empty draft (unless a daily limit says no more today)."""
+    refused = limits.filing_refused(ctx)
+    if refused is not None:
+        return finish(Reply(refused), menu.main_menu())
     return ask(ctx, S.CATEGORY, FLOW, data={})
 
 
@@ -198,6 +201,9 @@ def prompt_confirm(ctx: Ctx) -> Reply:
 
 def on_confirm(ctx: Ctx) -> Turn:
     """File the complaint and hand out its tracking code."""
+    refused = limits.refused_at_confirm(ctx)
+    if refused is not None:  # the draft stays: nothing typed is lost
+        return retry(ctx, FLOW, refused)
     d, event = ctx.data, ctx.event
     location = d.get("location")
     if d.get("place"):  # the place in words names the spot; shared coordinates stay

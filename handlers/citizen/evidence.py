@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from handlers.cases.lifecycle import EvidenceDraft
+from handlers.citizen import limits
 from handlers.flow import Ctx
 
 MAX_FILES = 5
@@ -14,17 +15,24 @@ def drafts(data: dict) -> list[EvidenceDraft]:
     return [EvidenceDraft(**item) for item in data.get("evidence", [])]
 
 
-def add_attachments(ctx: Ctx, data: dict) -> tuple[dict, int, int]:
-    """Append the event's attachments to the draft, up to MAX_FILES.
+def add_attachments(ctx: Ctx, data: dict) -> tuple[dict, int, int, str | None]:
+    """Append the event's attachments to the draft, up to MAX_FILES and the daily limits.
 
-    Returns the new draft, how many were kept and how many were refused (and deleted).
+    Returns the new draft, how many were kept, how many were refused (and deleted) for the
+    draft being full, and why files were refused by a daily limit (None if none was).
     """
     evidence = list(data.get("evidence", []))
     kept = refused = 0
+    limited = None
     for attachment in ctx.event.attachments:
         if len(evidence) >= MAX_FILES:
             ctx.deps.files.delete(attachment.key)
             refused += 1
+            continue
+        why = limits.upload_refused(ctx, attachment.size)
+        if why is not None:
+            ctx.deps.files.delete(attachment.key)
+            limited = why
             continue
         draft = EvidenceDraft(
             attachment.kind.value, attachment.key, attachment.mime, attachment.size,
@@ -32,7 +40,7 @@ def add_attachments(ctx: Ctx, data: dict) -> tuple[dict, int, int]:
         )  # fmt: skip
         evidence.append(asdict(draft))
         kept += 1
-    return {**data, "evidence": evidence}, kept, refused
+    return {**data, "evidence": evidence}, kept, refused, limited
 
 
 def discard_files(ctx: Ctx) -> None:
@@ -48,8 +56,10 @@ def take_attachments(ctx: Ctx, data: dict, saved: str, full: str) -> tuple[dict,
     """
     if not ctx.event.attachments:
         return data, []
-    data, kept, refused = add_attachments(ctx, data)
+    data, kept, refused, limited = add_attachments(ctx, data)
     notes = [saved.format(count=len(data["evidence"]), limit=MAX_FILES)] if kept else []
     if refused:
         notes.append(full.format(limit=MAX_FILES))
+    if limited:
+        notes.append(limited)
     return data, notes

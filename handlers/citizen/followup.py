@@ -15,6 +15,7 @@ from enum import StrEnum
 from handlers import inputs, menu, outbound
 from handlers.cases import actions as case_ops
 from handlers.cases import lifecycle as cases
+from handlers.cases import tip_rounds
 from handlers.cases.codes import CodeProblem, FoundCode, find_code
 from handlers.cases.lifecycle import Status, Stream
 from handlers.citizen import lookup
@@ -145,7 +146,9 @@ def on_answer(ctx: Ctx) -> Turn:
                    (Choice(staff_msg.BUTTON_OPEN, f"{button} {target.ascii_key}"),))  # fmt: skip
     for staff_id in sorted(a for a in askers if a is not None):
         member = ctx.session.get(StaffMember, staff_id)
-        if member is not None and member.removed_at is None:
+        if member is not None and target.stream is Stream.TIP:  # in the next round
+            tip_rounds.queue_answer(ctx.session, ctx.org.id, handling, staff_id, now)
+        elif member is not None and member.removed_at is None:
             outbound.send(
                 ctx.session, org_id=ctx.org.id, channel=member.channel, chat_id=member.chat_id,
                 replies=[notice], now=now,

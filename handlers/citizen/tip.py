@@ -15,7 +15,7 @@ from handlers import inputs, menu
 from handlers.cases import notices
 from handlers.cases.codes import pretty
 from handlers.cases.lifecycle import TipCategory, file_tip
-from handlers.citizen import evidence
+from handlers.citizen import evidence, limits
 from handlers.flow import Ctx, Expect, Flow, Step, ask, finish, retry, stay
 from handlers.types import Choice, Reply, Turn
 from handlers.understand.reading import understand
@@ -51,7 +51,11 @@ CODE_SAVED = "t:saved"  # under the message showing the code; works from anywher
 
 
 def start(ctx: Ctx) -> Turn:
-    """Be honest about what anonymity means here before anything is typed."""
+    """Be honest about what anonymity means here before anything is typed (unless a daily
+    limit says no new case can be filed today: then before anything is typed, too)."""
+    refused = limits.filing_refused(ctx)
+    if refused is not None:
+        return finish(Reply(refused), menu.main_menu())
     return ask(ctx, S.NOTICE, FLOW, data={})
 
 
@@ -216,6 +220,9 @@ def prompt_confirm(ctx: Ctx) -> Reply:
 
 def on_confirm(ctx: Ctx) -> Turn:
     """File the tip; its code is shown this once and never again in this chat."""
+    refused = limits.refused_at_confirm(ctx)
+    if refused is not None:  # the draft stays: nothing typed is lost
+        return retry(ctx, FLOW, refused)
     d = ctx.data
     tip, code = file_tip(
         ctx.session,

@@ -10,6 +10,7 @@ exactly as it answers any text it does not understand.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from handlers import inputs, menu
 from handlers.cases import actions as case_ops
@@ -26,6 +27,7 @@ from messages.citizen.tracking import STATUS_LABELS
 from messages.format import arabic_digits, local_date
 from messages.stats import chat as stats_msg
 from storage import org_settings
+from storage.protect import intake
 from storage.staff import accounts as staff
 from storage.staff.accounts import Role
 from storage.staff.models import StaffMember
@@ -122,7 +124,16 @@ def staff_menu(ctx: Ctx, _arg: str = "") -> Turn | None:
         buttons += [Choice(msg.BUTTON_STAFF, "/stafflist"), Choice(msg.BUTTON_AUDIT, "/audit")]
     elif Role.HOST_ADMIN in roles:
         buttons.append(Choice(msg.BUTTON_STAFF, "/stafflist"))
-    return _view(Reply(f"{msg.STAFF_MENU}\n{msg.COMMANDS_HELP}", tuple(buttons)))
+    text = f"{msg.STAFF_MENU}\n{msg.COMMANDS_HELP}"
+    since = local_date(ctx.now()) - timedelta(days=6)
+    hits = (
+        intake.hits(ctx.session, ctx.org.id, since)
+        if roles & {Role.COMPLAINT, Role.INTEGRITY, Role.ADMIN}
+        else {}
+    )
+    if hits:  # officers see that a limit turned something away: how often, never who
+        text += "\n\n" + msg.limits_hit({str(k): v for k, v in sorted(hits.items())})
+    return _view(Reply(text, tuple(buttons)))
 
 
 def _queue(ctx: Ctx, stream: Stream, title: str) -> Turn:

@@ -14,6 +14,8 @@ UNKNOWN_KEY = "ไม่รู้จักค่าที่ตั้ง {key}: 
 BAD_VALUE = "ค่า {value} ใช้กับ {key} ไม่ได้: {why}"
 WHY_DAYS = "ต้องเป็นจำนวนวัน 1–365"
 WHY_TIME = "ต้องเป็นเวลาแบบ HH:MM เช่น 08:00"
+WHY_ROUND = "ต้องเป็นจำนวนนาทีที่หารหนึ่งวันลงตัว: {allowed}"
+WHY_COUNT = "ต้องเป็นจำนวนเต็ม 1–100000"
 WHY_UNITS = "ต้องมีอย่างน้อยหนึ่งหน่วย คั่นด้วยจุลภาค"
 WHY_EMPTY = "ห้ามว่าง"
 NO_FILE = "อ่านไฟล์ {path} ไม่ได้"
@@ -40,6 +42,9 @@ def org_text(details: dict[str, str], accounts: dict[str, bool], paths: dict[str
         "address": "ที่อยู่", "deadline-days": "กำหนดเวลาดำเนินการ (วัน)",
         "office-hours": "เวลาทำการ", "contact": "ช่องทางติดต่อ", "units": "หน่วยงานภายใน",
         "reminder-time": "เวลาเตือนประจำวัน",
+        "tip-round-minutes": "รอบแจ้งเบาะแสถึงเจ้าหน้าที่ (นาที)",
+        "filings-per-chat": "เรื่องใหม่ต่อแชตต่อวัน", "filings-per-org": "เรื่องใหม่ทั้งหมดต่อวัน",
+        "uploads-per-chat": "ไฟล์ต่อแชตต่อวัน", "disk-quota-mb": "พื้นที่ไฟล์ของหน่วยงาน (MB)",
     }  # fmt: skip
     lines = [f"{labels.get(k, k)}: {v}" for k, v in details.items()]
     for platform, present in accounts.items():

@@ -6,10 +6,12 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
+from storage.protect import tip_privacy
 from storage.staff.models import CaseHandling, CaseMessage, Rating, TipAccessLog
 
 REFERENCE_NUMBERS = 10_000  # ทจ-2567-0000 .. ทจ-2567-9999 per fiscal year
@@ -61,9 +63,15 @@ def new_tip_reference(session: Session, org_id: int, prefix: str) -> str:
 def add_message(
     session: Session, handling: CaseHandling, body: str, now: datetime, staff_id: int | None
 ) -> CaseMessage:
+    """Add to the case's exchange; a tip's message is dated by its day only (like the tip)."""
+    last = session.exec(
+        select(sa.func.max(CaseMessage.seq)).where(CaseMessage.handling_id == handling.id)
+    ).one()
+    at = tip_privacy.received_day(now) if handling.stream == "tip" else now
     row = CaseMessage(
-        org_id=handling.org_id, handling_id=handling.id, from_staff_id=staff_id, body=body, at=now
-    )
+        org_id=handling.org_id, handling_id=handling.id, from_staff_id=staff_id, body=body,
+        at=at, seq=(last or 0) + 1,
+    )  # fmt: skip
     session.add(row)
     session.flush()
     return row
@@ -78,7 +86,7 @@ def open_questions(session: Session, handling: CaseHandling) -> list[CaseMessage
                 CaseMessage.from_staff_id.is_not(None),
                 CaseMessage.answered.is_(False),
             )
-            .order_by(CaseMessage.id)
+            .order_by(CaseMessage.seq)
         ).all()
     )
 
@@ -88,7 +96,7 @@ def messages(session: Session, handling: CaseHandling) -> list[CaseMessage]:
         session.exec(
             select(CaseMessage)
             .where(CaseMessage.handling_id == handling.id)
-            .order_by(CaseMessage.id)
+            .order_by(CaseMessage.seq)
         ).all()
     )
 

@@ -13,11 +13,16 @@ import sqlalchemy as sa
 from sqlmodel import JSON, Column, Field, SQLModel
 
 from storage.crypto import SealedText
+from storage.row_ids import random_id_column
 from storage.timeutil import utcnow
 
 
 def _ts(**kwargs) -> sa.Column:
     return sa.Column(sa.DateTime(timezone=True), **kwargs)
+
+
+def _int(default: int) -> sa.Column:
+    return sa.Column(sa.Integer, nullable=False, server_default=str(default))
 
 
 class OrgSettings(SQLModel, table=True):
@@ -38,6 +43,15 @@ class OrgSettings(SQLModel, table=True):
     external_contacts: str = Field(
         default="", sa_column=Column(sa.Text, nullable=False, server_default="")
     )
+    # Tip notices (new tips, informants' answers) leave in rounds of this many minutes,
+    # counted from midnight in Bangkok: the round is all an officer's phone can tell.
+    tip_round_minutes: int = Field(default=60, sa_column=_int(60))
+    # Filing limits (tips and complaints together) per chat and per organisation a day,
+    # files per chat a day, and the disk the organisation's case files may fill.
+    filings_per_chat: int = Field(default=5, sa_column=_int(5))
+    filings_per_org: int = Field(default=300, sa_column=_int(300))
+    uploads_per_chat: int = Field(default=30, sa_column=_int(30))
+    disk_quota_mb: int = Field(default=5000, sa_column=_int(5000))
 
 
 class StaffMember(SQLModel, table=True):
@@ -95,7 +109,7 @@ class CaseHandling(SQLModel, table=True):
         sa.UniqueConstraint("org_id", "reference"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, sa_column=random_id_column())
     org_id: int = Field(foreign_key="organisation.id", index=True)
     stream: str = Field(max_length=16)
     case_id: int
@@ -113,13 +127,15 @@ class CaseMessage(SQLModel, table=True):
 
     __tablename__ = "case_message"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, sa_column=random_id_column())
     org_id: int = Field(foreign_key="organisation.id")
     handling_id: int = Field(foreign_key="case_handling.id", index=True)
     from_staff_id: int | None = Field(default=None, foreign_key="staff_member.id")
     body: str = Field(sa_column=Column(SealedText("tip", ("handling_id",)), nullable=False))
-    at: datetime = Field(sa_column=_ts(nullable=False))
+    at: datetime = Field(sa_column=_ts(nullable=False))  # a tip's: the day only
     answered: bool = False  # for a question: the code holder has answered it
+    # The order within the case's exchange (ids are random, a tip's times are days).
+    seq: int = Field(default=0, sa_column=sa.Column(sa.Integer, nullable=False, server_default="0"))
 
 
 class TipAccessLog(SQLModel, table=True):
@@ -177,3 +193,21 @@ class JobRun(SQLModel, table=True):
     org_id: int = Field(default=0, primary_key=True)
     period: str = Field(default="", max_length=32)
     ran_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+
+
+class TipRoundNotice(SQLModel, table=True):
+    """A tip notice waiting for its round: a new tip, or an informant's answer to `staff_id`.
+
+    `round_at` (the round it leaves in) is its only time: nothing here is finer than the
+    round. Deleted when the round sends it.
+    """
+
+    __tablename__ = "tip_round_notice"
+    __table_args__ = (sa.Index("ix_tip_round_notice_due", "round_at", "org_id"),)
+
+    id: int | None = Field(default=None, sa_column=random_id_column())
+    org_id: int = Field(foreign_key="organisation.id")
+    kind: str = Field(max_length=16)  # "tip" or "answer"
+    handling_id: int = Field(foreign_key="case_handling.id")
+    staff_id: int | None = Field(default=None, foreign_key="staff_member.id")
+    round_at: datetime = Field(sa_column=_ts(nullable=False))

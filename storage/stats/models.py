@@ -17,6 +17,8 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from storage.row_ids import random_id_column
+
 # The `until` of a case's current status: a real timestamp keeps the interval indexable.
 FOREVER = datetime(9999, 12, 31, tzinfo=UTC)
 
@@ -44,7 +46,7 @@ class StatsCase(SQLModel, table=True):
         ),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, sa_column=random_id_column())
     org_id: int = Field(foreign_key="organisation.id")
     stream: str = Field(max_length=16)
     case_id: int  # the id in the stream's own table; no foreign key (content may be deleted)
@@ -72,7 +74,7 @@ class StatsStatus(SQLModel, table=True):
         sa.Index("ix_stats_status_until", "org_id", "stream", "status", "until", "at"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, sa_column=random_id_column())
     org_id: int = Field(foreign_key="organisation.id")
     stream: str = Field(max_length=16)
     case_ref: int = Field(foreign_key="stats_case.id")
