@@ -69,3 +69,33 @@ async def log_in(page, chat: Chat, base: str) -> None:
     await page.goto(link)
     await page.click("#login-button")
     await page.wait_for_url(f"{base}/office/")
+
+
+async def fits_the_screen(page, *selectors: str) -> None:
+    """No sideways scrolling, and each element starts inside the viewport's width."""
+    width = page.viewport_size["width"]
+    overflow = await page.evaluate("document.documentElement.scrollWidth")
+    assert overflow <= width, f"page is {overflow}px wide on a {width}px screen"
+    for selector in selectors:
+        box = await page.locator(selector).first.bounding_box()
+        assert box is not None, f"{selector} is not shown"
+        assert box["x"] >= 0 and box["width"] > 0 and box["x"] + box["width"] <= width + 1, (
+            f"{selector} sticks out: {box}"
+        )
+
+
+def check_screenshot(data: bytes, name: str, *, keep: bool) -> None:
+    """A real picture (many colours, dark text on a light page), saved for the docs."""
+    import io
+
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(data)).convert("RGB")
+    colours = image.getcolors(maxcolors=1 << 20)
+    assert colours is not None and len(colours) > 50, f"{name} looks blank"
+    grey = image.convert("L")
+    dark = sum(grey.point(lambda v: 255 if v < 100 else 0).histogram()[255:])
+    assert dark > image.size[0] * 20, f"{name} has almost no text"
+    if keep:
+        DOCS_IMAGES.mkdir(parents=True, exist_ok=True)
+        (DOCS_IMAGES / f"{name}.png").write_bytes(data)
