@@ -34,7 +34,7 @@ async def _font(request: Request) -> Response:
 
 def office_mount(core: Core, *, clock: Callable[[], datetime] = utcnow) -> BaseRoute:
     """`/office` and everything under it, reading `core`'s database and files."""
-    ctx = Clocked(core.db, clock)
+    ctx = Clocked(core.db, clock, core.engine)
     settings = core.settings
     routes: list[BaseRoute] = [
         Mount("/static", StaticFiles(packages=[("bot.web.office", "static")]), name="static"),

@@ -18,6 +18,7 @@ from starlette.requests import Request
 from bot.web.office.security import session_cookie
 from handlers.cases.actions import Target, find_target
 from handlers.cases.lifecycle import Stream
+from handlers.engine import ConversationEngine
 from handlers.staff.auth import actor
 from storage.models import Organisation
 from storage.office import logins
@@ -79,6 +80,13 @@ class Clocked:
 
     db: Engine
     clock: Callable[[], datetime]
+    engine: ConversationEngine | None = None
+
+    def sent(self) -> None:
+        """After a commit that queued messages: wake the outbox sender, as a chat turn does."""
+        wake = self.engine.after_commit if self.engine is not None else None
+        if wake is not None:
+            wake()
 
     def session(self) -> Session:
         """A session whose rows stay readable after commit: pages render after it."""

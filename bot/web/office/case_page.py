@@ -177,6 +177,7 @@ def case_routes(ctx: Clocked, files: FileStore, *, tile_url: str) -> list[Route]
                 return who, problem, view(session, who, target) if problem else None
 
         who, problem, context = await run_in_threadpool(run)
+        ctx.sent()
         if problem is None:
             return not_found(request, who)
         if problem:

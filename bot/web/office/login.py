@@ -92,6 +92,7 @@ def login_routes(ctx: Clocked) -> list[Route]:
                 return sid
 
         sid = await run_in_threadpool(spend)
+        ctx.sent()
         if sid is False:
             return too_many(request)
         if not sid:
@@ -132,6 +133,8 @@ def login_routes(ctx: Clocked) -> list[Route]:
                 return state
 
         state = await run_in_threadpool(poll) if secret else logins.CodeState(True)
+        if state.session_id:
+            ctx.sent()
         is_htmx = request.headers.get("hx-request") == "true"
         if state.session_id:
             root = request.scope.get("root_path", "")

@@ -93,6 +93,7 @@ def walk_in_routes(ctx: Clocked, files: FileStore) -> list[Route]:
                 return who, "", recorded.code
 
         who, problem, code = await run_in_threadpool(run)
+        ctx.sent()
         if who is None:
             return pages.message(request, msg.TITLE, msg.NOT_FOUND, 404)
         if problem:
