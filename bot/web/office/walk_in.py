@@ -11,11 +11,12 @@ from sqlmodel import select
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from bot.web.office import pages
 from bot.web.office.auth import Clocked, Officer, officer
+from bot.web.office.security import CSRF_FIELD, multipart_token_ok
 from handlers import inputs
 from handlers.cases.lifecycle import EvidenceDraft, Stream
 from handlers.cases.records import RECORDED_CHANNELS, DateProblem, add_case, moment_on
@@ -54,6 +55,8 @@ def walk_in_routes(ctx: Clocked, files: FileStore) -> list[Route]:
 
     async def submit(request: Request) -> Response:
         form = await request.form()
+        if not multipart_token_ok(request, form.get(CSRF_FIELD)):
+            return HTMLResponse(pages.refusal_page(), status_code=403)
         fields = {k: v for k, v in form.items() if isinstance(v, str)}
         uploads = [u for u in form.getlist("photos") if isinstance(u, UploadFile) and u.filename]
         photos = []
