@@ -85,7 +85,9 @@ async def fits_the_screen(page, *selectors: str) -> None:
 
 
 def check_screenshot(data: bytes, name: str, *, keep: bool) -> None:
-    """A real picture (many colours, dark text on a light page), saved for the docs."""
+    """A real picture (many colours, dark text on a light page). With
+    `COMPLAINTBOT_DOCS_SCREENSHOTS=1` the pictures `keep` names are written to docs/images/
+    for the staff guide (off by default: every run has new codes, so new pictures)."""
     import io
 
     from PIL import Image
@@ -96,6 +98,6 @@ def check_screenshot(data: bytes, name: str, *, keep: bool) -> None:
     grey = image.convert("L")
     dark = sum(grey.point(lambda v: 255 if v < 100 else 0).histogram()[255:])
     assert dark > image.size[0] * 20, f"{name} has almost no text"
-    if keep:
+    if keep and os.environ.get("COMPLAINTBOT_DOCS_SCREENSHOTS") == "1":
         DOCS_IMAGES.mkdir(parents=True, exist_ok=True)
         (DOCS_IMAGES / f"{name}.png").write_bytes(data)
