@@ -1,0 +1,144 @@
+"""Which process works a chat's inbox right now: a lock that dies with its process.
+
+A chat's events must run one at a time and in order, whichever process or worker took them
+in. A process works a chat only while it holds the chat's lock. The lock is one that the
+operating system or the database drops the moment its holder dies (SIGKILL included), so a
+restarted or surviving worker takes over at once, with no lease to wait out:
+
+- PostgreSQL: a session advisory lock on one connection kept for the purpose;
+- SQLite: a byte-range `fcntl` lock in a file beside the database (one machine, as SQLite).
+
+The database stays the judge of order: a turn commits only for the chat's oldest pending
+event (`storage.queues.inbox.lock_first_pending`), so even a lost lock cannot reorder or double a
+turn; the lock keeps workers from wasting work and from delivering one reply twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import fcntl
+import hashlib
+import logging
+import os
+import threading
+from pathlib import Path
+from typing import Protocol
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+log = logging.getLogger(__name__)
+
+_FILE_SLOTS = 2**30
+
+
+class ChatLocks(Protocol):
+    async def acquire(self, key: str) -> bool: ...
+
+    async def release(self, key: str) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class AdvisoryLocks:
+    """PostgreSQL session advisory locks, all held on one dedicated connection."""
+
+    def __init__(self, db: Engine) -> None:
+        self._engine = sa.create_engine(db.url, poolclass=sa.pool.NullPool)
+        # Lock numbers are database-wide: the URL (schema included) keeps two deployments
+        # or test schemas on one server apart.
+        self._salt = db.url.render_as_string(hide_password=True).encode()
+        self._conn: sa.Connection | None = None
+        self._mutex = threading.Lock()
+
+    def _connection(self) -> sa.Connection:
+        if self._conn is None or self._conn.closed or self._conn.invalidated:
+            self._conn = self._engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        return self._conn
+
+    def _call(self, sql: str, key: str) -> bool:
+        digest = hashlib.sha256(self._salt + b"\0" + key.encode()).digest()
+        number = int.from_bytes(digest[:8], "big", signed=True)
+        with self._mutex:
+            try:
+                return bool(self._connection().execute(sa.text(sql), {"k": number}).scalar())
+            except sa.exc.DBAPIError:
+                # The connection is gone and with it every lock it held; start afresh.
+                log.warning("chat lock connection lost; reconnecting")
+                if self._conn is not None:
+                    self._conn.invalidate()
+                self._conn = None
+                return bool(self._connection().execute(sa.text(sql), {"k": number}).scalar())
+
+    async def acquire(self, key: str) -> bool:
+        return await asyncio.to_thread(self._call, "select pg_try_advisory_lock(:k)", key)
+
+    async def release(self, key: str) -> None:
+        await asyncio.to_thread(self._call, "select pg_advisory_unlock(:k)", key)
+
+    def close(self) -> None:
+        with self._mutex:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+        self._engine.dispose()
+
+
+class FileLocks:
+    """Byte-range locks in one file. `fcntl` locks belong to the process, so slots held by
+    this process are tracked here too (two chats of one process never share a slot)."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        self._held: dict[int, str] = {}
+
+    async def acquire(self, key: str) -> bool:
+        slot = int(key[:16], 16) % _FILE_SLOTS
+        if slot in self._held:
+            return False
+        try:
+            fcntl.lockf(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, slot)
+        except OSError:
+            return False
+        self._held[slot] = key
+        return True
+
+    async def release(self, key: str) -> None:
+        slot = int(key[:16], 16) % _FILE_SLOTS
+        if self._held.get(slot) == key:
+            del self._held[slot]
+            fcntl.lockf(self._fd, fcntl.LOCK_UN, 1, slot)
+
+    def close(self) -> None:
+        os.close(self._fd)
+
+
+class ProcessLocks:
+    """For an in-memory database, which no other process can see."""
+
+    def __init__(self) -> None:
+        self._held: set[str] = set()
+
+    async def acquire(self, key: str) -> bool:
+        if key in self._held:
+            return False
+        self._held.add(key)
+        return True
+
+    async def release(self, key: str) -> None:
+        self._held.discard(key)
+
+    def close(self) -> None:
+        self._held.clear()
+
+
+def chat_locks_for(db: Engine, channel: str) -> ChatLocks:
+    """The locks for one channel's chats. With SQLite each channel has its own file: closing
+    a file drops every `fcntl` lock the process holds on it."""
+    if db.dialect.name == "postgresql":
+        return AdvisoryLocks(db)
+    path = db.url.database
+    if not path or path == ":memory:":
+        return ProcessLocks()
+    return FileLocks(Path(path).with_name(f"{Path(path).name}.{channel}.chat-locks"))

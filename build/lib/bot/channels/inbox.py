@@ -1,0 +1,358 @@
+"""Lose nothing: events are stored before they are acknowledged and worked off in order.
+
+A webhook (or the Telegram poller) calls `Inbox.store`, which commits the events as inbox
+rows, and only then answers the platform. Processing runs from the rows: for each chat, the
+process that holds the chat's lock (`bot.channels.chat_locks`) takes the chat's oldest row, turns it
+into a core event (`InboxChannel.prepare`: parsing, downloads), and runs the turn with a
+hook that, in the same transaction, marks the row processed and keeps the replies sealed in
+it. The replies are then delivered (`InboxChannel.deliver`) and the row deleted.
+
+So a process killed at any point loses nothing: a row not processed is processed after the
+restart (or by another worker), replies not delivered are delivered, a turn never runs twice
+(the row and the engine's processed-event record commit together), and a code is shown only
+once the case holding it is committed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeVar
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from bot.channels.chat_locks import ChatLocks, chat_locks_for
+from handlers import reply_codec
+from handlers.engine import TurnRefused
+from handlers.types import Event, Notice, Reply
+from storage.db import READS_ONLY
+from storage.models import ProcessedEvent
+from storage.queues import inbox
+from storage.queues.inbox_models import DONE, PENDING
+from storage.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+SWEEP_SECONDS = 1.0  # how often rows left by a dead process (or a lost wake-up) are looked for
+MAX_PARALLEL_CHATS = 8  # chats worked at once by one process (each may hold a connection)
+INTAKE_THREADS = 4  # webhook requests storing at once
+DELIVERY_PAUSES = (1.0, 5.0, 15.0)  # before each retry of a failed delivery; then it is dropped
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One event to store: its chat (plain, hashed on the way in), its dedupe key, and the
+    platform's JSON for it (sealed on the way in)."""
+
+    chat: str
+    event_key: str
+    payload: Any
+
+
+@dataclass
+class Prepared:
+    """What a stored event means: a core `event` to run, or `replies` to send without a turn."""
+
+    event: Event | None = None
+    replies: list[Reply] = field(default_factory=list)
+
+
+class InboxChannel(Protocol):
+    """What a channel gives the inbox."""
+
+    name: str
+
+    async def prepare(self, payload: Any) -> Prepared: ...
+
+    async def deliver_replies(self, payload: Any, replies: list[Reply], *, retry: bool) -> None:
+        """Send the replies; `retry` when an earlier attempt (perhaps by a process that died)
+        may have sent some of them already."""
+
+    def discard(self, prepared: Prepared) -> None: ...
+
+    def apology(self) -> list[Reply]: ...
+
+
+class Turns(Protocol):
+    async def handle(self, event: Event, hook: Any = None) -> list[Reply]: ...
+
+
+@dataclass
+class _Row:
+    id: int
+    state: str
+    failures: int
+    payload: Any
+    replies: list[Reply] | None
+
+
+class _RowHook:
+    """Runs inside the turn's transaction: the row must still be the chat's first pending
+    one (else the turn is rolled back), and it is marked processed with the replies."""
+
+    def __init__(self, row_id: int) -> None:
+        self.row_id = row_id
+        self._row: Any = None
+
+    def begin(self, session: Session) -> None:
+        self._row = inbox.lock_first_pending(session, self.row_id)
+        if self._row is None:
+            raise TurnRefused
+
+    def finish(self, session: Session, replies: list[Reply]) -> None:
+        assert self._row is not None
+        inbox.finish(session, self.row_id, reply_codec.dump(replies))
+
+
+class Inbox:
+    def __init__(
+        self,
+        db: Engine,
+        org_id: int,
+        channel: InboxChannel,
+        turns: Turns,
+        *,
+        locks: ChatLocks | None = None,
+        sweep_seconds: float = SWEEP_SECONDS,
+        delivery_pauses: Sequence[float] = DELIVERY_PAUSES,
+    ) -> None:
+        self.db = db
+        self._reader = db.execution_options(**READS_ONLY)  # SQLite: no write lock to read
+        self.org_id = org_id
+        self.channel = channel
+        self.turns = turns
+        self.locks = locks or chat_locks_for(db, channel.name)
+        self.sweep_seconds = sweep_seconds
+        self.delivery_pauses = tuple(delivery_pauses)
+        self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._again: set[str] = set()
+        self._slots = asyncio.Semaphore(MAX_PARALLEL_CHATS)
+        self._processed_here: set[int] = set()  # rows whose turn this process ran
+        # Webhooks store on threads of their own, so that an acknowledgement never queues
+        # behind turns and deliveries for a free thread.
+        self._intake = ThreadPoolExecutor(INTAKE_THREADS, thread_name_prefix="inbox-intake")
+        self._sweeper: asyncio.Task[None] | None = None
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Begin with whatever a previous process left, then keep sweeping now and then."""
+        self._sweeper = asyncio.create_task(self._sweep_forever())
+
+    async def stop(self, timeout: float = 10.0) -> None:
+        """Stop sweeping; let chats in progress finish briefly. Whatever is left stays in the
+        database for the next start: nothing is lost by stopping at any point."""
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sweeper
+            self._sweeper = None
+        try:
+            await asyncio.wait_for(self.join(), timeout)
+        except TimeoutError:
+            for task in list(self._tasks.values()):
+                task.cancel()
+            await asyncio.gather(*self._tasks.values(), return_exceptions=True)
+        self._intake.shutdown(wait=False)
+        self.locks.close()
+
+    async def join(self) -> None:
+        """Wait until every chat this process is working on has nothing left to do."""
+        while self._tasks:
+            await asyncio.gather(*self._tasks.values(), return_exceptions=True)
+
+    # -- intake ------------------------------------------------------------------------------
+
+    async def store(self, items: Sequence[Incoming]) -> list[Incoming]:
+        """Commit `items` as inbox rows (one transaction), then start working their chats.
+
+        Returns the items that were new (not already stored or processed: redeliveries).
+        Raises if the database did not take them: the caller must not acknowledge then.
+        """
+        if not items:
+            return []
+        loop = asyncio.get_running_loop()
+        new, first = await loop.run_in_executor(self._intake, self._store_sync, items)
+        for item in new:
+            key = inbox.chat_key(self.org_id, self.channel.name, item.chat)
+            self.wake(key, first.pop(key, None))
+        return new
+
+    def _store_sync(self, items: Sequence[Incoming]) -> tuple[list[Incoming], dict[str, _Row]]:
+        """Store the new items; for each chat whose first row is now one of them (it had
+        nothing waiting), that row as `_read_oldest` would read it, so working the chat
+        starts without a read of its own (a thread hop and a transaction fewer per event)."""
+        new: list[Incoming] = []
+        stored: dict[str, tuple[int, Incoming]] = {}
+        with Session(self.db) as session, session.begin():
+            for item in items:
+                row_id = inbox.add(session, self.org_id, self.channel.name, item.chat,
+                                   item.event_key, item.payload)  # fmt: skip
+                if row_id is None:
+                    continue
+                new.append(item)
+                key = inbox.chat_key(self.org_id, self.channel.name, item.chat)
+                stored.setdefault(key, (row_id, item))
+            first = {
+                key: _Row(row_id, PENDING, 0, inbox.round_trip(item.payload), None)
+                for key, (row_id, item) in stored.items()
+                if inbox.first_id(session, self.org_id, self.channel.name, key) == row_id
+            }
+        return new, first
+
+    def wake(self, key: str, first: _Row | None = None) -> None:
+        """Make sure this process works the chat `key` (if no other process is on it).
+
+        `first`: the chat's first row as just read in the storing transaction. It may be
+        stale by the time it is worked (another worker took it): the turn then refuses it
+        (`lock_first_pending`) and the row is read again, as for any row read earlier."""
+        if key in self._tasks:
+            self._again.add(key)
+            return
+        self._tasks[key] = asyncio.create_task(self._work(key, first))
+
+    # -- working a chat ----------------------------------------------------------------------
+
+    async def _sweep_forever(self) -> None:
+        while True:
+            try:
+                keys = await self._db(
+                    lambda s: inbox.waiting_chats(s, self.org_id, self.channel.name)
+                )
+                for key in keys:
+                    if key not in self._tasks:
+                        self.wake(key)
+            except Exception as exc:
+                log.warning("inbox sweep failed: %s", type(exc).__name__)
+            await asyncio.sleep(self.sweep_seconds)
+
+    async def _work(self, key: str, first: _Row | None = None) -> None:
+        try:
+            while True:
+                self._again.discard(key)
+                if not await self.locks.acquire(key):
+                    return  # another process works this chat, and looks again when done
+                try:
+                    await self._drain(key, first)
+                    first = None
+                finally:
+                    await self.locks.release(key)
+                # Rows stored while the lock was held but after the last look: go again.
+                if key not in self._again and await self._next(key) is None:
+                    return
+        except Exception as exc:
+            # Database trouble: the rows stay; the sweeper comes back to this chat.
+            log.error("inbox: working a chat failed: %s", type(exc).__name__)
+        finally:
+            del self._tasks[key]
+
+    async def _drain(self, key: str, first: _Row | None = None) -> None:
+        """Work the chat's rows in order. A row processed here is delivered from memory, and
+        deleting a delivered row reads the next one in the same transaction."""
+        row = first if first is not None else await self._next(key)
+        while row is not None:
+            if row.state != DONE:
+                async with self._slots:
+                    replies = await self._process(row)
+                if replies is None:  # not kept by this process: see what the row holds now
+                    row = await self._next(key)
+                    continue
+                row = _Row(row.id, DONE, 0, row.payload, replies)
+            row = await self._deliver(row, key)
+
+    async def _next(self, key: str) -> _Row | None:
+        return await self._db(lambda s: self._read_oldest(s, key), reads_only=True)
+
+    def _read_oldest(self, session: Session, key: str) -> _Row | None:
+        row = inbox.oldest(session, self.org_id, self.channel.name, key)
+        if row is None:
+            return None
+        replies = reply_codec.load(inbox.unseal(row.replies)) if row.replies else None
+        assert row.id is not None
+        return _Row(row.id, row.state, row.failures, inbox.unseal(row.payload), replies)
+
+    async def _process(self, row: _Row) -> list[Reply] | None:
+        """Run the row's turn; returns the replies committed with it by this process, or
+        None when the row must be read again (another worker had it, or it is unknown)."""
+        prepared: Prepared | None = None
+        try:
+            prepared = await self.channel.prepare(row.payload)
+            if prepared.event is None:
+                notices = prepared.replies
+                kept = await self._db(lambda s: self._finish_directly(s, row.id, notices))
+                return notices if kept else None
+            hook = _RowHook(row.id)
+            try:
+                replies = await self.turns.handle(prepared.event, hook)
+            except TurnRefused:
+                self.channel.discard(prepared)  # another worker processed this row
+                return None
+            self._processed_here.add(row.id)
+            if replies and replies[0].notice is Notice.FAILED:
+                # The turn was rolled back; the apology is the answer to keep.
+                kept = await self._db(lambda s: self._finish_directly(s, row.id, replies))
+                return replies if kept else None
+            if not replies:
+                self.channel.discard(prepared)  # processed before: its files are kept already
+            return replies
+        except Exception as exc:
+            # Ids and text are never logged: the event may be a corruption tip.
+            log.error("inbox: processing an event failed: %s", type(exc).__name__)
+            if prepared is not None:
+                self.channel.discard(prepared)
+            apology = self.channel.apology()
+            await self._db(lambda s: self._finish_directly(s, row.id, apology))
+            return None
+
+    def _finish_directly(self, session: Session, row_id: int, replies: list[Reply]) -> bool:
+        """Mark a row processed without a turn (a notice, an apology, nothing to do); False
+        when it was not this process's to mark."""
+        row = inbox.lock_first_pending(session, row_id)
+        if row is None:
+            return False
+        inbox.finish(session, row_id, reply_codec.dump(replies))
+        seen = session.get(ProcessedEvent, (row.org_id, row.event_key))
+        if seen is None:  # so a redelivery after the row is gone is not answered twice
+            session.add(ProcessedEvent(org_id=row.org_id, key=row.event_key,
+                                       processed_at=utcnow()))  # fmt: skip
+        return True
+
+    async def _deliver(self, row: _Row, key: str) -> _Row | None:
+        """Send a processed row's replies, then delete it; returns the chat's next row. A
+        failure is retried after a pause (the row stays first in its chat, so later replies
+        do not overtake it)."""
+        retry = row.id not in self._processed_here or row.failures > 0
+        self._processed_here.discard(row.id)
+        try:
+            if row.replies:
+                await self.channel.deliver_replies(row.payload, row.replies, retry=retry)
+        except Exception as exc:
+            failures = await self._db(lambda s: inbox.note_failure(s, row.id))
+            if failures > len(self.delivery_pauses):
+                log.error("inbox: giving up delivering replies (%s)", type(exc).__name__)
+            else:
+                log.warning("inbox: delivery failed (%s); will retry", type(exc).__name__)
+                await asyncio.sleep(self.delivery_pauses[failures - 1])
+                return await self._next(key)
+
+        def remove_then_read(session: Session) -> _Row | None:
+            inbox.remove(session, row.id)
+            return self._read_oldest(session, key)
+
+        return await self._db(remove_then_read)
+
+    async def _db(self, work: Callable[[Session], T], *, reads_only: bool = False) -> T:
+        engine = self._reader if reads_only else self.db
+
+        def run() -> T:
+            with Session(engine) as session, session.begin():
+                return work(session)
+
+        return await asyncio.to_thread(run)

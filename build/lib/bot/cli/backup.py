@@ -1,0 +1,131 @@
+"""`complaintbot backup --out FILE` and `complaintbot restore FILE [--force]`.
+
+Registered by `bot.cli.main` through `register(subparsers)`. Progress bars go to stderr when it
+is a terminal; the result lines are always printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from tqdm import tqdm
+
+from bot.config import Settings
+from messages.cli import backup as msg
+from messages.cli.doctor import Say
+from storage.backup import create as backup
+from storage.backup import restore
+from storage.backup.archive import BackupError
+
+
+class _Bars:
+    """One tqdm bar per stage, on stderr, shown only on a terminal."""
+
+    def __init__(self) -> None:
+        self.bars: dict[str, tqdm] = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        bar = self.bars.get(stage)
+        if bar is None:
+            label = msg.STAGES[stage]
+            bar = self.bars[stage] = tqdm(
+                total=total or None, desc=f"{label.th} / {label.en}", unit="",
+                file=sys.stderr, disable=None, leave=False,
+            )  # fmt: skip
+        if total and bar.total != total:
+            bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    def close(self) -> None:
+        for bar in self.bars.values():
+            bar.close()
+
+
+def _say(said: Say, *, err: bool = False) -> None:
+    out = sys.stderr if err else sys.stdout
+    print(said.th, file=out)
+    print(said.en, file=out)
+
+
+def _error(exc: BackupError) -> int:
+    details = {k: (msg.YES if v is True else msg.NO if v is False else v)
+               for k, v in exc.details.items()}  # fmt: skip
+    _say(msg.ERRORS[exc.code].format(**details), err=True)
+    return 2 if exc.code in ("not_empty", "no_archive", "wrong_dialect") else 1
+
+
+def _size(count: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if count < 1024 or unit == "GB":
+            return f"{count:.0f} {unit}" if unit == "B" else f"{count:.1f} {unit}"
+        count /= 1024  # type: ignore[assignment]
+    return str(count)
+
+
+def _backup(args: argparse.Namespace) -> int:
+    settings = Settings.from_env()
+    bars = _Bars()
+    try:
+        manifest = backup.create(
+            settings.database_url, settings.files_dir, Path(args.out), progress=bars
+        )
+    except BackupError as exc:
+        bars.close()
+        return _error(exc)
+    bars.close()
+    _say(
+        msg.BACKUP_DONE.format(
+            path=args.out, size=_size(Path(args.out).stat().st_size),
+            rows=sum(manifest.tables.values()), tables=len(manifest.tables),
+            files=len(manifest.files), schema=", ".join(manifest.schema) or "-",
+        )
+    )  # fmt: skip
+    if manifest.missing_files:
+        _say(msg.BACKUP_MISSING_FILES.format(count=manifest.missing_files), err=True)
+    where = msg.KEY_FROM_ENV if settings.secret_key else str(settings.secret_key_file)
+    _say(msg.KEY_NOT_INCLUDED.format(where=where))
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    settings = Settings.from_env()
+    bars = _Bars()
+    try:
+        restored = restore.restore(
+            Path(args.file), settings.database_url, settings.files_dir,
+            force=args.force, progress=bars,
+        )  # fmt: skip
+    except BackupError as exc:
+        bars.close()
+        return _error(exc)
+    bars.close()
+    manifest = restored.manifest
+    _say(
+        msg.RESTORE_DONE.format(
+            created_at=manifest.created_at, rows=sum(manifest.tables.values()),
+            tables=len(manifest.tables), files=len(manifest.files),
+        )
+    )  # fmt: skip
+    for path in restored.set_aside:
+        _say(msg.SET_ASIDE.format(path=path))
+    _say(msg.RESTORE_NEXT)
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    take = subparsers.add_parser(
+        "backup", help="copy the database and the file store into one archive, while serving"
+    )
+    take.add_argument("--out", required=True, help="archive to write, e.g. backup.tar")
+    take.set_defaults(func=_backup)
+
+    put = subparsers.add_parser("restore", help="restore an archive into an empty deployment")
+    put.add_argument("file", help="an archive written by complaintbot backup")
+    put.add_argument(
+        "--force", action="store_true",
+        help="restore even over existing data (SQLite and files are moved aside first)",
+    )  # fmt: skip
+    put.set_defaults(func=_restore)

@@ -1,0 +1,53 @@
+"""The monthly statistics summary as a scheduled job: administrators get last month's figures
+on the first of each month at 08:00 Asia/Bangkok (text, chart and workbook, via the outbox)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from sqlmodel import Session
+
+from bot.jobs.scheduler import Daily, Job, Monthly
+from bot.shared_links import LIFETIME
+from handlers.staff.stats_chat import JOB_NAME, send_monthly_summary
+from messages.format import BANGKOK
+from storage.files import FileStore
+from storage.links import registry as shared_files
+
+SCHEDULE = Monthly(day=1, at=time(8, 0))
+CLEANUP_JOB = "shared-files-cleanup"
+# A file outlives every link to it: links are signed at delivery, and the outbox may retry.
+KEEP_FILES = LIFETIME + timedelta(days=2)
+
+
+def due_at(session: Session, now: datetime) -> datetime:
+    """When the run that is current at `now` was due: 08:00 on the 1st, Asia/Bangkok. A run
+    caught up after downtime (or the first run of a new deployment) summarises the month
+    before that, never twice the same month."""
+    year, month = (int(part) for part in str(SCHEDULE.period(session, 0, now)).split("-"))
+    return datetime.combine(date(year, month, SCHEDULE.day), SCHEDULE.at, tzinfo=BANGKOK)
+
+
+def monthly_summary_job(files: FileStore) -> Job:
+    """The job, writing its chart and workbook into `files`. `bot.jobs.background` adds it to the
+    registered jobs (`default_jobs`) rather than registering it globally: it holds a file
+    store, and each core (each test) has its own."""
+
+    def run(session: Session, now: datetime, org_id: int) -> None:
+        send_monthly_summary(session, now, org_id, files=files, due=due_at(session, now))
+
+    return Job(JOB_NAME, SCHEDULE, run, per_org=True)
+
+
+def cleanup_job(files: FileStore) -> Job:
+    """Every night: statistics files no link can reach any more leave the store."""
+
+    def run(session: Session, now: datetime) -> None:
+        keys = shared_files.forget_older_than(session, now - KEEP_FILES)
+        # The rows are deleted first; should the commit then fail, they stay and the next
+        # night removes them (a missing file is refused with 404 meanwhile).
+        session.flush()
+        for key in keys:
+            files.delete(key)
+
+    return Job(CLEANUP_JOB, Daily(at=time(3, 0)), run)

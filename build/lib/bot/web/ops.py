@@ -1,0 +1,104 @@
+"""The operator's side of `complaintbot serve`: `/readyz`, metrics, and counted answers.
+
+`serving_app` is what `bot.web.serve` runs: the channels' web app with a readiness route, every
+answer counted by route and status, turns reported to Prometheus, and `/metrics` on a port
+of its own when `COMPLAINTBOT_METRICS_PORT` is set.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from prometheus_client import start_http_server
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from bot.jobs.outbox_sender import OutboxSender
+from bot.ops import readiness
+from bot.ops.metrics import Metrics
+from bot.web.routes import ChannelRunner, build_web_app
+
+if TYPE_CHECKING:
+    from bot.app import Core
+    from bot.config import Settings
+
+log = logging.getLogger(__name__)
+
+READY_PATH = "/readyz"
+
+
+class Operations:
+    """A `ChannelRunner` without a channel: readiness route, metrics server."""
+
+    def __init__(self, settings: Settings, core: Core, metrics: Metrics | None = None) -> None:
+        self.settings = settings
+        self.core = core
+        self.metrics = metrics or Metrics(core.db)
+        self.routes: list[BaseRoute] = [Route(READY_PATH, self.ready, methods=["GET", "HEAD"])]
+        self._server: Any = None
+        core.engine.telemetry.observers.append(self.metrics)
+
+    async def start(self) -> None:
+        # The file store exists from the start, so `doctor` and backups find it writable.
+        self.core.files.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        port = self.settings.metrics_port
+        if port:
+            host = self.settings.metrics_host
+            self._server, _thread = start_http_server(port, host, registry=self.metrics.registry)
+            log.info("metrics served on http://%s:%d/metrics", host, port)
+
+    async def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    async def ready(self, _request: Request) -> JSONResponse:
+        state = await asyncio.to_thread(
+            readiness.check, self.core.db, self.settings.ready_max_backlog
+        )
+        return JSONResponse(state.as_dict(), status_code=200 if state.ready else 503)
+
+
+class CountAnswers:
+    """ASGI middleware: count every HTTP answer by route and status (no query, no ids)."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics, routes: Sequence[str]) -> None:
+        self.app = app
+        self.metrics = metrics
+        # Only literal paths become labels; anything else (probes, typos) is "other".
+        self.routes = frozenset(routes)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = scope.get("path", "")
+        route = path if path in self.routes else "other"
+        status = [500]
+
+        async def send_counted(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status[0] = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_counted)
+        finally:
+            self.metrics.http_responses.labels(route, str(status[0])).inc()
+
+
+def serving_app(settings: Settings, core: Core, runners: list[ChannelRunner]) -> ASGIApp:
+    """The whole web app `complaintbot serve` runs: channels, health, readiness, counting."""
+    operations = Operations(settings, core)
+    for runner in runners:  # messages to other chats are counted as they are delivered
+        if isinstance(runner, OutboxSender):
+            runner.observers.append(operations.metrics.sent)
+    app = build_web_app([*runners, operations], core)
+    literal = [r.path for r in app.routes if isinstance(r, Route) and "{" not in r.path]
+    return CountAnswers(app, operations.metrics, literal)

@@ -1,0 +1,237 @@
+"""How the bot reads a free text typed at the main menu: what the citizen wants, and about what.
+
+One function, `understand`, serves the conversation and `complaintbot understand`. It scores
+the text against the vocabulary in `messages.understand.vocab`: whole words from pythainlp's
+tokeniser (with the vocabulary as a custom dictionary), phrases anywhere in the space-free
+text, and, for misspellings, character n-gram similarity of a stretch of the text to a phrase.
+Everything is offline and deterministic; there is no model to download.
+
+Corruption words make the reading a tip even where complaint words score higher: the
+conversation then offers the tip channel and lets the citizen choose, never filing silently.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import lru_cache
+
+from pythainlp.tokenize import word_tokenize
+from pythainlp.util import Trie, normalize
+
+from messages.format import arabic_digits
+from messages.plan import vocab as plan_vocab
+from messages.understand import vocab
+
+INTENTS = ("complaint", "tip", "track", "plan", "contact", "help", "greeting", "other")
+# When two intents score the same, the earlier wins.
+_PRIORITY = ("track", "plan", "complaint", "tip", "contact", "help", "greeting")
+MIN_SCORE = 2.0  # below: "other"
+TIP_WINS_AT = 4.0  # one clear corruption word: offer the tip channel (the citizen chooses)
+STRONG_ELSE = 4.0  # another intent this sure: an item title sharing its words is no plan question
+FUZZY_AT = 0.85  # how close a misspelling must be to count
+FUZZY_DISCOUNT = 0.75
+STORY_CHARS = 10  # letters (marks not counted) left once "I want to complain" is removed
+
+PlanHint = Callable[[str], float]  # 0–1: how surely the text names an item of the plan
+
+_COMBINING = "\u0e31\u0e34-\u0e3a\u0e47-\u0e4e"  # Thai marks written above or below
+_SPELLING_RE = re.compile(
+    "|".join(re.escape(k) for k in sorted(vocab.SPELLINGS, key=len, reverse=True))
+    + f"(?![{_COMBINING}])"
+)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a text seems to ask for."""
+
+    intent: str
+    category: str | None  # a complaint category for "complaint", a tip category for "tip"
+    confidence: float
+    complaint_category: str = "other"  # the best complaint category, whatever the intent
+    has_story: bool = False  # more than "I want to complain": worth keeping as a description
+    thanks: bool = False  # a greeting that says thank you
+
+    def as_json(self) -> dict[str, object]:
+        return {"intent": self.intent, "category": self.category, "confidence": self.confidence}
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    text: str
+    weight: float
+    grams: frozenset[str]
+
+
+def normalise(text: str) -> str:
+    """Lower case, Arabic digits, no spaces or punctuation, repeated letters folded, canonical
+    spellings applied."""
+    text = arabic_digits(normalize(text or "")).lower()
+    text = re.sub(r"[\s\"'“”‘’«»()\[\]{}<>!?,:;…~*]+", "", text)
+    text = re.sub(r"([^\d])\1{2,}", r"\1", text)  # ดังมากกกก → ดังมาก; 5555 stays
+    return _SPELLING_RE.sub(lambda m: vocab.SPELLINGS[m.group()], text)
+
+
+def _grams(text: str) -> frozenset[str]:
+    return frozenset(text[i : i + 3] for i in range(len(text) - 2))
+
+
+def _compile(table: dict[float, str]) -> tuple[_Phrase, ...]:
+    phrases: dict[str, float] = {}
+    for weight, words in table.items():
+        for word in words.split():
+            key = normalise(word)
+            phrases[key] = max(weight, phrases.get(key, 0.0))
+    return tuple(_Phrase(p, w, _grams(p)) for p, w in phrases.items())
+
+
+@lru_cache(maxsize=1)
+def _tables() -> dict[str, dict[str, tuple[_Phrase, ...]]]:
+    return {
+        "intent": {k: _compile(v) for k, v in vocab.INTENTS.items()},
+        "complaint": {k: _compile(v) for k, v in vocab.COMPLAINT_CATEGORIES.items()},
+        "tip": {k: _compile(v) for k, v in vocab.TIP_CATEGORIES.items()},
+    }
+
+
+@lru_cache(maxsize=1)
+def _trie() -> Trie:
+    from pythainlp.corpus import thai_words  # bundled with pythainlp: no download
+
+    ours = {p.text for group in _tables().values() for table in group.values() for p in table}
+    return Trie(set(thai_words()) | ours | set(plan_vocab.DOMAIN_WORDS))
+
+
+@lru_cache(maxsize=1)
+def _set_phrases() -> dict[str, frozenset[str]]:
+    return {
+        "thanks": frozenset(normalise(w) for w in vocab.THANKS.split()),
+        "start": frozenset(normalise(w) for w in vocab.START_ONLY.split()),
+        "plan_titles": frozenset(normalise(w) for w in vocab.PLAN_TITLE_PHRASES.split()),
+    }
+
+
+def tokens(compact: str) -> list[str]:
+    words = word_tokenize(compact, custom_dict=_trie(), engine="newmm", keep_whitespace=False)
+    return [w for w in words if w.strip()]
+
+
+def _near(phrase: str, text: str, shared: Iterable[str]) -> float:
+    """How closely some stretch of `text` spells `phrase` (0–1), aligned on shared n-grams."""
+    size = len(phrase)
+    best = 0.0
+    for gram in list(shared)[:4]:
+        start = text.find(gram) - phrase.find(gram)
+        for lo in (start - 1, start, start + 1):
+            for length in (size - 1, size, size + 1):
+                window = text[max(lo, 0) : max(lo, 0) + length]
+                best = max(best, SequenceMatcher(None, phrase, window).ratio())
+    return best
+
+
+def _score(
+    table: tuple[_Phrase, ...], compact: str, words: set[str], grams: frozenset[str]
+) -> float:
+    total = 0.0
+    for phrase in table:
+        if len(phrase.text) <= 3:
+            if phrase.text in words:
+                total += phrase.weight
+            continue
+        if phrase.text in compact:
+            total += phrase.weight
+            continue
+        if len(phrase.text) < 5:
+            continue
+        shared = phrase.grams & grams
+        if len(shared) * 3 < len(phrase.grams):
+            continue
+        if _near(phrase.text, compact, shared) >= FUZZY_AT:
+            total += phrase.weight * FUZZY_DISCOUNT
+    return total
+
+
+def _best(scores: dict[str, float], fallback: str) -> str:
+    label, value = max(scores.items(), key=lambda kv: kv[1])
+    return label if value > 0 else fallback
+
+
+def _confidence(top: float, second: float) -> float:
+    margin = top / (top + second + 0.5)
+    strength = 1 - math.exp(-top / 3)
+    return round(min(max(margin * strength, 0.0), 1.0), 2)
+
+
+def _remove(compact: str, phrases: frozenset[str]) -> str:
+    for phrase in sorted(phrases, key=len, reverse=True):
+        compact = compact.replace(phrase, "")
+    return compact
+
+
+def understand(text: str, plan_hint: PlanHint | None = None) -> Reading:
+    """Read a free text: its intent, its category, and how sure the reading is."""
+    compact = normalise(text)
+    letters = re.sub(f"[^\\w{_COMBINING}]", "", compact)
+    if not letters:  # emoji or punctuation only: a thumbs-up is a thank-you
+        thanks = any(p in compact for p in _set_phrases()["thanks"])
+        has_emoji = bool(compact)
+        return Reading("greeting" if has_emoji else "other", None, 0.5 if has_emoji else 0.0,
+                       thanks=thanks)  # fmt: skip
+    tables = _tables()
+    words = set(tokens(compact))
+    grams = _grams(compact)
+    scores = {k: _score(t, compact, words, grams) for k, t in tables["intent"].items()}
+    complaint_cats = {k: _score(t, compact, words, grams) for k, t in tables["complaint"].items()}
+    # The plan's own titles say "ป้องกันการทุจริต": not a tip when it is about the plan.
+    tip_text = _remove(compact, _set_phrases()["plan_titles"])
+    if tip_text != compact:
+        tip_grams = _grams(tip_text)
+        tip_words = set(tokens(tip_text))
+        scores["tip"] = _score(tables["intent"]["tip"], tip_text, tip_words, tip_grams)
+    else:
+        tip_grams, tip_words = grams, words
+    tip_cats = {k: _score(t, tip_text, tip_words, tip_grams) for k, t in tables["tip"].items()}
+    scores["complaint"] += 0.6 * max(complaint_cats.values())
+    scores["tip"] += 0.5 * max(tip_cats.values())
+    asks_to_file = plan_vocab.INTAKE_CUES.search(compact) and not plan_vocab.PLAN_WORDS.search(
+        compact
+    )
+    # A title-like text with no other meaning is a plan question; "อยากร้องเรียน" or
+    # "ติดต่อ อบต. ยังไง" is not, even where an item's title shares its words.
+    clearly_else = max(v for k, v in scores.items() if k != "plan") >= STRONG_ELSE
+    if plan_hint is not None and not asks_to_file and (scores["plan"] > 0 or not clearly_else):
+        scores["plan"] += 5 * plan_hint(text)
+    if scores["plan"] >= 3 and _asks(compact):
+        scores["plan"] += 2
+    substantive = max(v for k, v in scores.items() if k != "greeting")
+    if substantive >= MIN_SCORE:
+        scores["greeting"] = 0.0  # "สวัสดีครับ ถนนพัง" is a complaint, politely put
+    intent = max(_PRIORITY, key=lambda k: (scores[k], -_PRIORITY.index(k)))
+    if scores["tip"] >= TIP_WINS_AT and scores["tip"] * 2 >= scores["plan"]:
+        intent = "tip"
+    top = scores[intent]
+    second = max(v for k, v in scores.items() if k != intent)
+    complaint_category = _best(complaint_cats, "other")
+    rest = _remove(letters, _set_phrases()["start"])
+    story = len(re.sub(f"[{_COMBINING}]", "", rest)) >= STORY_CHARS
+    thanks = any(p in compact for p in _set_phrases()["thanks"])
+    if top < MIN_SCORE:
+        return Reading("other", None, _confidence(MIN_SCORE, top), complaint_category, story)
+    category = None
+    if intent == "complaint":
+        category = complaint_category
+    elif intent == "tip":
+        category = _best(tip_cats, "other")
+    return Reading(intent, category, _confidence(top, second), complaint_category, story, thanks)
+
+
+def _asks(compact: str) -> bool:
+    """A question form: how much, how many, which, whether, done yet."""
+    return bool(_QUESTION.search(compact))
+
+
+_QUESTION = re.compile(vocab.QUESTION_FORMS)

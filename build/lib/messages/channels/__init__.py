@@ -1,0 +1,1 @@
+"""Text only one channel shows: the console, LINE (status card, rich menu), Telegram."""

@@ -1,0 +1,1 @@
+"""Text of the citizen flows: complaints, tips, tracking, follow-up, privacy requests."""

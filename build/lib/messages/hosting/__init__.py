@@ -1,0 +1,1 @@
+"""Text of serving many organisations: the shared channel's front and the tambon map."""
