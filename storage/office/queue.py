@@ -77,9 +77,9 @@ def _filtered(stream: str, org_id: int, filters: Filters, today: date, *, status
     if words:
         digits = "".join(ch for ch in words if ch.isdigit())
         if stream == "tip":
-            query = query.where(handling.reference.contains(words))
+            query = query.where(handling.reference.contains(words, autoescape=True))
         else:
-            conditions = [Complaint.description.ilike(f"%{words}%")]
+            conditions = [Complaint.description.icontains(words, autoescape=True)]
             if len(digits) >= 4:
                 conditions.append(Complaint.code.contains(digits))
             query = query.where(or_(*conditions))
