@@ -75,5 +75,6 @@ def build_core(settings: Settings, *, org_slug: str | None = None) -> Core:
                 raise UnknownOrganisation(org_slug)
             org_id = org.id
     files = FileStore(settings.files_dir)
-    engine = ConversationEngine(db, org_id, Deps(files=files, clock=utcnow))
+    web = settings.public_url or f"http://{settings.host}:{settings.port}"
+    engine = ConversationEngine(db, org_id, Deps(files=files, clock=utcnow, public_url=web))
     return Core(settings=settings, db=db, files=files, org_id=org_id, engine=engine)

@@ -52,6 +52,9 @@ class Settings:
     # Retention (storage.retention): days a closed tip's content is kept, hours a draft lives.
     tip_retention_days: int = 365
     draft_hours: int = 24
+    # The staff office's map tiles, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png;
+    # empty: the office links the coordinates out instead of drawing a map.
+    map_tile_url: str = ""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -94,4 +97,5 @@ class Settings:
             ),
             tip_retention_days=int(get("COMPLAINTBOT_TIP_RETENTION_DAYS", "365")),
             draft_hours=int(get("COMPLAINTBOT_DRAFT_HOURS", "24")),
+            map_tile_url=get("COMPLAINTBOT_MAP_TILE_URL"),
         )

@@ -28,6 +28,8 @@ class Deps:
 
     files: FileStore
     clock: Callable[[], datetime]
+    # Where staff reach the web office (`COMPLAINTBOT_PUBLIC_URL`, else the serving address).
+    public_url: str = ""
 
 
 SCRUB_MARK = "scrub"

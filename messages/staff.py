@@ -34,6 +34,7 @@ COMMANDS_HELP = (
     "/queue คิวเรื่องร้องเรียน  /tips คิวเบาะแส  /stats ช่วงเวลา สถิติ (เช่น /stats 2567-03)\n"
     "/open รหัส  /take รหัส  /status รหัส  /assign รหัส  /refer รหัส\n"
     "/history รหัส  /ask รหัส  /note รหัส  /explain รหัส  /photos รหัส  /content ทจ-…\n"
+    "/web ลิงก์เข้าหน้าเว็บเจ้าหน้าที่  /web รหัส ยืนยันเครื่องที่ขอเข้า  /weblogout ออกจากเว็บทุกเครื่อง\n"
     "ผู้ดูแล: /invite บทบาท ชื่อ  /stafflist  /remove เลขที่  /audit  /staffgroup (พิมพ์ในกลุ่ม)"
 )
 BUTTON_QUEUE = "คิวเรื่องร้องเรียน"

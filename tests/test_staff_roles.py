@@ -16,6 +16,7 @@ POTHOLE = "ถนนหน้าวัดเป็นหลุมลึก ร�
 BRIBE = "เจ้าหน้าที่กองช่างเรียกรับเงินห้าพันบาทเพื่อเร่งออกใบอนุญาตก่อสร้าง"
 TIP_COMMANDS = {"/tips", "/content"}
 ADMIN_COMMANDS = {"/invite", "/stafflist", "/remove", "/audit"}
+ANY_STAFF_COMMANDS = {"/staff", "/web", "/webok", "/weblogout"}  # every role may
 
 
 @pytest.fixture
@@ -43,7 +44,7 @@ async def office(make_core):
 def typed(command: str, code: str, reference: str) -> str:
     if command in ("/content",) or command == "/tips":
         return f"{command} {reference}".strip()
-    if command in ("/staff", "/queue", "/stafflist", "/audit", "/stats"):
+    if command in ("/staff", "/queue", "/stafflist", "/audit", "/stats", "/web", "/weblogout"):
         return command
     if command == "/invite":
         return "/invite admin"
@@ -53,7 +54,7 @@ def typed(command: str, code: str, reference: str) -> str:
 
 
 def outsiders(command: str) -> list[str]:
-    if command == "/staff":
+    if command in ANY_STAFF_COMMANDS:
         return ["citizen", "removed"]
     if command == "/stats":  # both streams' officers may: the plan officer is the other one
         return ["citizen", "removed", "plan"]

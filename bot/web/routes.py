@@ -43,6 +43,9 @@ def build_web_app(runners: list[ChannelRunner], core: Core | None = None) -> Sta
         from bot.web.stats_page import stats_routes
 
         routes += stats_routes(core)
+        from bot.web.office.app import office_mount
+
+        routes.append(office_mount(core))
     for runner in runners:
         routes += runner.routes
     return Starlette(routes=routes, lifespan=lifespan)

@@ -15,6 +15,7 @@ from sqlmodel import Session
 from handlers.cases import notices
 from handlers.cases.lifecycle import (
     ComplaintCategory,
+    EvidenceDraft,
     Status,
     Stream,
     TipCategory,
@@ -95,6 +96,7 @@ def add_case(
     name: str = "",
     contact: str = "",
     announce: bool = True,
+    evidence: list[EvidenceDraft] | None = None,
 ) -> Recorded:
     """File a case that came in by `channel` at `received_at` (which may be in the past).
 
@@ -103,7 +105,8 @@ def add_case(
     if stream is Stream.COMPLAINT:
         case = file_complaint(
             session, org_id=org_id, now=received_at, category=category, description=text,
-            channel=channel, chat_id="", user_id="", evidence=[], location=None, name=name,
+            channel=channel, chat_id="", user_id="", evidence=list(evidence or []),
+            location=None, name=name,
             phone=contact,
         )  # fmt: skip
         if announce:

@@ -18,13 +18,14 @@ from handlers.cases.actions import Target, find_target
 from handlers.cases.lifecycle import Status, Stream
 from handlers.flow import Ctx
 from handlers.staff import admin as staff_admin
-from handlers.staff import stats_chat
+from handlers.staff import stats_chat, web_login
 from handlers.staff.auth import actor, authorise
 from handlers.types import Choice, Reply, Turn
 from messages import common
 from messages import staff as msg
 from messages.citizen.tracking import STATUS_LABELS
 from messages.format import arabic_digits, local_date
+from messages.office import chat as office_msg
 from messages.stats import chat as stats_msg
 from storage import org_settings
 from storage.protect import intake
@@ -124,6 +125,7 @@ def staff_menu(ctx: Ctx, _arg: str = "") -> Turn | None:
         buttons += [Choice(msg.BUTTON_STAFF, "/stafflist"), Choice(msg.BUTTON_AUDIT, "/audit")]
     elif Role.HOST_ADMIN in roles:
         buttons.append(Choice(msg.BUTTON_STAFF, "/stafflist"))
+    buttons.append(Choice(office_msg.BUTTON_WEB, "/web"))
     text = f"{msg.STAFF_MENU}\n{msg.COMMANDS_HELP}"
     since = local_date(ctx.now()) - timedelta(days=6)
     hits = (
@@ -376,6 +378,7 @@ COMMANDS: dict[str, Callable[[Ctx, str], Turn | None]] = {
     "/explain": _guarded(explain_command),
     "/stats": statistics,
     **staff_admin.COMMANDS,
+    **web_login.COMMANDS,
 }
 GLOBAL_WORDS = {*common.WORDS_MENU, *common.WORDS_CANCEL, *common.WORDS_HELP}
 

@@ -9,6 +9,7 @@ import storage.hosting.account_models
 import storage.hosting.place_models
 import storage.links.models
 import storage.models
+import storage.office.models
 import storage.plan.models
 import storage.protect.models
 import storage.queues.inbox_models
