@@ -3,8 +3,9 @@
 A citizen writing to the shared account is asked where the matter is (a tambon typed in
 Thai, or a location pin), confirms the place and its organisation, and from then on every
 event is forwarded to that organisation's own conversation. The choice is kept for the chat
-(`shared_chat`) and dropped by "เปลี่ยนหน่วยงาน". A tracking code typed before choosing is
-forwarded to the organisation that holds it without changing the choice.
+(`shared_chat`) and dropped by "เปลี่ยนหน่วยงาน". A tracking code typed here, before or after
+choosing, is forwarded to the organisation that holds it without changing the choice, under
+the shared channel's guess limit.
 
 `step` works inside the caller's session and never commits: the caller's turn, including the
 organisation's own turn on the forwarded event, stays one transaction. No chat SDK here.
@@ -18,15 +19,17 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from handlers import menu
-from handlers.cases.codes import CodeProblem, find_code
+from handlers.cases.codes import CodeProblem, FoundCode, find_code, is_only_code
+from handlers.citizen import tracking
 from handlers.hosting.place_resolve import Place, Resolution, resolve_point, resolve_text
+from handlers.router import FLOWS
 from handlers.types import Choice, Event, EventKind, Reply
 from messages import common
 from messages.citizen import tracking as tracking_msg
 from messages.hosting import shared_front as msg
 from messages.hosting.org_map import BANGKOK_DISTRICT_PREFIX, place_label
 from messages.understand import replies as understand_msg
-from storage import org_settings
+from storage import conversations, org_settings
 from storage.files import FileStore
 from storage.hosting import shared_chats
 from storage.hosting.place_models import PlaceOrg
@@ -84,6 +87,9 @@ def _step(session: Session, event: Event, account: str, now: datetime) -> FrontR
     if event.choice == CHANGE or _compact(text) in _CHANGE_WORDS:
         return _ask(session, chat, msg.ASK)
     if chat.org_id is not None:
+        found = _code_for_lookup(session, chat.org_id, event, text)
+        if found is not None:
+            return _code(session, event, found, now)
         replies = [tip_notice(session, chat.org_id)] if _starts_tip(event, text) else []
         return FrontResult(chat.org_id, replies, forward=event)
     if event.kind is EventKind.UNFOLLOW:
@@ -125,6 +131,26 @@ def tip_notice(session: Session, org_id: int) -> Reply:
     return Reply(msg.tip_notice(org.name if org else "", contacts))
 
 
+def _code_for_lookup(session: Session, org_id: int, event: Event, text: str) -> FoundCode | None:
+    """A well-formed code the chosen organisation's own turn would take as a look-up.
+
+    As the router reads it: anywhere in a message at the main menu or where a code is asked
+    for, only on its own in the middle of a flow; never a staff command or a staff step's
+    text, and never a button. A typo or a wrong length stays with the chosen organisation,
+    which answers it as it always does.
+    """
+    if event.choice is not None or not text or text.startswith("/") or not event.is_private:
+        return None
+    found = find_code(text)
+    if found is None or found.problem is not CodeProblem.OK:
+        return None
+    convo = conversations.peek(session, org_id, event.channel.value, event.chat_id)
+    flow = convo.flow if convo is not None else None
+    if flow is None or flow == tracking.NAME:
+        return found
+    return found if flow in FLOWS and is_only_code(text) else None
+
+
 def find_code_anywhere(session: Session, code: str) -> int | None:
     """The organisation holding the case with this code, in either stream, if any."""
     org_id = session.exec(select(Complaint.org_id).where(Complaint.code == code)).first()
@@ -146,11 +172,14 @@ def _unchanged(chat, *replies: Reply) -> FrontResult:
     return FrontResult(None, list(replies))
 
 
-def _code(session: Session, event: Event, found, now: datetime) -> FrontResult:
-    """A code before choosing: the holding organisation answers; the choice is unchanged.
+def _code(session: Session, event: Event, found: FoundCode, now: datetime) -> FrontResult:
+    """A typed code: the holding organisation answers, whichever (if any) the chat chose;
+    the choice is unchanged.
 
     Answered like the organisation's own tracking: a typo is a typo, a miss counts towards
-    the chat's guess limit, and a limited chat is refused before any look-up.
+    the chat's guess limit and the deployment-wide one (the look-up reaches every
+    organisation), and a limited chat is refused before any look-up. Which organisation
+    holds a code shows only in its answer.
     """
     if found.problem is CodeProblem.TYPO:
         return FrontResult(None, [Reply(tracking_msg.TYPO)])
