@@ -32,15 +32,18 @@ from bot.web.serve import configured_channels
 from handlers import menu
 from handlers.cases.codes import new_code
 from handlers.citizen import complaint as complaint_flow
+from handlers.citizen import followup
 from handlers.citizen import tip as tip_flow
 from handlers.hosting import shared_front
 from messages import staff as staff_msg
+from messages.citizen import followup as followup_msg
 from messages.citizen import tracking as tracking_msg
 from messages.plan import status as plan_msg
 from storage.hosting import accounts
 from storage.models import Complaint, Organisation
 from storage.plan import repo as plan_repo
 from storage.protect import guess_limit
+from storage.staff import case_handling
 from tests import telegram_updates as tg
 from tests.fake_line import event, message_id, serving, sign, user_source, webhook_body
 from tests.fake_many import LineAccounts, TelegramAccounts
@@ -458,3 +461,30 @@ async def test_guessing_codes_after_choosing_is_limited_and_a_right_code_then_wa
     # The chosen organisation's own citizens, on its own account, are not held up.
     own_code = await d.citizen("muangphrae").file_complaint()
     assert any(own_code[-4:] in t for t in await d.citizen("muangphrae").say(own_code))
+
+
+async def test_a_rating_asked_at_another_organisations_look_up_is_given_there(deployment):
+    d = deployment
+    other_complaint = await d.citizen("muangphrae").file_complaint()
+    run_cli("case", "status", other_complaint, "completed", "--org", "muangphrae",
+            "--note", "ซ่อมแล้ว")  # fmt: skip
+    with Session(d.core.db) as session:
+        complaint = session.exec(
+            select(Complaint).where(Complaint.code == plain(other_complaint))
+        ).one()
+        handling = case_handling.for_case(session, "complaint", complaint.id)
+        assert handling is not None
+        complaint_id, handling_id = complaint.id, handling.id
+    citizen = await routed_to_sungmen(d)
+
+    looked_up = await citizen.say(other_complaint)
+    assert followup_msg.ASK_RATING in looked_up
+    assert followup_msg.ASK_COMMENT in await citizen.press(f"{followup.RATE}{handling_id}:5")
+    assert followup_msg.RATED in await citizen.say("ซ่อมเร็วดีครับ")
+    with Session(d.core.db) as session:
+        rating = case_handling.rating_of(session, complaint_id)
+        assert rating is not None and rating.score == 5
+
+    # The exchange is over: the chat is the chosen organisation's again.
+    own = await citizen.file_complaint()
+    assert complaint_org(d, own) == SHARED_ONLY

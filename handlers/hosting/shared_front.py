@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 
 from handlers import menu
 from handlers.cases.codes import CodeProblem, FoundCode, find_code, is_only_code
-from handlers.citizen import tracking
+from handlers.citizen import followup, tracking
 from handlers.hosting.place_resolve import Place, Resolution, resolve_point, resolve_text
 from handlers.router import FLOWS
 from handlers.types import Choice, Event, EventKind, Reply
@@ -47,6 +47,7 @@ CHANGE_CHOICE = Choice(msg.BUTTON_CHANGE, CHANGE)  # for a channel's own menu, i
 ASKING = "ask"
 CONFIRMING = "confirm"
 PICKING = "pick"
+VISIT = "visit"  # in the chat's data: the organisation a complaint's look-up went to
 
 LABEL_MAX = 20  # LINE quick reply labels
 NEAR_LIMIT = 3
@@ -86,10 +87,15 @@ def _step(session: Session, event: Event, account: str, now: datetime) -> FrontR
     text = (event.text or "").strip()
     if event.choice == CHANGE or _compact(text) in _CHANGE_WORDS:
         return _ask(session, chat, msg.ASK)
-    if chat.org_id is not None:
-        found = _code_for_lookup(session, chat.org_id, event, text)
+    visited = _visited(session, chat, event)
+    target = visited or chat.org_id
+    if target is not None:
+        found = _code_for_lookup(session, target, event, text)
         if found is not None:
-            return _code(session, event, found, now)
+            return _code(session, chat, event, found, now)
+    if visited is not None:  # the exchange a code look-up started there goes on there
+        return FrontResult(visited, [], forward=event)
+    if chat.org_id is not None:
         replies = [tip_notice(session, chat.org_id)] if _starts_tip(event, text) else []
         return FrontResult(chat.org_id, replies, forward=event)
     if event.kind is EventKind.UNFOLLOW:
@@ -99,7 +105,7 @@ def _step(session: Session, event: Event, account: str, now: datetime) -> FrontR
     if event.text and event.choice is None:
         found = find_code(event.text)
         if found is not None:
-            return _code(session, event, found, now)
+            return _code(session, chat, event, found, now)
     if event.choice is not None:
         return _choice(session, chat, event.choice, event)
     if event.location is not None:
@@ -153,11 +159,18 @@ def _code_for_lookup(session: Session, org_id: int, event: Event, text: str) -> 
 
 def find_code_anywhere(session: Session, code: str) -> int | None:
     """The organisation holding the case with this code, in either stream, if any."""
+    holder = _holder(session, code)
+    return holder[0] if holder is not None else None
+
+
+def _holder(session: Session, code: str) -> tuple[int, bool] | None:
+    """The organisation holding the code, and whether it is a complaint's."""
     org_id = session.exec(select(Complaint.org_id).where(Complaint.code == code)).first()
     if org_id is not None:
-        return org_id
+        return org_id, True
     hashes = tip_privacy.code_hashes(code)
-    return session.exec(select(Tip.org_id).where(Tip.code_hash.in_(hashes))).first()
+    org_id = session.exec(select(Tip.org_id).where(Tip.code_hash.in_(hashes))).first()
+    return (org_id, False) if org_id is not None else None
 
 
 # -- steps ------------------------------------------------------------------------------
@@ -172,7 +185,7 @@ def _unchanged(chat, *replies: Reply) -> FrontResult:
     return FrontResult(None, list(replies))
 
 
-def _code(session: Session, event: Event, found: FoundCode, now: datetime) -> FrontResult:
+def _code(session: Session, chat, event: Event, found: FoundCode, now: datetime) -> FrontResult:
     """A typed code: the holding organisation answers, whichever (if any) the chat chose;
     the choice is unchanged.
 
@@ -190,11 +203,46 @@ def _code(session: Session, event: Event, found: FoundCode, now: datetime) -> Fr
     if limit is not None:
         text = tracking_msg.EVERYONE_WAITS if limit.everyone else tracking_msg.TOO_MANY_TRIES
         return FrontResult(None, [Reply(text.format(minutes=limit.minutes))])
-    org_id = find_code_anywhere(session, found.digits)
-    if org_id is None:
+    holder = _holder(session, found.digits)
+    if holder is None:
         guess_limit.record_miss(session, channel, event.chat_id, now)
         return FrontResult(None, [Reply(tracking_msg.NOT_FOUND)])
+    org_id, complaint = holder
+    _visit(session, chat, org_id if complaint and org_id != chat.org_id else None)
     return FrontResult(org_id, [], forward=event)
+
+
+def _visited(session: Session, chat, event: Event) -> int | None:
+    """The organisation whose follow-up exchange this chat is in, after a complaint's code
+    it holds was looked up here: a button it offered (reply, rating), or the answer being
+    typed. Anything else typed goes where it would have gone, and the visit is over."""
+    org_id = (chat.data or {}).get(VISIT)
+    if org_id is None:
+        return None
+    convo = conversations.peek(session, org_id, event.channel.value, event.chat_id)
+    in_exchange = convo is not None and convo.flow == followup.NAME
+    if in_exchange and (convo.step != followup.S.CHOOSE or _exchange_button(event.choice)):
+        return org_id
+    _visit(session, chat, None)
+    return None
+
+
+def _exchange_button(choice: str | None) -> bool:
+    """A button the follow-up's question offers: reply, a rating, or cancel."""
+    if choice is None:
+        return False
+    return choice in (followup.REPLY, menu.CANCEL) or choice.startswith(followup.RATE)
+
+
+def _visit(session: Session, chat, org_id: int | None) -> None:
+    """Remember (or forget) the organisation a complaint's look-up went to. Never for a tip:
+    its look-up leaves nothing behind that links the chat to it."""
+    data = {k: v for k, v in (chat.data or {}).items() if k != VISIT}
+    if org_id is not None:
+        data[VISIT] = org_id
+    if data != (chat.data or {}):
+        chat.data = data
+        session.add(chat)
 
 
 def _choice(session: Session, chat, code: str, event: Event) -> FrontResult:
