@@ -30,14 +30,20 @@ from bot.web.hosting import HostedAccounts
 from bot.web.ops import serving_app
 from bot.web.serve import configured_channels
 from handlers import menu
+from handlers.cases.codes import new_code
 from handlers.citizen import complaint as complaint_flow
+from handlers.citizen import followup
 from handlers.citizen import tip as tip_flow
 from handlers.hosting import shared_front
 from messages import staff as staff_msg
+from messages.citizen import followup as followup_msg
+from messages.citizen import tracking as tracking_msg
 from messages.plan import status as plan_msg
 from storage.hosting import accounts
 from storage.models import Complaint, Organisation
 from storage.plan import repo as plan_repo
+from storage.protect import guess_limit
+from storage.staff import case_handling
 from tests import telegram_updates as tg
 from tests.fake_line import event, message_id, serving, sign, user_source, webhook_body
 from tests.fake_many import LineAccounts, TelegramAccounts
@@ -392,3 +398,95 @@ async def test_a_tip_through_the_shared_channel_reaches_only_the_chosen_integrit
     await eventually(lambda: shared_fake.pushes(officer.user_id))
     assert not d.line.fakes["muangphrae"].pushes(other_officer.user_id)
     assert not shared_fake.pushes(informant.user_id)  # nothing about the tip goes back to it
+
+
+async def file_tip_on(citizen: LineCitizen) -> str:
+    await citizen.press(menu.TIP)
+    await citizen.press(tip_flow.UNDERSTOOD)
+    await citizen.press(tip_flow.CAT + "procurement")
+    await citizen.say("มีการแบ่งซื้อแบ่งจ้างโครงการซ่อมถนนเพื่อเลี่ยงการประกวดราคา")
+    await citizen.press(tip_flow.SKIP)
+    await citizen.press(tip_flow.SKIP)
+    await citizen.press(tip_flow.EV_SKIP)
+    await citizen.press(tip_flow.ANONYMOUS)
+    return code_in(await citizen.press(tip_flow.CONFIRM))
+
+
+async def routed_to_sungmen(d: Deployment) -> LineCitizen:
+    citizen = d.citizen("shared")
+    await citizen.say("ต.สูงเม่น")
+    assert any("เทศบาลตำบลสูงเม่น" in t for t in await citizen.press(shared_front.YES))
+    return citizen
+
+
+async def test_a_citizen_routed_to_one_organisation_finds_another_organisations_code(deployment):
+    d = deployment
+    other_complaint = await d.citizen("muangphrae").file_complaint()
+    other_tip = await file_tip_on(d.citizen("namcham"))
+    citizen = await routed_to_sungmen(d)
+
+    found = await citizen.say(other_complaint)
+    assert any(other_complaint[-4:] in t for t in found)
+    assert not any(tracking_msg.NOT_FOUND in t for t in found)
+    tip_answer = await citizen.say(f"ขอติดตามเรื่อง {other_tip}")
+    assert any(other_tip[-4:] in t for t in tip_answer)
+    assert not any("เทศบาลเมืองแพร่" in t or "น้ำชำ" in t for t in found + tip_answer)
+
+    # Pasted in the middle of a complaint: answered, and the draft goes on where it was.
+    await citizen.press(menu.COMPLAINT)
+    await citizen.press(complaint_flow.CAT + "road")
+    assert any(other_complaint[-4:] in t for t in await citizen.say(other_complaint))
+    await citizen.say(DESCRIPTION)
+    await citizen.press(complaint_flow.EV_SKIP)
+    await citizen.press(complaint_flow.CONTACT_NO)
+    own = code_in(await citizen.press(complaint_flow.CONFIRM))
+    assert complaint_org(d, own) == SHARED_ONLY  # the choice did not change
+    assert any(own[-4:] in t for t in await citizen.say(own))
+
+    # On the shared Telegram bot too, once a place is chosen.
+    chat = d.telegram_chat("shared", 9_000_002)
+    await chat.say("/start")
+    await chat.say("สูงเม่น")
+    await chat.press("ใช่")
+    assert any(other_complaint[-4:] in t for t in await chat.say(other_complaint))
+
+
+async def test_guessing_codes_after_choosing_is_limited_and_a_right_code_then_waits(deployment):
+    d = deployment
+    other_complaint = await d.citizen("muangphrae").file_complaint()
+    citizen = await routed_to_sungmen(d)
+    for _ in range(guess_limit.PER_CHAT):
+        assert tracking_msg.NOT_FOUND in await citizen.say(new_code())
+    refused = await citizen.say(other_complaint)  # even a right code is not looked up
+    assert not any(other_complaint[-4:] in t for t in refused)
+    assert refused and tracking_msg.NOT_FOUND not in refused
+    # The chosen organisation's own citizens, on its own account, are not held up.
+    own_code = await d.citizen("muangphrae").file_complaint()
+    assert any(own_code[-4:] in t for t in await d.citizen("muangphrae").say(own_code))
+
+
+async def test_a_rating_asked_at_another_organisations_look_up_is_given_there(deployment):
+    d = deployment
+    other_complaint = await d.citizen("muangphrae").file_complaint()
+    run_cli("case", "status", other_complaint, "completed", "--org", "muangphrae",
+            "--note", "ซ่อมแล้ว")  # fmt: skip
+    with Session(d.core.db) as session:
+        complaint = session.exec(
+            select(Complaint).where(Complaint.code == plain(other_complaint))
+        ).one()
+        handling = case_handling.for_case(session, "complaint", complaint.id)
+        assert handling is not None
+        complaint_id, handling_id = complaint.id, handling.id
+    citizen = await routed_to_sungmen(d)
+
+    looked_up = await citizen.say(other_complaint)
+    assert followup_msg.ASK_RATING in looked_up
+    assert followup_msg.ASK_COMMENT in await citizen.press(f"{followup.RATE}{handling_id}:5")
+    assert followup_msg.RATED in await citizen.say("ซ่อมเร็วดีครับ")
+    with Session(d.core.db) as session:
+        rating = case_handling.rating_of(session, complaint_id)
+        assert rating is not None and rating.score == 5
+
+    # The exchange is over: the chat is the chosen organisation's again.
+    own = await citizen.file_complaint()
+    assert complaint_org(d, own) == SHARED_ONLY

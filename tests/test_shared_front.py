@@ -229,6 +229,44 @@ def test_a_code_typed_before_choosing_goes_to_the_organisation_that_holds_it(wor
     assert chat.chosen() is None
 
 
+def test_after_choosing_a_code_is_answered_by_its_holder_and_a_tip_leaves_no_trace(world, engine):
+    ids, chat = world
+    now = utcnow()
+    with Session(engine) as session, session.begin():
+        complaint_code = file_complaint(
+            session, org_id=ids["sungmen"], now=now, category="ถนน", description="ถนนพัง",
+            channel="line", chat_id="someone", user_id="someone", evidence=[], location=None,
+            name="", phone="",
+        ).code  # fmt: skip
+        _, tip_code = file_tip(
+            session, org_id=ids["muangphrae"], now=now, category="จัดซื้อจัดจ้าง",
+            conduct="ฮั้วประมูลโครงการถนน", accused="", when_where="", evidence=[],
+            informant_name="", informant_contact="",
+        )  # fmt: skip
+    chat.say("ต.ป่าแดง")
+    chat.press(msg.BUTTON_YES)
+    assert chat.chosen() == ids["namcham"]
+
+    result = chat.say(tip_code)
+    assert result.org_id == ids["muangphrae"] and result.replies == []
+    assert chat.forwarded[-1][1][0].card is not None
+    assert state(engine) == (ids["namcham"], None, {})  # nothing links the chat to the tip
+
+    result = chat.say(f"ขอติดตามเรื่อง {complaint_code}")
+    assert result.org_id == ids["sungmen"] and chat.forwarded[-1][1][0].card is not None
+    assert chat.chosen() == ids["namcham"]  # looking a code up changes no choice
+    result = chat.send(choice=menu.CONTACT)
+    assert result.org_id == ids["namcham"]
+    assert state(engine) == (ids["namcham"], None, {})  # no exchange was open there
+
+    from handlers.cases.codes import new_code
+
+    assert chat.say(new_code()).replies == [Reply(tracking.NOT_FOUND)]
+    typo = complaint_code[:-1] + str((int(complaint_code[-1]) + 1) % 10)
+    assert chat.say(typo).org_id == ids["namcham"]  # a typo is the chosen one's to answer
+    assert chat.forwarded[-1][1][0].text == tracking.TYPO
+
+
 def test_guessing_codes_in_the_shared_channel_is_limited_like_anywhere(world, engine):
     ids, chat = world
     from handlers.cases.codes import new_code

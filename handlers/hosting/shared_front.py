@@ -3,8 +3,9 @@
 A citizen writing to the shared account is asked where the matter is (a tambon typed in
 Thai, or a location pin), confirms the place and its organisation, and from then on every
 event is forwarded to that organisation's own conversation. The choice is kept for the chat
-(`shared_chat`) and dropped by "เปลี่ยนหน่วยงาน". A tracking code typed before choosing is
-forwarded to the organisation that holds it without changing the choice.
+(`shared_chat`) and dropped by "เปลี่ยนหน่วยงาน". A tracking code typed here, before or after
+choosing, is forwarded to the organisation that holds it without changing the choice, under
+the shared channel's guess limit.
 
 `step` works inside the caller's session and never commits: the caller's turn, including the
 organisation's own turn on the forwarded event, stays one transaction. No chat SDK here.
@@ -18,15 +19,17 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from handlers import menu
-from handlers.cases.codes import CodeProblem, find_code
+from handlers.cases.codes import CodeProblem, FoundCode, find_code, is_only_code
+from handlers.citizen import followup, tracking
 from handlers.hosting.place_resolve import Place, Resolution, resolve_point, resolve_text
+from handlers.router import FLOWS
 from handlers.types import Choice, Event, EventKind, Reply
 from messages import common
 from messages.citizen import tracking as tracking_msg
 from messages.hosting import shared_front as msg
 from messages.hosting.org_map import BANGKOK_DISTRICT_PREFIX, place_label
 from messages.understand import replies as understand_msg
-from storage import org_settings
+from storage import conversations, org_settings
 from storage.files import FileStore
 from storage.hosting import shared_chats
 from storage.hosting.place_models import PlaceOrg
@@ -44,6 +47,7 @@ CHANGE_CHOICE = Choice(msg.BUTTON_CHANGE, CHANGE)  # for a channel's own menu, i
 ASKING = "ask"
 CONFIRMING = "confirm"
 PICKING = "pick"
+VISIT = "visit"  # in the chat's data: the organisation a complaint's look-up went to
 
 LABEL_MAX = 20  # LINE quick reply labels
 NEAR_LIMIT = 3
@@ -83,6 +87,14 @@ def _step(session: Session, event: Event, account: str, now: datetime) -> FrontR
     text = (event.text or "").strip()
     if event.choice == CHANGE or _compact(text) in _CHANGE_WORDS:
         return _ask(session, chat, msg.ASK)
+    visited = _visited(session, chat, event)
+    target = visited or chat.org_id
+    if target is not None:
+        found = _code_for_lookup(session, target, event, text)
+        if found is not None:
+            return _code(session, chat, event, found, now)
+    if visited is not None:  # the exchange a code look-up started there goes on there
+        return FrontResult(visited, [], forward=event)
     if chat.org_id is not None:
         replies = [tip_notice(session, chat.org_id)] if _starts_tip(event, text) else []
         return FrontResult(chat.org_id, replies, forward=event)
@@ -93,7 +105,7 @@ def _step(session: Session, event: Event, account: str, now: datetime) -> FrontR
     if event.text and event.choice is None:
         found = find_code(event.text)
         if found is not None:
-            return _code(session, event, found, now)
+            return _code(session, chat, event, found, now)
     if event.choice is not None:
         return _choice(session, chat, event.choice, event)
     if event.location is not None:
@@ -125,13 +137,40 @@ def tip_notice(session: Session, org_id: int) -> Reply:
     return Reply(msg.tip_notice(org.name if org else "", contacts))
 
 
+def _code_for_lookup(session: Session, org_id: int, event: Event, text: str) -> FoundCode | None:
+    """A well-formed code the chosen organisation's own turn would take as a look-up.
+
+    As the router reads it: anywhere in a message at the main menu or where a code is asked
+    for, only on its own in the middle of a flow; never a staff command or a staff step's
+    text, and never a button. A typo or a wrong length stays with the chosen organisation,
+    which answers it as it always does.
+    """
+    if event.choice is not None or not text or text.startswith("/") or not event.is_private:
+        return None
+    found = find_code(text)
+    if found is None or found.problem is not CodeProblem.OK:
+        return None
+    convo = conversations.peek(session, org_id, event.channel.value, event.chat_id)
+    flow = convo.flow if convo is not None else None
+    if flow is None or flow == tracking.NAME:
+        return found
+    return found if flow in FLOWS and is_only_code(text) else None
+
+
 def find_code_anywhere(session: Session, code: str) -> int | None:
     """The organisation holding the case with this code, in either stream, if any."""
+    holder = _holder(session, code)
+    return holder[0] if holder is not None else None
+
+
+def _holder(session: Session, code: str) -> tuple[int, bool] | None:
+    """The organisation holding the code, and whether it is a complaint's."""
     org_id = session.exec(select(Complaint.org_id).where(Complaint.code == code)).first()
     if org_id is not None:
-        return org_id
+        return org_id, True
     hashes = tip_privacy.code_hashes(code)
-    return session.exec(select(Tip.org_id).where(Tip.code_hash.in_(hashes))).first()
+    org_id = session.exec(select(Tip.org_id).where(Tip.code_hash.in_(hashes))).first()
+    return (org_id, False) if org_id is not None else None
 
 
 # -- steps ------------------------------------------------------------------------------
@@ -146,11 +185,14 @@ def _unchanged(chat, *replies: Reply) -> FrontResult:
     return FrontResult(None, list(replies))
 
 
-def _code(session: Session, event: Event, found, now: datetime) -> FrontResult:
-    """A code before choosing: the holding organisation answers; the choice is unchanged.
+def _code(session: Session, chat, event: Event, found: FoundCode, now: datetime) -> FrontResult:
+    """A typed code: the holding organisation answers, whichever (if any) the chat chose;
+    the choice is unchanged.
 
     Answered like the organisation's own tracking: a typo is a typo, a miss counts towards
-    the chat's guess limit, and a limited chat is refused before any look-up.
+    the chat's guess limit and the deployment-wide one (the look-up reaches every
+    organisation), and a limited chat is refused before any look-up. Which organisation
+    holds a code shows only in its answer.
     """
     if found.problem is CodeProblem.TYPO:
         return FrontResult(None, [Reply(tracking_msg.TYPO)])
@@ -161,11 +203,46 @@ def _code(session: Session, event: Event, found, now: datetime) -> FrontResult:
     if limit is not None:
         text = tracking_msg.EVERYONE_WAITS if limit.everyone else tracking_msg.TOO_MANY_TRIES
         return FrontResult(None, [Reply(text.format(minutes=limit.minutes))])
-    org_id = find_code_anywhere(session, found.digits)
-    if org_id is None:
+    holder = _holder(session, found.digits)
+    if holder is None:
         guess_limit.record_miss(session, channel, event.chat_id, now)
         return FrontResult(None, [Reply(tracking_msg.NOT_FOUND)])
+    org_id, complaint = holder
+    _visit(session, chat, org_id if complaint and org_id != chat.org_id else None)
     return FrontResult(org_id, [], forward=event)
+
+
+def _visited(session: Session, chat, event: Event) -> int | None:
+    """The organisation whose follow-up exchange this chat is in, after a complaint's code
+    it holds was looked up here: a button it offered (reply, rating), or the answer being
+    typed. Anything else typed goes where it would have gone, and the visit is over."""
+    org_id = (chat.data or {}).get(VISIT)
+    if org_id is None:
+        return None
+    convo = conversations.peek(session, org_id, event.channel.value, event.chat_id)
+    in_exchange = convo is not None and convo.flow == followup.NAME
+    if in_exchange and (convo.step != followup.S.CHOOSE or _exchange_button(event.choice)):
+        return org_id
+    _visit(session, chat, None)
+    return None
+
+
+def _exchange_button(choice: str | None) -> bool:
+    """A button the follow-up's question offers: reply, a rating, or cancel."""
+    if choice is None:
+        return False
+    return choice in (followup.REPLY, menu.CANCEL) or choice.startswith(followup.RATE)
+
+
+def _visit(session: Session, chat, org_id: int | None) -> None:
+    """Remember (or forget) the organisation a complaint's look-up went to. Never for a tip:
+    its look-up leaves nothing behind that links the chat to it."""
+    data = {k: v for k, v in (chat.data or {}).items() if k != VISIT}
+    if org_id is not None:
+        data[VISIT] = org_id
+    if data != (chat.data or {}):
+        chat.data = data
+        session.add(chat)
 
 
 def _choice(session: Session, chat, code: str, event: Event) -> FrontResult:
