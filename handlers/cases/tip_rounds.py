@@ -64,9 +64,7 @@ def _answers_reply(targets: list[Target]) -> Reply:
     if len(targets) == 1:
         target = targets[0]
         button = Choice(msg.BUTTON_OPEN, f"/content {target.ascii_key}")
-        return Reply(
-            msg.answer_arrived(target.key, None), (button,), office_case=target.ascii_key
-        )
+        return Reply(msg.answer_arrived(target.key, None), (button,), office_case=target.ascii_key)
     text = msg.answers_arrived([t.key for t in targets], more=len(targets) > MAX_BUTTONS)
     buttons = tuple(Choice(t.key, f"/content {t.ascii_key}") for t in targets[:MAX_BUTTONS])
     return Reply(text, buttons)

@@ -40,9 +40,15 @@ _INSERT = {
 }
 _OLDEST = (
     select(
-        _T.c.id, _T.c.state, _T.c.failures, _T.c.payload, _T.c.replies, _T.c.event_key,
-        _T.c.attempted, _T.c.sent,
-    )  # fmt: skip
+        _T.c.id,
+        _T.c.state,
+        _T.c.failures,
+        _T.c.payload,
+        _T.c.replies,
+        _T.c.event_key,
+        _T.c.attempted,
+        _T.c.sent,
+    )
     .where(*_CHAT)
     .order_by(_T.c.id)
     .limit(1)
