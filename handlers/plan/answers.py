@@ -67,7 +67,7 @@ def dimension_names(plan: Plan) -> dict[int, str]:
 def dimension_named(question: str, names: dict[int, str]) -> int | None:
     """The มิติ a question names in words ("มิติสังคมที่ไม่ทนต่อการทุจริต"), if one."""
     norm = normalise(question)
-    says_dimension = "มิติ" in norm
+    says_dimension = bool(plan_vocab.DIMENSION_WORD.search(norm))
     best, chosen = 0, None
     for dimension, name in names.items():
         core = plan_vocab.DIMENSION_NAME_NOISE.sub("", normalise(name))

@@ -88,6 +88,7 @@ PLAN_CUES = re.compile(
     r"nogift|policy|ita|ป\.?ป\.?ช|e-?plan"
 )
 DIMENSION = re.compile(r"มิติ(?:ที่)?(\d)")
+DIMENSION_WORD = re.compile(r"มิติ")
 # Words a มิติ's name starts with that a citizen leaves out ("มิติสังคมที่ไม่ทนต่อ…").
 DIMENSION_NAME_NOISE = re.compile(r"^(?:การ)?(?:สร้าง)?")
 ITEM_NUMBER = re.compile(r"(?:ข้อ|ลำดับ(?:ที่)?|โครงการที่|รายการที่|มาตรการที่|กิจกรรมที่|#)(\d{1,4})")
