@@ -12,6 +12,7 @@ from handlers.cases import tip_rounds
 from handlers.flow import Deps
 from messages import common
 from messages.citizen import complaint, followup, tip
+from storage import org_settings
 from storage.models import Organisation
 from storage.staff import accounts as staff
 from storage.staff import tip_rounds as round_rows
@@ -62,7 +63,10 @@ def tip_round(core) -> Clock:
         use_clock(core, clock)
     with Session(core.db) as session, session.begin():
         orgs = session.exec(select(Organisation.id)).all()
-        clock.now = max(round_rows.next_round(session, org, clock.now) for org in orgs)
+        clock.now = max(
+            round_rows.next_round(org_settings.tip_round_minutes(session, org), clock.now)
+            for org in orgs
+        )
     job = default_jobs()[tip_rounds.JOB_NAME]
     Scheduler(core.db, {job.name: job}, clock, on_ran=core.engine.after_commit).run_due()
     return clock
@@ -74,7 +78,9 @@ def rounds_now(db) -> None:
     now = utcnow()
     with Session(db) as session, session.begin():
         for row in session.exec(select(TipRoundNotice)).all():
-            row.round_at = round_rows.round_start(session, row.org_id, now)
+            row.round_at = round_rows.round_start(
+                org_settings.tip_round_minutes(session, row.org_id), now
+            )
             session.add(row)
         for org in session.exec(select(Organisation.id)).all():
             tip_rounds.send_round(session, now, org)

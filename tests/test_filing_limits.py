@@ -16,7 +16,15 @@ from storage import org_settings
 from storage.models import Complaint, ComplaintFile, Tip
 from storage.protect.models import IntakeCount
 from storage.staff.accounts import Role
-from tests.staff_helpers import Clock, file_complaint, file_tip, invite_code, use_clock
+from storage.staff.models import OutboxMessage
+from tests.staff_helpers import (
+    Clock,
+    file_complaint,
+    file_tip,
+    invite_code,
+    tip_round,
+    use_clock,
+)
 from tests.transcript import Chat
 
 BRIBE = "เจ้าหน้าที่กองช่างเรียกรับเงินห้าพันบาทเพื่อเร่งออกใบอนุญาตก่อสร้าง"
@@ -146,3 +154,23 @@ async def test_a_chats_counter_names_no_chat_and_is_gone_the_next_day(make_core)
     with Session(core.db) as session:
         left = session.exec(select(IntakeCount)).all()
         assert {r.day for r in left} == {clock.now.date()}  # yesterday's counters are gone
+
+
+async def test_thirty_tips_from_one_chat_make_five_tips_and_one_message_per_officer(make_core):
+    """The flood seen from outside: 30 tips from one chat were 30 tips and 60 pushes."""
+    core = make_core()
+    clock = Clock(MORNING)
+    use_clock(core, clock)
+    for name in ("integrity-1", "integrity-2"):
+        officer = Chat(core, chat_id=name, user_id=name)
+        await officer.say(f"/staff {invite_code(core, Role.INTEGRITY, name)}")
+    flood = Chat(core, chat_id="flood", user_id="flood")
+    for _ in range(5):
+        await file_tip(flood, BRIBE)
+    for _ in range(25):
+        await flood.say("เมนู")
+        assert limits_msg.KEPT in await flood.press(common.MENU_TIP)
+    tip_round(core)
+    with Session(core.db) as session:
+        assert len(session.exec(select(Tip)).all()) == 5
+        assert len(session.exec(select(OutboxMessage)).all()) == 2  # one per officer

@@ -75,5 +75,6 @@ def on_tip_filed(session: Session, org_id: int, tip: Tip, now: datetime) -> str:
     next round (`handlers.cases.tip_rounds`), never at once; returns the reference."""
     handling = give_reference(session, org_id, tip, now)
     session.flush()
-    tip_rounds.queue(session, org_id, tip_rounds.NEW_TIP, handling.id, now)
+    minutes = org_settings.tip_round_minutes(session, org_id)
+    tip_rounds.queue(session, org_id, tip_rounds.NEW_TIP, handling.id, now, round_minutes=minutes)
     return handling.reference

@@ -21,6 +21,7 @@ from handlers.cases.lifecycle import Stream
 from handlers.cases.notices import case_buttons
 from handlers.types import Choice, Reply
 from messages import staff as msg
+from storage import org_settings
 from storage.staff import accounts as staff
 from storage.staff import tip_rounds
 from storage.staff.accounts import Role
@@ -33,7 +34,11 @@ MAX_BUTTONS = 10  # one button per tip fits every channel up to here; /tips list
 def queue_answer(
     session: Session, org_id: int, handling: CaseHandling, staff_id: int, now: datetime
 ) -> None:
-    tip_rounds.queue(session, org_id, tip_rounds.ANSWER, handling.id, now, staff_id)
+    minutes = org_settings.tip_round_minutes(session, org_id)
+    tip_rounds.queue(
+        session, org_id, tip_rounds.ANSWER, handling.id, now, round_minutes=minutes,
+        staff_id=staff_id,
+    )  # fmt: skip
 
 
 def _targets(session: Session, handling_ids: set[int]) -> list[Target]:

@@ -11,8 +11,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
-from storage.protect import tip_privacy
 from storage.staff.models import CaseHandling, CaseMessage, Rating, TipAccessLog
+from storage.timeutil import day_start
 
 REFERENCE_NUMBERS = 10_000  # ทจ-2567-0000 .. ทจ-2567-9999 per fiscal year
 
@@ -67,7 +67,7 @@ def add_message(
     last = session.exec(
         select(sa.func.max(CaseMessage.seq)).where(CaseMessage.handling_id == handling.id)
     ).one()
-    at = tip_privacy.received_day(now) if handling.stream == "tip" else now
+    at = day_start(now) if handling.stream == "tip" else now
     row = CaseMessage(
         org_id=handling.org_id, handling_id=handling.id, from_staff_id=staff_id, body=body,
         at=at, seq=(last or 0) + 1,

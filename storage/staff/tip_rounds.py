@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import Session, delete, select
 
 from messages.format import BANGKOK
-from storage import org_settings
 from storage.staff.models import TipRoundNotice
 from storage.timeutil import as_utc
 
@@ -16,23 +15,23 @@ NEW_TIP = "tip"
 ANSWER = "answer"
 
 
-def _boundaries(session: Session, org_id: int, now: datetime) -> tuple[datetime, timedelta]:
-    """Local midnight of `now`'s day (as UTC) and the organisation's round."""
-    step = timedelta(minutes=org_settings.tip_round_minutes(session, org_id))
+def _boundaries(minutes: int, now: datetime) -> tuple[datetime, timedelta]:
+    """Local midnight of `now`'s day (as UTC) and the round (`tip_round_minutes`)."""
+    step = timedelta(minutes=minutes)
     local = as_utc(now).astimezone(BANGKOK)
     midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
     return midnight.astimezone(UTC), step
 
 
-def round_start(session: Session, org_id: int, now: datetime) -> datetime:
+def round_start(minutes: int, now: datetime) -> datetime:
     """The round `now` lies in: its first moment (a round boundary, Asia/Bangkok)."""
-    midnight, step = _boundaries(session, org_id, now)
+    midnight, step = _boundaries(minutes, now)
     return midnight + ((as_utc(now) - midnight) // step) * step
 
 
-def next_round(session: Session, org_id: int, now: datetime) -> datetime:
+def next_round(minutes: int, now: datetime) -> datetime:
     """The first round boundary strictly after `now`: when a notice queued now leaves."""
-    midnight, step = _boundaries(session, org_id, now)
+    midnight, step = _boundaries(minutes, now)
     return midnight + ((as_utc(now) - midnight) // step + 1) * step
 
 
@@ -42,12 +41,15 @@ def queue(
     kind: str,
     handling_id: int,
     now: datetime,
+    *,
+    round_minutes: int,
     staff_id: int | None = None,
 ) -> TipRoundNotice:
-    """Queue a notice for the next round; the row holds that round, never `now`."""
+    """Queue a notice for the next round (of `round_minutes`, the organisation's setting);
+    the row holds that round, never `now`."""
     row = TipRoundNotice(
         org_id=org_id, kind=kind, handling_id=handling_id, staff_id=staff_id,
-        round_at=next_round(session, org_id, now),
+        round_at=next_round(round_minutes, now),
     )  # fmt: skip
     session.add(row)
     return row
