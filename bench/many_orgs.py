@@ -221,7 +221,12 @@ async def one(plan: Plan, platform: Platform, api: str, http: aiohttp.ClientSess
         try:
             deadline = started + plan.start_timeout
             if not await first_ok(http, server.url + "/healthz", server, deadline):
-                row.note = "not healthy in time"
+                assert server.process is not None  # what it holds when we give up on it
+                watcher = TreeWatcher(server.process.pid)
+                row.rss_mb = await asyncio.to_thread(watcher.rss) / 2**20
+                row.files = await asyncio.to_thread(open_files, watcher)
+                row.job_runs = job_runs(log)
+                row.note = f"not healthy within {plan.start_timeout:g} s"
                 return row
             row.healthy_s = time.monotonic() - started
             if await first_ok(http, server.url + "/readyz", server, deadline):
@@ -274,8 +279,11 @@ def report(rows: list[Row], plan: Plan) -> None:
         print(show(r))
     for label in sorted({r.tree for r in rows}):
         for db in plan.dbs:
-            mine = sorted((r for r in rows if (r.tree, r.db) == (label, db)), key=lambda r: r.orgs)
-            if len(mine) < 2 or mine[0].orgs == 0:
+            mine = sorted(
+                (r for r in rows if (r.tree, r.db) == (label, db) and r.healthy_s == r.healthy_s),
+                key=lambda r: r.orgs,
+            )  # rows that came up (nan != nan)
+            if len(mine) < 2 or not mine[0].files:
                 continue
             low, high = mine[0], mine[-1]
             print(f"{label} {db}: {high.orgs} orgs / {low.orgs}: files x"
