@@ -101,9 +101,18 @@ def test_messages_are_sent_five_per_call():
     assert [len(b) for b in batches(messages)] == [5, 5, 2]
 
 
-def test_images_and_files_from_the_core_are_sent_as_their_text():
-    [message] = as_json(render([Reply("แผนภูมิ", image_key="ab" * 16 + ".png")]))
-    assert message == {"type": "text", "text": "แผนภูมิ"}
+def test_an_image_without_a_link_is_sent_as_its_text_and_said_once_not_shown():
+    replies = [Reply(f"รูปที่ {n}/2", image_key=f"{n}" * 32 + ".png") for n in (1, 2)]
+    assert as_json(render(replies)) == [
+        {"type": "text", "text": "รูปที่ 1/2"},
+        {"type": "text", "text": "รูปที่ 2/2"},
+        {"type": "text", "text": line_msg.IMAGE_NOT_SHOWN},
+    ]
+
+
+def test_a_file_without_a_link_is_sent_as_its_text():
+    [message] = as_json(render([Reply("ตาราง", file_key="ab" * 16 + ".xlsx")]))
+    assert message == {"type": "text", "text": "ตาราง"}
 
 
 # -- the status card -----------------------------------------------------------------------
