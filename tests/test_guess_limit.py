@@ -15,7 +15,7 @@ from storage.models import Conversation
 from storage.protect import guess_limit
 from storage.protect.models import CodeGuessWindow
 from tests.staff_helpers import file_tip as staff_file_tip
-from tests.staff_helpers import reference_in
+from tests.staff_helpers import reference_in, tip_round
 from tests.test_staff_console import BRIBE, staff_room
 from tests.test_tip_flow import file_tip
 from tests.test_tracking import mistype
@@ -113,6 +113,7 @@ def test_old_windows_are_pruned(engine):
 async def _tip_with_an_open_question(core) -> str:
     _admin, _officer, integrity = await staff_room(core)
     code = await staff_file_tip(Chat(core, chat_id="informant"), BRIBE)
+    tip_round(core)  # tip notices leave in rounds
     reference = reference_in(await integrity.inbox())
     await integrity.say(f"/ask {reference}")
     await integrity.say("เหตุเกิดวันไหน")

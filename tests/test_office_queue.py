@@ -20,7 +20,7 @@ from storage import orgs
 from storage.staff.accounts import Role
 from storage.timeutil import utcnow
 from tests.office_helpers import browser, check_screenshot, fits_the_screen, log_in, office
-from tests.staff_helpers import file_tip, reference_in
+from tests.staff_helpers import file_tip, reference_in, tip_round
 from tests.test_office_login import bound_officer
 from tests.transcript import Chat
 from tests.waiting import DEADLINE
@@ -150,6 +150,7 @@ async def test_tips_are_listed_by_reference_for_integrity_officers_only(make_cor
     integrity = await bound_officer(core, Role.INTEGRITY, "สมปอง")
     informant = Chat(core, chat_id="informant", user_id="informant")
     tip_code = await file_tip(informant, BRIBE)
+    tip_round(core)  # tip notices leave in rounds
     reference = reference_in(await integrity.inbox())
     ascii_key = "T" + reference.removeprefix("ทจ")
 

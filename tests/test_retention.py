@@ -26,7 +26,7 @@ from storage.staff.models import CaseHandling, CaseMessage, OutboxMessage
 from storage.timeutil import as_utc, utcnow
 from tests.residue import traces_in_files, traces_in_rows
 from tests.staff_helpers import file_tip as staff_file_tip
-from tests.staff_helpers import reference_in
+from tests.staff_helpers import reference_in, tip_round
 from tests.test_complaint_flow import file_complaint
 from tests.test_staff_console import BRIBE, staff_room
 from tests.test_tip_flow import CONDUCT, file_tip
@@ -153,11 +153,13 @@ async def test_retention_leaves_nothing_of_a_closed_tip_but_its_statistics(make_
     _admin, _officer, integrity = await staff_room(core)
     informant = Chat(core, chat_id="informant", user_id="informant")
     code = await staff_file_tip(informant, BRIBE)
+    tip_round(core)  # tip notices leave in rounds
     reference = reference_in(await integrity.inbox())
     await integrity.say(f"/ask {reference}")
     await integrity.say("เหตุเกิดวันไหน มีใครเห็นเหตุการณ์บ้าง")
     await informant.say(f"{followup.BUTTON_REPLY} {pretty(code)}")
     assert followup.REPLY_SENT in await informant.say("วันที่ 3 ตอนบ่าย มีผู้รับเหมาเห็น")
+    tip_round(core)
     assert reference in await integrity.inbox()  # "the informant answered" was delivered
     _close(core, code, Status.REFERRED, utcnow())
     writer = Chat(core, chat_id="integrity", user_id="integrity")
