@@ -55,6 +55,10 @@ class Settings:
     # The staff office's map tiles, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png;
     # empty: the office links the coordinates out instead of drawing a map.
     map_tile_url: str = ""
+    # For invites in the office: the Telegram bot's username and the LINE account's basic id
+    # (`@123abcde`), so an invite's link or QR code opens the chat with `/staff CODE` typed.
+    telegram_bot_username: str = ""
+    line_basic_id: str = ""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -98,4 +102,6 @@ class Settings:
             tip_retention_days=int(get("COMPLAINTBOT_TIP_RETENTION_DAYS", "365")),
             draft_hours=int(get("COMPLAINTBOT_DRAFT_HOURS", "24")),
             map_tile_url=get("COMPLAINTBOT_MAP_TILE_URL"),
+            telegram_bot_username=get("TELEGRAM_BOT_USERNAME").lstrip("@"),
+            line_basic_id=get("LINE_BASIC_ID"),
         )

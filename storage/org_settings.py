@@ -1,7 +1,12 @@
-"""Per-organisation settings: read with defaults filled in, created on first use."""
+"""Per-organisation settings: read with defaults filled in, created on first use, and
+changed from typed text through one set of checks (`SETTINGS`, `apply`) that the command
+line and the office's settings page share: a refused value has its Thai reason and nothing
+is changed."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from datetime import time
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -9,6 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
 from messages import org_defaults
+from messages import org_rules as why
 from storage.staff.models import OrgSettings
 
 
@@ -86,3 +92,112 @@ ROUND_MINUTES = (15, 20, 30, 60, 120, 180, 240, 360, 480, 720, 1440)
 def tip_round_minutes(session: Session, org_id: int) -> int:
     row = session.get(OrgSettings, org_id)
     return row.tip_round_minutes if row else org_defaults.TIP_ROUND_MINUTES
+
+
+# -- typed values ------------------------------------------------------------------------
+
+
+class Refused(ValueError):
+    """A typed setting that cannot be used; its text is the Thai reason."""
+
+
+def days(value: str) -> int:
+    number = int(value) if value.strip().isdigit() else 0
+    if not 1 <= number <= 365:
+        raise Refused(why.WHY_DAYS)
+    return number
+
+
+def hhmm(value: str) -> str:
+    found = re.fullmatch(r"(\d{1,2})[:.](\d{2})", value.strip())
+    if found is None or int(found[1]) > 23 or int(found[2]) > 59:
+        raise Refused(why.WHY_TIME)
+    return f"{int(found[1]):02d}:{found[2]}"
+
+
+def round_minutes(value: str) -> int:
+    minutes = int(value) if value.strip().isdigit() else 0
+    if minutes not in ROUND_MINUTES:
+        raise Refused(why.WHY_ROUND.format(allowed=", ".join(str(m) for m in ROUND_MINUTES)))
+    return minutes
+
+
+def count(value: str) -> int:
+    number = int(value) if value.strip().isdigit() else 0
+    if not 1 <= number <= 100_000:
+        raise Refused(why.WHY_COUNT)
+    return number
+
+
+def unit_list(value: str) -> list[str]:
+    units = [u.strip() for u in value.replace("\n", ",").split(",") if u.strip()]
+    if not units:
+        raise Refused(why.WHY_UNITS)
+    if any(len(u) > 255 for u in units):
+        raise Refused(why.WHY_LONG.format(limit=255))
+    return units
+
+
+def line(value: str) -> str:
+    """One line of text, not empty, that fits its column (office hours)."""
+    text = " ".join(value.split())
+    if not text:
+        raise Refused(why.WHY_EMPTY)
+    if len(text) > 255:
+        raise Refused(why.WHY_LONG.format(limit=255))
+    return text
+
+
+def text(value: str) -> str:
+    """Free text of a few lines (contacts); empty is allowed where a default stands in."""
+    cleaned = "\n".join(part.strip() for part in value.strip().splitlines())
+    if len(cleaned) > 2000:
+        raise Refused(why.WHY_LONG.format(limit=2000))
+    return cleaned
+
+
+# KEY (as typed on the command line) -> (the column, how the typed text becomes its value)
+SETTINGS: dict[str, tuple[str, Callable[[str], object]]] = {
+    "deadline-days": ("deadline_days", days),
+    "office-hours": ("office_hours", line),
+    "contact": ("contact_channels", text),
+    "units": ("units", unit_list),
+    "reminder-time": ("reminder_time", hhmm),
+    "external-contacts": ("external_contacts", text),
+    "tip-round-minutes": ("tip_round_minutes", round_minutes),
+    "filings-per-chat": ("filings_per_chat", count),
+    "filings-per-org": ("filings_per_org", count),
+    "uploads-per-chat": ("uploads_per_chat", count),
+    "disk-quota-mb": ("disk_quota_mb", count),
+}
+
+
+def parse(typed: dict[str, str]) -> tuple[dict[str, object], dict[str, str]]:
+    """The values of the typed KEYs, and the Thai reason of each one refused."""
+    values: dict[str, object] = {}
+    problems: dict[str, str] = {}
+    for key, raw in typed.items():
+        field, convert = SETTINGS[key]
+        try:
+            values[field] = convert(raw)
+        except Refused as refused:
+            problems[key] = str(refused)
+    return values, problems
+
+
+def apply(session: Session, org_id: int, typed: dict[str, str]) -> dict[str, str]:
+    """Change the typed settings, all or none: the reasons of those refused (then none)."""
+    values, problems = parse(typed)
+    if problems:
+        return problems
+    row = get(session, org_id)
+    for field, value in values.items():
+        setattr(row, field, value)
+    session.add(row)
+    return {}
+
+
+def typed_value(row: OrgSettings, key: str) -> str:
+    """A setting as it is typed back into a form or on the command line."""
+    value = getattr(row, SETTINGS[key][0])
+    return ", ".join(value) if isinstance(value, list) else str(value)

@@ -11,6 +11,7 @@ import pytest
 from bot.cli import main as cli
 from handlers.cases.codes import pretty
 from messages.cli import common as msg
+from messages.org_rules import WHY_COUNT, WHY_TIME
 from tests.serve_process import run_program
 from tests.staff_helpers import file_complaint, file_tip, reference_in, tip_round
 from tests.transcript import Chat
@@ -73,9 +74,15 @@ def test_organisation_settings_are_shown_and_changed_from_the_command_line(db_ur
     changed = run(db_url, tmp_path, "settings", "--deadline-days", "10", "--units",
                   "สำนักปลัด, กองช่าง ,กองคลัง", "--reminder-time", "7:30")  # fmt: skip
     assert "10 วัน" in changed and "สำนักปลัด, กองช่าง, กองคลัง" in changed and "07:30" in changed
-    assert msg.BAD_REMINDER_TIME in run(db_url, tmp_path, "settings", "--reminder-time", "25:00",
-                                        code=2)  # fmt: skip
-    assert "10 วัน" in run(db_url, tmp_path, "settings")  # a refused change changed nothing
+    assert WHY_TIME in run(db_url, tmp_path, "settings", "--reminder-time", "25:00", code=2)
+    limits = run(db_url, tmp_path, "settings", "--filings-per-chat", "7", "--tip-round-minutes",
+                 "120")  # fmt: skip
+    assert "เรื่องใหม่ต่อแชตต่อวัน: 7 เรื่อง" in limits and ": 120 นาที" in limits
+    refused = run(db_url, tmp_path, "settings", "--deadline-days", "20", "--filings-per-org", "0",
+                  code=2)  # fmt: skip
+    assert WHY_COUNT in refused and "filings-per-org" in refused
+    after = run(db_url, tmp_path, "settings")  # a refused change changed nothing
+    assert "10 วัน" in after and "20 วัน" not in after and ": 300 เรื่อง" in after
 
 
 ADD_WALK_IN = ["case", "add", "--stream", "complaint", "--channel", "phone", "--received",

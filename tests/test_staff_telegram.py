@@ -3,12 +3,15 @@ API, the outbox sender running as in `complaintbot serve`, on SQLite and Postgre
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from sqlmodel import Session, select
 
 from bot.channels.telegram.channel import make_channel
 from bot.jobs.outbox_sender import OutboxSender
 from bot.jobs.scheduler import Scheduler
+from bot.web.office.staff_page import invite_links
 from handlers.cases.codes import pretty
 from messages import common, staff
 from messages.citizen import complaint as complaint_msg
@@ -134,3 +137,20 @@ async def _second_complaint(citizen: TelegramChat) -> str:
     await citizen.press(common.BUTTON_SKIP)
     await citizen.press(complaint_msg.BUTTON_NO_CONTACT)
     return code_in(await citizen.press(followup.BUTTON_CONFIRM_NOTIFY)).replace("-", "")
+
+
+async def test_an_invite_link_from_the_office_binds_a_colleague_on_telegram(fake, office):
+    """The office's Telegram link opens the bot with `/start staff_CODE`: that binds like
+    `/staff CODE`, once; any other payload of /start is still the welcome."""
+    core, channel, _clock = office
+    [link] = invite_links(invite_code(core, Role.COMPLAINT, "สมใจ"), "khaothong_bot", "")
+    assert link.url.startswith("https://t.me/khaothong_bot?start=staff_")
+    start = parse_qs(urlsplit(link.url).query)["start"][0]
+    colleague = TelegramChat(fake, channel, 111_000_009)
+    [bound] = await colleague.say(f"/start {start}")
+    assert "ลงทะเบียนคุณสมใจ" in bound
+    await colleague.say("/staff")
+    assert colleague.menu_with(staff.BUTTON_QUEUE)  # a complaint officer's menu
+    again = TelegramChat(fake, channel, 111_000_010)
+    assert "ลงทะเบียน" not in "".join(await again.say(f"/start {start}"))  # spent
+    assert "ลงทะเบียน" not in "".join(await again.say("/start hello"))

@@ -147,41 +147,6 @@ def _show(args: argparse.Namespace) -> int:
     return 0
 
 
-def _days(value: str) -> int:
-    days = int(value) if value.strip().isdigit() else 0
-    if not 1 <= days <= 365:
-        raise ValueError(msg.WHY_DAYS)
-    return days
-
-
-def _hhmm(value: str) -> str:
-    if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
-        raise ValueError(msg.WHY_TIME)
-    return value
-
-
-def _round(value: str) -> int:
-    minutes = int(value) if value.strip().isdigit() else 0
-    if minutes not in org_settings.ROUND_MINUTES:
-        allowed = ", ".join(str(m) for m in org_settings.ROUND_MINUTES)
-        raise ValueError(msg.WHY_ROUND.format(allowed=allowed))
-    return minutes
-
-
-def _count(value: str) -> int:
-    count = int(value) if value.strip().isdigit() else 0
-    if not 1 <= count <= 100_000:
-        raise ValueError(msg.WHY_COUNT)
-    return count
-
-
-def _units(value: str) -> list[str]:
-    units = [u.strip() for u in value.split(",") if u.strip()]
-    if not units:
-        raise ValueError(msg.WHY_UNITS)
-    return units
-
-
 def _text(value: str) -> str:
     if not value.strip():
         raise ValueError(msg.WHY_EMPTY)
@@ -194,16 +159,8 @@ SETTABLE: dict[str, tuple[str, str, Callable[[str], object]]] = {
     "phone": ("org", "phone", str.strip),
     "website": ("org", "website", str.strip),
     "address": ("org", "address", str.strip),
-    "deadline-days": ("settings", "deadline_days", _days),
-    "office-hours": ("settings", "office_hours", str.strip),
-    "contact": ("settings", "contact_channels", str.strip),
-    "units": ("settings", "units", _units),
-    "reminder-time": ("settings", "reminder_time", _hhmm),
-    "tip-round-minutes": ("settings", "tip_round_minutes", _round),
-    "filings-per-chat": ("settings", "filings_per_chat", _count),
-    "filings-per-org": ("settings", "filings_per_org", _count),
-    "uploads-per-chat": ("settings", "uploads_per_chat", _count),
-    "disk-quota-mb": ("settings", "disk_quota_mb", _count),
+    # the organisation's rules: the same checks as `complaintbot settings` and the office
+    **{key: ("settings", field, parse) for key, (field, parse) in org_settings.SETTINGS.items()},
 }
 
 

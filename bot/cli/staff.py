@@ -7,7 +7,7 @@ in the chat, from the server, for organisations that prefer it.
     complaintbot case status KEY completed --note "..." --internal-note "..."
     complaintbot case note KEY "..." | case assign KEY UNIT | case refer KEY AGENCY
     complaintbot audit
-    complaintbot settings [--deadline-days 15] [--units "สำนักปลัด,กองช่าง"] [--reminder-time 08:00]
+    complaintbot settings [--deadline-days 15] [--units "สำนักปลัด,กองช่าง"] [--filings-per-chat 5] ...
 
 KEY is a complaint's tracking code or a tip's staff reference (ทจ-2567-4821).
 """
@@ -27,6 +27,7 @@ from handlers.cases import actions as case_ops
 from handlers.cases.actions import find_target
 from handlers.cases.lifecycle import Status, Stream, last_change_at
 from handlers.cases.records import DateProblem
+from handlers.staff import manage
 from messages import staff as staff_msg
 from messages.citizen.tracking import STATUS_LABELS
 from messages.cli import common as msg
@@ -51,8 +52,9 @@ def _invite(args: argparse.Namespace) -> int:
     roles = [Role(r) for r in args.role]
     with Session(core.db) as session, session.begin():
         row, code = staff.invite(
-            session, org_id=core.org_id, roles=roles, name=args.name, now=utcnow()
-        )
+            session, org_id=core.org_id, roles=roles, name=args.name, now=utcnow(),
+            actor=f"cli:{getpass.getuser()}",
+        )  # fmt: skip
         expires = thai_datetime(as_utc(row.expires_at))
     labels = staff_msg.roles_text([r.value for r in roles])
     print(msg.INVITE_PRINTED.format(roles=labels, code=code, expires=expires))
@@ -73,7 +75,8 @@ def _staff_list(args: argparse.Namespace) -> int:
 def _staff_remove(args: argparse.Namespace) -> int:
     core = _core(args)
     with Session(core.db) as session, session.begin():
-        member = staff.remove(session, core.org_id, args.id, utcnow())
+        member = manage.remove(session, core.org_id, args.id, actor=f"cli:{getpass.getuser()}",
+                               now=utcnow())  # fmt: skip
     if member is None:
         print(msg.STAFF_NOT_FOUND.format(id=args.id), file=sys.stderr)
         return 1
@@ -210,37 +213,25 @@ def _audit(args: argparse.Namespace) -> int:
 
 
 def _settings(args: argparse.Namespace) -> int:
-    """Show the organisation's settings, changing the ones given first (all or nothing)."""
-    if args.reminder_time is not None:
-        hours, _, minutes = args.reminder_time.partition(":")
-        if not (hours.isdigit() and minutes.isdigit() and int(hours) < 24 and int(minutes) < 60):
-            print(msg.BAD_REMINDER_TIME, file=sys.stderr)
-            return 2
-        args.reminder_time = f"{int(hours):02d}:{int(minutes):02d}"
-    if args.deadline_days is not None and not 1 <= args.deadline_days <= 90:
-        print(msg.BAD_DEADLINE, file=sys.stderr)
-        return 2
-    units = None
-    if args.units is not None:
-        units = [u.strip() for u in args.units.split(",") if u.strip()]
-        if not units:
-            print(msg.NO_UNITS, file=sys.stderr)
-            return 2
+    """Show the organisation's settings, changing the ones given first (all or nothing),
+    through the same checks as `complaintbot org set` and the office's settings page."""
+    typed = {key: getattr(args, _dest(key)) for key in org_settings.SETTINGS}
+    typed = {key: value for key, value in typed.items() if value is not None}
     core = _core(args)
     with Session(core.db) as session, session.begin():
+        problems = org_settings.apply(session, core.org_id, typed)
+        if problems:
+            for key, why in problems.items():
+                print(msg.BAD_SETTING.format(key=key, value=typed[key], why=why), file=sys.stderr)
+            return 2
         row = org_settings.get(session, core.org_id)
-        changes = {
-            "deadline_days": args.deadline_days, "office_hours": args.office_hours,
-            "contact_channels": args.contact, "units": units,
-            "reminder_time": args.reminder_time,
-        }  # fmt: skip
-        for field, value in changes.items():
-            if value is not None:
-                setattr(row, field, value)
-        session.add(row)
-        print(msg.settings_text(row.deadline_days, row.office_hours, row.contact_channels,
-                                list(row.units), row.reminder_time))  # fmt: skip
+        print(msg.settings_text({key: org_settings.typed_value(row, key)
+                                 for key in org_settings.SETTINGS}))  # fmt: skip
     return 0
+
+
+def _dest(key: str) -> str:
+    return "contact" if key == "contact" else key.replace("-", "_")
 
 
 def _subparsers_of(parser: argparse.ArgumentParser) -> argparse._SubParsersAction:
@@ -270,13 +261,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     audit.set_defaults(func=_audit)
 
     settings = with_org(subparsers.add_parser(
-        "settings", help="the organisation's rules: deadline, office hours, units, reminder time"
+        "settings", help="the organisation's rules: deadline, office hours, units, rounds, limits"
     ))  # fmt: skip
-    settings.add_argument("--deadline-days", type=int, default=None)
-    settings.add_argument("--office-hours", default=None)
-    settings.add_argument("--contact", default=None, help="contact channels, as citizens read it")
-    settings.add_argument("--units", default=None, help="comma-separated unit names")
-    settings.add_argument("--reminder-time", default=None, help="HH:MM, Asia/Bangkok")
+    for key in org_settings.SETTINGS:
+        settings.add_argument(f"--{key}", dest=_dest(key), default=None,
+                              help=msg.SETTING_HELP.get(key, ""))  # fmt: skip
     settings.set_defaults(func=_settings)
 
     case_sub = _subparsers_of(subparsers.choices["case"])

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from handlers.flow import Ctx
-from handlers.staff.auth import authorise
+from handlers.staff import manage
+from handlers.staff.auth import actor, authorise
 from handlers.types import Reply, Turn
 from messages import staff as msg
 from messages.format import thai_datetime
@@ -42,12 +43,13 @@ def invite(ctx: Ctx, arg: str) -> Turn | None:
     role, _, name = arg.partition(" ")
     if role.lower() not in {r.value for r in Role}:
         return _done(Reply(msg.INVITE_USAGE))
-    if Role(role.lower()) in staff.TIP_READING and Role.ADMIN not in staff.roles_of(admin):
-        return _done(Reply(msg.HOST_ADMIN_NO_TIP_ROLES))  # else they could invite themselves
-    row, code = staff.invite(
-        ctx.session, org_id=ctx.org.id, roles=[Role(role.lower())], name=name.strip()[:255],
-        now=ctx.now(),
-    )  # fmt: skip
+    try:
+        row, code = manage.invite(
+            ctx.session, ctx.org.id, giver=staff.roles_of(admin), actor=actor(admin),
+            role=Role(role.lower()), name=name, now=ctx.now(),
+        )  # fmt: skip
+    except manage.Refused as refused:  # else they could invite themselves to the tips
+        return _done(Reply(str(refused)))
     return _done(Reply(msg.invite_created(code, [role.lower()], thai_datetime(row.expires_at))))
 
 
@@ -61,11 +63,12 @@ def staff_list(ctx: Ctx, _arg: str = "") -> Turn | None:
 
 
 def remove(ctx: Ctx, arg: str) -> Turn | None:
-    if authorise(ctx, Role.ADMIN, Role.HOST_ADMIN) is None:
+    admin = authorise(ctx, Role.ADMIN, Role.HOST_ADMIN)
+    if admin is None:
         return None
     if not arg.strip().isdigit():
         return _done(Reply(msg.STAFF_NOT_FOUND.format(id=arg.strip())))
-    member = staff.remove(ctx.session, ctx.org.id, int(arg), ctx.now())
+    member = manage.remove(ctx.session, ctx.org.id, int(arg), actor=actor(admin), now=ctx.now())
     text = msg.STAFF_REMOVED if member else msg.STAFF_NOT_FOUND
     return _done(Reply(text.format(id=int(arg))))
 

@@ -30,4 +30,4 @@ def authorise(ctx: Ctx, *roles: Role) -> StaffMember | None:
 
 def actor(member: StaffMember) -> str:
     """How history and the access log name a staff member."""
-    return f"staff:{member.id} {member.name}".strip()
+    return staff.describe(member)

@@ -26,18 +26,37 @@ REFERRED = "ส่งต่อเรื่อง {key} ไปยัง{agency}�
 AUDIT_EMPTY = "ยังไม่มีการเปิดดูเนื้อหาเบาะแส"
 
 
-def settings_text(days: int, hours: str, channels: str, units: list[str], reminder: str) -> str:
-    return "\n".join(
-        [
-            f"กำหนดเวลาดำเนินการ: {days} วัน",
-            f"เวลาทำการ: {hours}",
-            f"ช่องทางติดต่อ: {channels}",
-            f"หน่วยงาน: {', '.join(units)}",
-            f"เวลาเตือนประจำวัน: {reminder} น. (เวลาประเทศไทย)",
-        ]
-    )
+SETTING_LABELS = {
+    "deadline-days": "กำหนดเวลาดำเนินการ",
+    "office-hours": "เวลาทำการ",
+    "contact": "ช่องทางติดต่อ",
+    "units": "หน่วยงาน",
+    "reminder-time": "เวลาเตือนประจำวัน",
+    "external-contacts": "หน่วยงานภายนอกสำหรับเบาะแสเกี่ยวกับผู้บริหาร (ว่าง = ค่าเริ่มต้น)",
+    "tip-round-minutes": "รอบแจ้งเบาะแสถึงเจ้าหน้าที่",
+    "filings-per-chat": "เรื่องใหม่ต่อแชตต่อวัน",
+    "filings-per-org": "เรื่องใหม่ทางแชตของหน่วยงานต่อวัน",
+    "uploads-per-chat": "ไฟล์ต่อแชตต่อวัน",
+    "disk-quota-mb": "พื้นที่เก็บไฟล์ของหน่วยงาน",
+}
+SETTING_UNITS = {
+    "deadline-days": " วัน",
+    "reminder-time": " น. (เวลาประเทศไทย)",
+    "tip-round-minutes": " นาที",
+    "filings-per-chat": " เรื่อง",
+    "filings-per-org": " เรื่อง",
+    "uploads-per-chat": " ไฟล์",
+    "disk-quota-mb": " MB",
+}
+SETTING_HELP = {
+    "contact": "contact channels, as citizens read them",
+    "units": "comma-separated unit names",
+    "reminder-time": "HH:MM, Asia/Bangkok",
+    "external-contacts": "where else a tip about the executives can go ('' = the default)",
+}
+BAD_SETTING = "ค่า {value} ใช้กับ {key} ไม่ได้: {why} (ยังไม่ได้เปลี่ยนค่าใด)"
 
 
-BAD_REMINDER_TIME = "เวลาเตือนต้องอยู่ในรูป HH:MM เช่น 08:00"
-BAD_DEADLINE = "จำนวนวันต้องเป็นตัวเลข 1–90"
-NO_UNITS = "ต้องมีหน่วยงานอย่างน้อยหนึ่งหน่วย"
+def settings_text(values: dict[str, str]) -> str:
+    return "\n".join(f"{SETTING_LABELS.get(key, key)}: {value}{SETTING_UNITS.get(key, '')}"
+                     for key, value in values.items())  # fmt: skip

@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+from messages.org_rules import (  # noqa: F401  (the CLI prints these)
+    WHY_COUNT,
+    WHY_DAYS,
+    WHY_EMPTY,
+    WHY_ROUND,
+    WHY_TIME,
+    WHY_UNITS,
+)
+
 BAD_SLUG = (
     'ชื่อย่อหน่วยงาน "{slug}" ใช้ไม่ได้: ใช้อักษรอังกฤษตัวเล็ก ตัวเลข และ - ได้ 2–40 ตัว '
     'เช่น tambon-bangrak (ห้ามใช้ "shared" ซึ่งสงวนไว้สำหรับบัญชีกลาง)'
@@ -12,12 +21,6 @@ NO_ORGS = "ยังไม่มีหน่วยงาน"
 SET_DONE = "บันทึก {key} ของหน่วยงาน {slug} แล้ว"
 UNKNOWN_KEY = "ไม่รู้จักค่าที่ตั้ง {key}: ใช้ได้ {keys}"
 BAD_VALUE = "ค่า {value} ใช้กับ {key} ไม่ได้: {why}"
-WHY_DAYS = "ต้องเป็นจำนวนวัน 1–365"
-WHY_TIME = "ต้องเป็นเวลาแบบ HH:MM เช่น 08:00"
-WHY_ROUND = "ต้องเป็นจำนวนนาทีที่หารหนึ่งวันลงตัว: {allowed}"
-WHY_COUNT = "ต้องเป็นจำนวนเต็ม 1–100000"
-WHY_UNITS = "ต้องมีอย่างน้อยหนึ่งหน่วย คั่นด้วยจุลภาค"
-WHY_EMPTY = "ห้ามว่าง"
 NO_FILE = "อ่านไฟล์ {path} ไม่ได้"
 EMPTY_FILE = "ไฟล์ {path} ว่าง"
 SLUG_OR_SHARED = "ระบุชื่อย่อหน่วยงาน หรือ --shared สำหรับบัญชีกลางของจังหวัด อย่างใดอย่างหนึ่ง"

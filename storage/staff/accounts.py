@@ -1,4 +1,5 @@
-"""Staff accounts: invites, binding a chat, roles, removal. Repositories never commit."""
+"""Staff accounts: invites, binding a chat, roles, removal, each written to the staff events
+of the audit log (who did it, to whom, when). Repositories never commit."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from enum import StrEnum
 from sqlmodel import Session, func, select
 
 from storage import crypto
-from storage.staff.models import BindAttempt, StaffInvite, StaffMember
+from storage.staff.models import BindAttempt, StaffEvent, StaffInvite, StaffMember
 from storage.timeutil import as_utc
 
 INVITE_LIFETIME = timedelta(hours=48)
@@ -48,9 +49,23 @@ def _chat_key(channel: str, chat_id: str) -> str:
     return crypto.keyring().mac(f"{channel}\0{chat_id}".encode(), "staff-bind")
 
 
+def describe(member: StaffMember) -> str:
+    """How the audit log names a staff account (as `handlers.staff.auth.actor` does)."""
+    return f"staff:{member.id} {member.name}".strip()
+
+
+def record(
+    session: Session, org_id: int, kind: str, *, actor: str, subject: str, now: datetime,
+    detail: str = "",
+) -> None:  # fmt: skip
+    session.add(StaffEvent(org_id=org_id, kind=kind, actor=actor[:255], subject=subject[:255],
+                           detail=detail[:255], at=now))  # fmt: skip
+
+
 def invite(
-    session: Session, *, org_id: int, roles: list[Role], name: str, now: datetime
-) -> tuple[StaffInvite, str]:
+    session: Session, *, org_id: int, roles: list[Role], name: str, now: datetime,
+    actor: str = "",
+) -> tuple[StaffInvite, str]:  # fmt: skip
     """A new one-time invite; the code is returned once and only its keyed hash is stored."""
     code = "".join(secrets.choice(_ALPHABET) for _ in range(10))
     row = StaffInvite(
@@ -59,6 +74,7 @@ def invite(
     )  # fmt: skip
     session.add(row)
     session.flush()
+    record(session, org_id, "invite", actor=actor, subject=name, detail=row.roles, now=now)
     return row, code
 
 
@@ -129,6 +145,8 @@ def bind(
     member.user_id, member.removed_at, member.bound_at = user_id, None, now
     session.add(member)
     session.flush()
+    record(session, org_id, "bind", actor=describe(member), subject=describe(member),
+           detail=member.roles, now=now)  # fmt: skip
     return member
 
 
@@ -142,14 +160,49 @@ def listing(session: Session, org_id: int) -> list[StaffMember]:
     )
 
 
+def everyone(session: Session, org_id: int) -> list[StaffMember]:
+    """Every account the organisation ever had, removed ones too (the audit log's officers)."""
+    return list(
+        session.exec(
+            select(StaffMember).where(StaffMember.org_id == org_id).order_by(StaffMember.id)
+        ).all()
+    )
+
+
 def with_role(session: Session, org_id: int, role: Role) -> list[StaffMember]:
     return [m for m in listing(session, org_id) if role in roles_of(m)]
 
 
-def remove(session: Session, org_id: int, member_id: int, now: datetime) -> StaffMember | None:
+def member_of(session: Session, org_id: int, member_id: int) -> StaffMember | None:
+    """A current staff account of the organisation."""
     member = session.get(StaffMember, member_id)
     if member is None or member.org_id != org_id or member.removed_at is not None:
         return None
+    return member
+
+
+def remove(
+    session: Session, org_id: int, member_id: int, now: datetime, actor: str = ""
+) -> StaffMember | None:
+    member = member_of(session, org_id, member_id)
+    if member is None:
+        return None
     member.removed_at = now
     session.add(member)
+    record(session, org_id, "remove", actor=actor, subject=describe(member), now=now)
+    return member
+
+
+def set_roles(
+    session: Session, org_id: int, member_id: int, roles: list[Role], now: datetime,
+    actor: str = "",
+) -> StaffMember | None:  # fmt: skip
+    """Give the account exactly `roles` (its web sessions end at their next request)."""
+    member = member_of(session, org_id, member_id)
+    if member is None or not roles:
+        return None
+    member.roles = ",".join(sorted(set(roles)))
+    session.add(member)
+    record(session, org_id, "roles", actor=actor, subject=describe(member), detail=member.roles,
+           now=now)  # fmt: skip
     return member

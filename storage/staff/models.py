@@ -211,3 +211,18 @@ class TipRoundNotice(SQLModel, table=True):
     handling_id: int = Field(foreign_key="case_handling.id")
     staff_id: int | None = Field(default=None, foreign_key="staff_member.id")
     round_at: datetime = Field(sa_column=_ts(nullable=False))
+
+
+class StaffEvent(SQLModel, table=True):
+    """A change to staff accounts, for the audit log: an invite made, a chat bound, roles
+    changed, an account removed; who did it (`actor`), to whom (`subject`), exactly when."""
+
+    __tablename__ = "staff_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisation.id", index=True)
+    kind: str = Field(max_length=16)  # invite, bind, roles, remove
+    actor: str = Field(max_length=255)
+    subject: str = Field(max_length=255)
+    detail: str = Field(default="", max_length=255)  # the roles given
+    at: datetime = Field(sa_column=_ts(nullable=False))

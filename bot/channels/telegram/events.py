@@ -42,6 +42,11 @@ class Incoming:
     files: tuple[FileRef, ...] = ()
 
 
+# `https://t.me/BOT?start=staff_CODE` (an invite in the office) arrives as `/start staff_CODE`
+# and binds like `/staff CODE`.
+STAFF_START = "staff_"
+
+
 def parse(update: Update, bot_id: int | str, bot_username: str = "") -> Incoming | None:
     """The event an update carries, or None for updates the bot should not answer."""
     # Update ids are counted per bot: with the bot's id, a new token or bot cannot collide
@@ -157,8 +162,10 @@ def _command(base: Event, text: str) -> Event:
     args = args.strip()
     if name == "track":
         return _with(base, text=args) if args else _with(base, choice=menu.TRACK)
+    if name == "start" and args.startswith(STAFF_START):  # an invite's link or QR code
+        return _with(base, text=f"/staff {args[len(STAFF_START) :]}")
     if name in _PLAIN_COMMANDS:
-        return _with(base, text=f"/{name}")  # drops /start's deep-link payload
+        return _with(base, text=f"/{name}")  # drops /start's other deep-link payloads
     return _with(base, text=text)
 
 

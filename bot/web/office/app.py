@@ -17,6 +17,8 @@ from bot.web.office.case_page import case_routes
 from bot.web.office.login import login_routes
 from bot.web.office.queue import queue_routes
 from bot.web.office.security import SecurityHeaders, protect
+from bot.web.office.settings_page import settings_routes
+from bot.web.office.staff_page import staff_routes
 from bot.web.office.walk_in import walk_in_routes
 from handlers.stats.fonts import sarabun
 from storage.timeutil import utcnow
@@ -43,6 +45,8 @@ def office_mount(core: Core, *, clock: Callable[[], datetime] = utcnow) -> BaseR
         *queue_routes(ctx),
         *case_routes(ctx, core.files, tile_url=settings.map_tile_url),
         *walk_in_routes(ctx, core.files),
+        *staff_routes(ctx, settings),
+        *settings_routes(ctx),
     ]
     inner = Starlette(routes=routes)
     secure = settings.public_url.startswith("https://")

@@ -169,10 +169,10 @@ def export_rows(stream: Stream, rows: list[dict]) -> list[list[str]]:
     return table
 
 
-def workbook(table: list[list[str]]) -> bytes:
+def workbook(table: list[list[str]], sheet: str = msg.EXPORT_SHEET) -> bytes:
     book = Workbook()
-    sheet = book.active
-    sheet.title = msg.EXPORT_SHEET
+    sheet, title = book.active, sheet
+    sheet.title = title
     for line in table:
         sheet.append(line)
     out = io.BytesIO()
