@@ -105,7 +105,17 @@ async def test_invite_change_role_remove_and_the_audit_log(make_core):
 
         await log_in(theirs, colleague, base)  # back in, with the new role
         assert reference in await theirs.inner_text("main")  # the tips' queue
+        asked: list[str] = []
+
+        async def answer(dialog) -> None:
+            asked.append(dialog.message)
+            await (dialog.dismiss() if len(asked) == 1 else dialog.accept())
+
+        page.on("dialog", answer)
+        await page.locator(f"tr[data-member='{mate.id}'] button.remove").click()  # dismissed
+        assert member_named(core, "สมใจ").removed_at is None and len(asked) == 1
         await page.locator(f"tr[data-member='{mate.id}'] button.remove").click()
+        assert len(asked) == 2 and "สมใจ" in asked[0]
         await page.wait_for_selector("#done")
         assert await page.locator(f"tr[data-member='{mate.id}']").count() == 0
         assert (await theirs.goto(f"{base}/office/")).status == 401

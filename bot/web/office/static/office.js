@@ -3,6 +3,11 @@ document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("button.print").forEach(function (button) {
     button.addEventListener("click", function () { window.print(); });
   });
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.dataset.confirm)) { event.preventDefault(); }
+    });
+  });
   var picker = document.getElementById("template-select");
   if (picker) {
     picker.addEventListener("change", function () {
