@@ -62,10 +62,14 @@ async def test_staff_and_cases_from_the_command_line(db_url, tmp_path, make_core
     run(db_url, tmp_path, "case", "show", "ทจ-2500-0000", code=1)
     listing = run(db_url, tmp_path, "staff", "list")
     member_id = listing.split(".")[0]
+    changed = run(db_url, tmp_path, "staff", "role", member_id, "complaint")
+    assert msg.STAFF_ROLE_CHANGED.format(id=member_id, roles="เจ้าหน้าที่เรื่องร้องเรียน") in changed
+    assert await officer.say("/tips") == await officer.say("/nonsense")  # no longer integrity
+    assert await officer.say("/queue") != await officer.say("/nonsense")
     assert msg.STAFF_REMOVED.format(id=member_id) in run(
         db_url, tmp_path, "staff", "remove", member_id
     )
-    assert await officer.say("/tips") == await officer.say("/nonsense")
+    assert await officer.say("/queue") == await officer.say("/nonsense")
 
 
 def test_organisation_settings_are_shown_and_changed_from_the_command_line(db_url, tmp_path):

@@ -140,6 +140,7 @@ def _show(args: argparse.Namespace) -> int:
             "filings-per-org": str(rules.filings_per_org),
             "uploads-per-chat": str(rules.uploads_per_chat),
             "disk-quota-mb": str(rules.disk_quota_mb),
+            "external-contacts": rules.external_contacts,
         }  # fmt: skip
         present = {p: accounts.for_org(session, p, org.id) is not None for p in accounts.PLATFORMS}
         paths = {p: f"/{p}/{org.slug}/webhook" for p in accounts.PLATFORMS}

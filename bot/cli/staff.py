@@ -2,7 +2,7 @@
 in the chat, from the server, for organisations that prefer it.
 
     complaintbot staff invite --role complaint --name "สมศรี" [--org SLUG]
-    complaintbot staff list | staff remove ID
+    complaintbot staff list | staff remove ID | staff role ID ROLE
     complaintbot case list [--stream tip] | case show KEY [--content]
     complaintbot case status KEY completed --note "..." --internal-note "..."
     complaintbot case note KEY "..." | case assign KEY UNIT | case refer KEY AGENCY
@@ -81,6 +81,20 @@ def _staff_remove(args: argparse.Namespace) -> int:
         print(msg.STAFF_NOT_FOUND.format(id=args.id), file=sys.stderr)
         return 1
     print(msg.STAFF_REMOVED.format(id=args.id))
+    return 0
+
+
+def _staff_role(args: argparse.Namespace) -> int:
+    core = _core(args)
+    with Session(core.db) as session, session.begin():
+        member = manage.change_role(
+            session, core.org_id, args.id, giver=None, actor=f"cli:{getpass.getuser()}",
+            role=Role(args.role), now=utcnow(),
+        )  # fmt: skip
+    if member is None:
+        print(msg.STAFF_NOT_FOUND.format(id=args.id), file=sys.stderr)
+        return 1
+    print(msg.STAFF_ROLE_CHANGED.format(id=args.id, roles=staff_msg.roles_text([args.role])))
     return 0
 
 
@@ -245,7 +259,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         parser.add_argument("--org", default=None, help="organisation slug")
         return parser
 
-    group = subparsers.add_parser("staff", help="staff accounts: invite, list, remove")
+    group = subparsers.add_parser("staff", help="staff accounts: invite, list, remove, role")
     sub = group.add_subparsers(dest="staff_command", required=True)
     invite = with_org(sub.add_parser("invite", help="a one-time invite code (48 hours)"))
     invite.add_argument("--role", action="append", required=True, choices=[r.value for r in Role])
@@ -255,6 +269,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     remove = with_org(sub.add_parser("remove", help="take staff rights away at once"))
     remove.add_argument("id", type=int)
     remove.set_defaults(func=_staff_remove)
+    role = with_org(
+        sub.add_parser("role", help="give an account this role only (ends its web sessions)")
+    )
+    role.add_argument("id", type=int)
+    role.add_argument("role", choices=[r.value for r in Role])
+    role.set_defaults(func=_staff_role)
 
     audit = with_org(subparsers.add_parser("audit", help="who viewed which tip's content, when"))
     audit.add_argument("--limit", type=int, default=200)

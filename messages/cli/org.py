@@ -48,6 +48,7 @@ def org_text(details: dict[str, str], accounts: dict[str, bool], paths: dict[str
         "tip-round-minutes": "รอบแจ้งเบาะแสถึงเจ้าหน้าที่ (นาที)",
         "filings-per-chat": "เรื่องใหม่ต่อแชตต่อวัน", "filings-per-org": "เรื่องใหม่ทั้งหมดต่อวัน",
         "uploads-per-chat": "ไฟล์ต่อแชตต่อวัน", "disk-quota-mb": "พื้นที่ไฟล์ของหน่วยงาน (MB)",
+        "external-contacts": "หน่วยงานภายนอกสำหรับเบาะแสเกี่ยวกับผู้บริหาร (ว่าง = ค่าเริ่มต้น)",
     }  # fmt: skip
     lines = [f"{labels.get(k, k)}: {v}" for k, v in details.items()]
     for platform, present in accounts.items():
