@@ -15,8 +15,10 @@ from bot.app import Core
 from bot.web.office.auth import Clocked
 from bot.web.office.case_page import case_routes
 from bot.web.office.login import login_routes
+from bot.web.office.plan_page import plan_routes
 from bot.web.office.queue import queue_routes
 from bot.web.office.security import SecurityHeaders, protect
+from bot.web.office.statistics import statistics_routes
 from bot.web.office.walk_in import walk_in_routes
 from handlers.stats.fonts import sarabun
 from storage.timeutil import utcnow
@@ -43,6 +45,8 @@ def office_mount(core: Core, *, clock: Callable[[], datetime] = utcnow) -> BaseR
         *queue_routes(ctx),
         *case_routes(ctx, core.files, tile_url=settings.map_tile_url),
         *walk_in_routes(ctx, core.files),
+        *statistics_routes(ctx),
+        *plan_routes(ctx),
     ]
     inner = Starlette(routes=routes)
     secure = settings.public_url.startswith("https://")
