@@ -106,7 +106,7 @@ async def test_statistics_for_each_role_match_the_command_line(
         assert [r[4] for r in rows] == figures_column(march["fiscal_year_to_date"]["tips"])
         tips_sheet = book[stats_msg.STREAM_SHORT["tip"]]  # the staff workbook: tips broken down
         assert tips_sheet.cell(row=6, column=1).value == stats_msg.CATEGORY_HEADING
-        check_screenshot(await page.screenshot(full_page=True), "office-stats-desktop",
+        check_screenshot(await page.screenshot(), "office-stats-desktop",
                          keep=core.db.dialect.name == "sqlite")  # fmt: skip
 
         cookies = {c["name"]: c["value"] for c in await desktop.cookies()}
@@ -141,6 +141,8 @@ async def test_statistics_for_each_role_match_the_command_line(
         await page.emulate_media(media="print")
         assert not await page.is_visible("header") and await page.is_visible("#o24-table")
         assert a4_pages(await page.pdf(prefer_css_page_size=True)) == 1
+        check_screenshot(await page.screenshot(), "office-o24-print",
+                         keep=core.db.dialect.name == "sqlite")  # fmt: skip
         await page.emulate_media(media="screen")
 
         phone = await chrome.new_context(viewport={"width": 390, "height": 844})
@@ -151,7 +153,7 @@ async def test_statistics_for_each_role_match_the_command_line(
         assert await page.locator("#categories-tip, #o24-link, #monthly").count() == 0
         assert stats_msg.STREAM_SHORT["tip"] not in await page.inner_text("#summary-table")
         await fits_the_screen(page, "#period-form", "#downloads", "#public-url")
-        check_screenshot(await page.screenshot(full_page=True), "office-stats-phone",
+        check_screenshot(await page.screenshot(), "office-stats-phone",
                          keep=core.db.dialect.name == "sqlite")  # fmt: skip
         refused = await page.goto(f"{base}/office/stats/o24")
         assert refused.status == 403
