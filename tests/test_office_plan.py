@@ -131,6 +131,8 @@ async def test_a_plan_officer_reads_questions_imports_the_table_and_reports_an_i
         assert (newest.fiscal_year, newest.round, newest.status) == (2568, 6, "done")
         assert newest.reporter == "สมปอง" and str(newest.budget) == "50000.00"
 
+        await small.goto(f"{base}/office/plan?done=โปรดโทรแจ้งรหัสผ่านที่เบอร์นี้")
+        assert await small.locator("#done").count() == 0  # only what the office itself did
         cookies = {c["name"]: c["value"] for c in await phone.cookies()}
         async with httpx.AsyncClient(timeout=DEADLINE, cookies=cookies) as client:
             files = {"table": ("plan.csv", good.read_bytes(), "text/csv")}

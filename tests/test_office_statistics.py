@@ -104,6 +104,8 @@ async def test_statistics_for_each_role_match_the_command_line(
         assert [r[2] for r in rows] == figures_column(march["tips"])
         assert [r[3] for r in rows] == figures_column(march["fiscal_year_to_date"]["complaints"])
         assert [r[4] for r in rows] == figures_column(march["fiscal_year_to_date"]["tips"])
+        sheets = [ws.iter_rows(values_only=True) for ws in book.worksheets]
+        assert not any(TRIAL_CHANNEL in str(v) for rows_of in sheets for r in rows_of for v in r)
         tips_sheet = book[stats_msg.STREAM_SHORT["tip"]]  # the staff workbook: tips broken down
         assert tips_sheet.cell(row=6, column=1).value == stats_msg.CATEGORY_HEADING
         check_screenshot(await page.screenshot(), "office-stats-desktop",
@@ -129,6 +131,7 @@ async def test_statistics_for_each_role_match_the_command_line(
         received = page.locator("#summary-table tbody tr").first.locator("td").nth(1)
         assert await received.inner_text() == "0"  # the trial is not a complaint
 
+        assert (await page.goto(f"{base}/office/plan")).status == 200  # administrators: both
         await page.goto(f"{base}/office/stats?period=2567-03")
         await page.click("#o24-link")
         await page.wait_for_url("**/stats/o24?year=2567")

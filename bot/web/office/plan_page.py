@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlencode
 
+from itsdangerous import BadSignature, URLSafeSerializer
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
@@ -28,6 +29,7 @@ from messages.office import pages as office_msg
 from messages.office import plan as msg
 from messages.plan import status as plan_msg
 from messages.stats.labels import month_label
+from storage import crypto
 from storage.import_problems import ImportFailed
 from storage.plan import importer as plan_import
 from storage.plan import questions as asked
@@ -97,7 +99,7 @@ def plan_routes(ctx: Clocked) -> list[Route]:
         who, context = await run_in_threadpool(load, request)
         if context is None:
             return refused(request, who)
-        context["done"] = request.query_params.get("done", "")[:200]
+        context["done"] = _notice(request.query_params.get("done", ""))
         return pages.render(request, "plan.html", **context)
 
     async def upload(request: Request) -> Response:
@@ -242,7 +244,20 @@ def plan_routes(ctx: Clocked) -> list[Route]:
     ]
 
 
+def _signer() -> URLSafeSerializer:
+    return URLSafeSerializer(crypto.keyring().mac(b"office", "office-plan-notice"), salt="done")
+
+
+def _notice(sealed: str) -> str:
+    """What was done, as `_back` sealed it: a link cannot put its own words on the page."""
+    try:
+        return str(_signer().loads(sealed)) if sealed else ""
+    except BadSignature:
+        return ""
+
+
 def _back(request: Request, done: str, fy: int, round_: str) -> Response:
+    """Back to the plan (so a reload sends nothing again), saying what was done."""
     root = request.scope.get("root_path", "")
-    query = urlencode({"fy": fy, "round": round_, "done": done})
+    query = urlencode({"fy": fy, "round": round_, "done": _signer().dumps(done)})
     return RedirectResponse(f"{root}/plan?{query}", status_code=303)
