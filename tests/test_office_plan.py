@@ -84,7 +84,7 @@ async def test_a_plan_officer_reads_questions_imports_the_table_and_reports_an_i
         template = load_workbook(io.BytesIO(saved.read_bytes()))
         assert [c.value for c in template.active[1]] == list(TEMPLATE_HEADERS)
 
-        await page.fill("input[name=fiscal_year]", "2568")
+        await page.fill("input[name=fiscal_year]", "2025")  # the Christian era: FY 2568
         await page.select_option("#upload-form select[name=round]", "6")
         await page.set_input_files("input[name=table]", str(bad))
         await page.click("#upload-button")

@@ -36,6 +36,7 @@ from storage.plan import questions as asked
 from storage.plan import repo as plan_repo
 from storage.plan.models import ROUNDS, PlanStatus
 from storage.staff.accounts import Role
+from storage.stats.periods import BE_OFFSET
 
 MAX_UPLOAD = 5 * 1024 * 1024
 SUFFIXES = (".xlsx", ".csv")
@@ -45,6 +46,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _int(text: str | None) -> int | None:
     text = (text or "").strip()
     return int(text) if text.isdigit() else None
+
+
+def _year(text: str | None) -> int | None:
+    """A fiscal year as typed, in either era (2568 or 2025), as the Buddhist era."""
+    year = _int(text)
+    return year + BE_OFFSET if year is not None and 1900 < year < 2400 else year
 
 
 def plan_routes(ctx: Clocked) -> list[Route]:
@@ -73,7 +80,7 @@ def plan_routes(ctx: Clocked) -> list[Route]:
     def page_context(session: Session, who: Officer, request: Request) -> dict:
         today = local_date(ctx.clock())
         q = request.query_params
-        plan, fiscal_year, round_ = period_of(session, who, _int(q.get("fy")),
+        plan, fiscal_year, round_ = period_of(session, who, _year(q.get("fy")),
                                               _int(q.get("round")), today)  # fmt: skip
         found = asked.asked_between(session, who.org.id, today.replace(day=1), today)
         out = {
@@ -121,7 +128,7 @@ def plan_routes(ctx: Clocked) -> list[Route]:
                     return who, None, "", [], None
                 assert who is not None
                 problem, problems, result = "", [], None
-                fiscal_year, round_ = _int(fields.get("fiscal_year")), fields.get("round", "")
+                fiscal_year, round_ = _year(fields.get("fiscal_year")), fields.get("round", "")
                 suffix = Path(name).suffix.lower()
                 if not data:
                     problem = msg.NO_FILE
@@ -157,7 +164,7 @@ def plan_routes(ctx: Clocked) -> list[Route]:
         if problem:
             return pages.render(request, "plan.html", 400, problem=problem, problems=problems,
                                 form=fields, **context)  # fmt: skip
-        fy, round_ = int(fields["fiscal_year"]), fields.get("round", "")
+        fy, round_ = _year(fields["fiscal_year"]) or 0, fields.get("round", "")
         period = plan_msg.period(fy, int(round_)) if round_ else str(fy)
         done = plan_msg.IMPORT_DONE.format(rows=result.rows, created=result.items_created,
                                            reports=result.reports_added, period=period)  # fmt: skip
@@ -174,7 +181,7 @@ def plan_routes(ctx: Clocked) -> list[Route]:
                     return who, None
                 assert who is not None
                 q = fields if fields is not None else request.query_params
-                fy, rnd = _int(q.get("fy")), _int(q.get("round"))
+                fy, rnd = _year(q.get("fy")), _int(q.get("round"))
                 plan, fiscal_year, round_ = period_of(session, who, fy, rnd, local_date(now))
                 item = plan_repo.item_by_number(session, plan, number) if plan else None
                 if item is None:
