@@ -71,7 +71,11 @@ async def test_statistics_for_each_role_match_the_command_line(
         await log_in(page, admin, base)
         await page.click("#nav-stats")
         await page.wait_for_url(f"{base}/office/stats")
+        await page.select_option("select[name=kind]", "quarter")  # only its own field shows
+        assert await page.is_visible("select[name=quarter]")
+        assert not await page.is_visible("select[name=month]")
         await page.select_option("select[name=kind]", "month")
+        assert not await page.is_visible("select[name=quarter]")
         await page.select_option("select[name=month]", "3")
         await page.fill("input[name=year]", "2024")  # the Christian era is March 2567 too
         await page.click("#show-period")
