@@ -3,9 +3,10 @@ quarter, six-month round or fiscal year, the chart, the same files as the comman
 (XLSX, CSV, PNG, HTML through `handlers.stats.outputs`), the public page's address, the
 monthly summary administrators get on the 1st, and the ITA O24 table ready for A4.
 
-Administrators see both streams; complaint officers the complaint stream, integrity officers
-the tips (with the complaints, as the chat's `/stats` gives them); the files follow the
-chat: only those who may read tips get the workbook with the tips broken down.
+The tables show administrators both streams, complaint officers the complaints and integrity
+officers the tips. The text and the files are those the chat's `/stats` gives each role (the
+complaint figures are published anyway): only those who may read tips get the workbook with
+the tips broken down; everyone else gets the published one, tips as totals.
 """
 
 from __future__ import annotations
