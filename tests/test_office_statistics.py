@@ -93,8 +93,12 @@ async def test_statistics_for_each_role_match_the_command_line(
         assert await page.input_value("#public-url") == f"{base}/stats/{core.settings.org_slug}"
         shown = await page.inner_text("main")
         assert TRIAL_CHANNEL not in shown
-        chart = await page.evaluate("document.getElementById('chart').naturalWidth")
-        assert chart > 300  # the chart loaded
+        async with page.expect_response("**/stats/file.png?*") as chart:
+            await page.locator("#chart").scroll_into_view_if_needed()  # loaded when seen
+        assert (await chart.value).ok
+        await page.locator("#chart").evaluate("img => img.decode()")
+        assert await page.locator("#chart").evaluate("img => img.naturalWidth") > 300
+        await page.evaluate("window.scrollTo(0, 0)")
 
         async with page.expect_download() as waiting:
             await page.click("#download-xlsx")
