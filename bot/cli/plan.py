@@ -169,14 +169,12 @@ def _set(args: argparse.Namespace) -> int:
             print(msg.UNKNOWN_ITEM.format(item=args.item, fiscal_year=args.fiscal_year),
                   file=sys.stderr)  # fmt: skip
             return 1
-        before = plan_repo.item_view(session, item, args.fiscal_year, args.round)
-        spent = amounts.get("spent", before.spent)
-        plan_repo.add_report(
+        report = plan_repo.report_progress(
             session, item, fiscal_year=args.fiscal_year, round=args.round, status=status,
-            budget=amounts.get("budget", before.budget), spent=spent,
-            result=before.result if args.result is None else args.result,
-            as_of=args.as_of or _today(), reporter=args.reporter or before.reporter,
+            budget=amounts.get("budget"), spent=amounts.get("spent"), result=args.result,
+            as_of=args.as_of or _today(), reporter=args.reporter,
         )  # fmt: skip
+        spent = report.spent
     print(msg.ITEM_UPDATED.format(number=args.item, status=msg.STATUS_LABELS[status.value],
                                   spent=baht(spent),
                                   period=msg.period(args.fiscal_year, args.round)))  # fmt: skip

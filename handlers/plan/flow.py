@@ -22,6 +22,7 @@ from messages.format import fiscal_year_be, local_date
 from messages.plan import answers as answers_msg
 from messages.plan import status as msg
 from messages.plan import vocab as plan_vocab
+from storage.plan import questions as asked
 from storage.plan import repo as plan_repo
 from storage.plan.models import Plan, PlanItem, PlanStatus
 
@@ -362,6 +363,7 @@ def _answer(ctx: Ctx, plan: Plan, text: str, data: dict, *, always: bool) -> Tur
         return None
     weak = result.kind is AnswerKind.ITEM and result.ranked and result.ranked[0][1] < UNSURE
     if result.kind is AnswerKind.ITEM and result.top is not None and not weak:
+        _note(ctx, result.top, text)
         return ask(probe, S.ITEM, FLOW, data={**data, "item": result.top})
     if result.kind is AnswerKind.CHOOSE:
         candidates = [item_id for item_id, _ in result.ranked]
@@ -371,6 +373,7 @@ def _answer(ctx: Ctx, plan: Plan, text: str, data: dict, *, always: bool) -> Tur
     if result.kind is AnswerKind.DIMENSION and result.dimension is not None:
         return ask(probe, S.DIMENSION, FLOW, data={**data, "dim": result.dimension, "page": 0})
     question = msg.shorten(text, 60)
+    _note(ctx, None, text)  # below: no item matched
     if result.missing:  # not in this plan: say so, with what the plan has
         summary = plan_repo.summarise(views, plan, data["fy"], data["round"])
         dimensions = [
@@ -385,6 +388,12 @@ def _answer(ctx: Ctx, plan: Plan, text: str, data: dict, *, always: bool) -> Tur
         header = answers_msg.NEAREST.format(question=question)
         return ask(probe, S.CHOOSE, FLOW, data={**data, "candidates": nearest, "header": header})
     return ask(probe, S.HOME, FLOW, Reply(msg.NOT_FOUND.format(question=question)))
+
+
+def _note(ctx: Ctx, item_id: int | None, text: str) -> None:
+    """Keep the question for the plan officers' page: the day and what it matched only."""
+    asked.record(ctx.session, org_id=ctx.org.id, day=local_date(ctx.now()), item_id=item_id,
+                 text=text)  # fmt: skip
 
 
 def _combined(probe: Ctx, plan: Plan, query: plan_answers.Query, views: list, data: dict) -> Turn:

@@ -77,6 +77,11 @@ def replies_for(
     ]
 
 
+def monthly_text(summary: str) -> str:
+    """The first message of the monthly summary (the office shows it as a preview)."""
+    return f"{msg.MONTHLY_INTRO}\n\n{summary}"
+
+
 def send_monthly_summary(
     session: Session, now: datetime, org_id: int, *, files: FileStore, due: datetime | None = None
 ) -> int:
@@ -99,7 +104,7 @@ def send_monthly_summary(
             session, org=org, period=last_month(due), deadline_days=days, now=now, tips=True
         )
     replies = replies_for(session, files, org, out, now)
-    replies[0] = Reply(f"{msg.MONTHLY_INTRO}\n\n{replies[0].text}")
+    replies[0] = Reply(monthly_text(replies[0].text))
     for admin in admins:
         outbound.send(
             session, org_id=org_id, channel=admin.channel, chat_id=admin.chat_id,

@@ -101,3 +101,18 @@ class PlanProgressReport(SQLModel, table=True):
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(sa.DateTime(timezone=True), nullable=False)
     )
+
+
+class PlanQuestion(SQLModel, table=True):
+    """A question a citizen typed about the plan, so plan officers see what people ask: the
+    item it matched, or (when no item did) the question's words. Nothing of who asked, and
+    no time finer than the day."""
+
+    __tablename__ = "plan_question"
+    __table_args__ = (sa.Index("ix_plan_question_org_day", "org_id", "day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisation.id")
+    day: date  # Bangkok
+    item_id: int | None = Field(default=None, foreign_key="plan_item.id")
+    text: str = Field(default="", max_length=200)  # only when no item matched

@@ -320,3 +320,28 @@ def spent_percent(part: Decimal, whole: Decimal) -> Decimal:
     if not whole:
         return ZERO
     return (part * 100 / whole).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def report_progress(
+    session: Session,
+    item: PlanItem,
+    *,
+    fiscal_year: int,
+    round: int,
+    status: PlanStatus,
+    as_of: date,
+    spent: Decimal | None = None,
+    budget: Decimal | None = None,
+    result: str | None = None,
+    reporter: str = "",
+) -> PlanProgressReport:
+    """A new report of one item for a round, what is not given carried over from the item's
+    last report of that round (`complaintbot plan set` and the office's item form)."""
+    before = item_view(session, item, fiscal_year, round)
+    return add_report(
+        session, item, fiscal_year=fiscal_year, round=round, status=status,
+        budget=before.budget if budget is None else budget,
+        spent=before.spent if spent is None else spent,
+        result=before.result if result is None else result,
+        as_of=as_of, reporter=reporter or before.reporter,
+    )  # fmt: skip

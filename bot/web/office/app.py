@@ -15,10 +15,12 @@ from bot.app import Core
 from bot.web.office.auth import Clocked
 from bot.web.office.case_page import case_routes
 from bot.web.office.login import login_routes
+from bot.web.office.plan_page import plan_routes
 from bot.web.office.queue import queue_routes
 from bot.web.office.security import SecurityHeaders, protect
 from bot.web.office.settings_page import settings_routes
 from bot.web.office.staff_page import staff_routes
+from bot.web.office.statistics import statistics_routes
 from bot.web.office.walk_in import walk_in_routes
 from handlers.stats.fonts import sarabun
 from storage.timeutil import utcnow
@@ -47,6 +49,8 @@ def office_mount(core: Core, *, clock: Callable[[], datetime] = utcnow) -> BaseR
         *walk_in_routes(ctx, core.files),
         *staff_routes(ctx, settings),
         *settings_routes(ctx),
+        *statistics_routes(ctx),
+        *plan_routes(ctx),
     ]
     inner = Starlette(routes=routes)
     secure = settings.public_url.startswith("https://")
