@@ -18,6 +18,13 @@ WHY_ROUND = "ต้องเป็นจำนวนนาทีที่หา�
 WHY_COUNT = "ต้องเป็นจำนวนเต็ม 1–100000"
 WHY_UNITS = "ต้องมีอย่างน้อยหนึ่งหน่วย คั่นด้วยจุลภาค"
 WHY_EMPTY = "ห้ามว่าง"
+WHY_TOO_LONG = "ยาวเกิน {limit} ตัวอักษร"
+WHY_KIND = 'ต้องเป็น "เทศบาล" หรือ "อบต."'
+KIND_MUNICIPALITY = "เทศบาล"
+KIND_SAO = "อบต."
+SECRET_MISSING = "กรอกรหัสให้ครบ: LINE ต้องมีทั้ง channel secret และ access token, Telegram ต้องมี token"
+SECRET_SPACES = "รหัสมีช่องว่างหรือขึ้นบรรทัดใหม่อยู่ข้างใน: คัดลอกมาใหม่ทั้งรหัส"
+UNKNOWN_ORG = 'ไม่พบหน่วยงาน "{slug}"'
 NO_FILE = "อ่านไฟล์ {path} ไม่ได้"
 EMPTY_FILE = "ไฟล์ {path} ว่าง"
 SLUG_OR_SHARED = "ระบุชื่อย่อหน่วยงาน หรือ --shared สำหรับบัญชีกลางของจังหวัด อย่างใดอย่างหนึ่ง"
@@ -38,13 +45,15 @@ def org_line(slug: str, name: str, line: bool, telegram: bool) -> str:
 
 def org_text(details: dict[str, str], accounts: dict[str, bool], paths: dict[str, str]) -> str:
     labels = {
-        "slug": "ชื่อย่อ", "name": "ชื่อหน่วยงาน", "phone": "โทรศัพท์", "website": "เว็บไซต์",
+        "slug": "ชื่อย่อ", "name": "ชื่อหน่วยงาน", "type": "ประเภท", "phone": "โทรศัพท์",
+        "website": "เว็บไซต์",
         "address": "ที่อยู่", "deadline-days": "กำหนดเวลาดำเนินการ (วัน)",
         "office-hours": "เวลาทำการ", "contact": "ช่องทางติดต่อ", "units": "หน่วยงานภายใน",
         "reminder-time": "เวลาเตือนประจำวัน",
         "tip-round-minutes": "รอบแจ้งเบาะแสถึงเจ้าหน้าที่ (นาที)",
         "filings-per-chat": "เรื่องใหม่ต่อแชตต่อวัน", "filings-per-org": "เรื่องใหม่ทั้งหมดต่อวัน",
         "uploads-per-chat": "ไฟล์ต่อแชตต่อวัน", "disk-quota-mb": "พื้นที่ไฟล์ของหน่วยงาน (MB)",
+        "tambons": "ตำบลในแผนที่บัญชีกลาง",
     }  # fmt: skip
     lines = [f"{labels.get(k, k)}: {v}" for k, v in details.items()]
     for platform, present in accounts.items():
