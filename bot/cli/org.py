@@ -2,6 +2,7 @@
 
     complaintbot org add SLUG --name NAME [--phone P --website W --address A --tambon T ...]
     complaintbot org list | org show SLUG | org set SLUG KEY VALUE
+    complaintbot org import FILE [--dry-run] | org export FILE     (bot.cli.org_file)
     complaintbot org set-line (SLUG | --shared) --secret-file F --token-file F
     complaintbot org set-telegram (SLUG | --shared) --token-file F
     complaintbot telegram set-webhook (SLUG | --shared)
@@ -231,6 +232,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     for module in present_modules(("bot.cli.org_map",)):
         module.register_map(org_sub)
+    for module in present_modules(("bot.cli.org_file",)):
+        module.register_file(org_sub)
 
     tg = subparsers.add_parser("telegram", help="Telegram bot setup")
     tg_sub = tg.add_subparsers(dest="telegram_command", required=True)
