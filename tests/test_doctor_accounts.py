@@ -99,7 +99,7 @@ def test_one_organisation_is_asked_online(hosted, capsys, monkeypatch):
     with serving_in_thread(fake.app()) as line_api:
         monkeypatch.setenv("LINE_API_HOST", line_api)
         out = doctor(capsys, "--org", "org-0001")
-        assert "org-0001 (อบต.ที่ 1) LINE: ตั้งแล้ว ใช้ได้: ใช้ได้: อบต.เขาทอง" in out
+        assert "org-0001 (อบต.ที่ 1) LINE: ตั้งแล้ว ใช้ได้: บัญชี อบต.เขาทอง" in out
         assert "org-0001 (อบต.ที่ 1) Telegram: ยังไม่ตั้ง" in out
         assert msg.SUMMARY.format(platform="LINE", ok=1, not_set=0, failing=0, orgs=1).th in out
         assert msg.CHECKED_ONLINE.th.split(":")[0] in out

@@ -201,7 +201,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add = org_sub.add_parser("add", help="a new organisation (answers at once, no restart)")
     add.add_argument("slug", help="short name in webhook paths, e.g. tambon-bangrak")
     add.add_argument("--name", required=True, help="the organisation's Thai name")
-    add.add_argument("--type", default="", help='"เทศบาล" or "อบต."')
+    add.add_argument("--type", default="", help=msg.KIND_HELP)
     add.add_argument("--phone", default="")
     add.add_argument("--website", default="")
     add.add_argument("--address", default="")

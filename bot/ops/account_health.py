@@ -68,7 +68,7 @@ class AccountsReport:
     unreachable: list[str]  # slugs no citizen can reach: no account, not on the shared map
 
     def count(self, platform: str, state: State) -> int:
-        return sum(a.platform == platform and a.state is state and a.owner != SHARED
+        return sum(a.platform == platform and a.state == state and a.owner != SHARED
                    for a in self.accounts)  # fmt: skip
 
     def shared(self) -> list[AccountHealth]:

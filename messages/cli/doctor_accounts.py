@@ -75,4 +75,4 @@ NO_PUBLIC_URL = Say(
     "ยังไม่ได้ตั้ง COMPLAINTBOT_PUBLIC_URL จึงตรวจที่อยู่ webhook ไม่ได้",
     "COMPLAINTBOT_PUBLIC_URL is not set, so the webhook address cannot be checked",
 )
-VERIFIED_AS = Say("ใช้ได้: {name}, webhook {endpoint}", "verified: {name}, webhook {endpoint}")
+VERIFIED_AS = Say("บัญชี {name}, webhook {endpoint}", "account {name}, webhook {endpoint}")

@@ -22,6 +22,11 @@ WHY_TOO_LONG = "ยาวเกิน {limit} ตัวอักษร"
 WHY_KIND = 'ต้องเป็น "เทศบาล" หรือ "อบต."'
 KIND_MUNICIPALITY = "เทศบาล"
 KIND_SAO = "อบต."
+KIND_HELP = '"เทศบาล" or "อบต."'
+# How a host may write the type in a file or form (compared without spaces, lower case).
+KIND_WORDS_MUNICIPALITY = ("เทศบาล", "เทศบาลตำบล", "เทศบาลเมือง", "เทศบาลนคร", "ทต.", "ทม.",
+                           "ทน.", "municipality")  # fmt: skip
+KIND_WORDS_SAO = ("อบต.", "อบต", "องค์การบริหารส่วนตำบล", "sao")
 SECRET_MISSING = "กรอกรหัสให้ครบ: LINE ต้องมีทั้ง channel secret และ access token, Telegram ต้องมี token"
 SECRET_SPACES = "รหัสมีช่องว่างหรือขึ้นบรรทัดใหม่อยู่ข้างใน: คัดลอกมาใหม่ทั้งรหัส"
 UNKNOWN_ORG = 'ไม่พบหน่วยงาน "{slug}"'
@@ -38,23 +43,26 @@ WEBHOOK_SET = "ตั้ง webhook ของ Telegram เป็น {url} แล
 PLATFORM_FAILED = "{platform} ไม่ยอมรับคำขอ ({reason})"
 
 
+FIELD_LABELS = {
+    "slug": "ชื่อย่อ", "name": "ชื่อหน่วยงาน", "type": "ประเภท", "phone": "โทรศัพท์",
+    "website": "เว็บไซต์",
+    "address": "ที่อยู่", "deadline-days": "กำหนดเวลาดำเนินการ (วัน)",
+    "office-hours": "เวลาทำการ", "contact": "ช่องทางติดต่อ", "units": "หน่วยงานภายใน",
+    "reminder-time": "เวลาเตือนประจำวัน",
+    "tip-round-minutes": "รอบแจ้งเบาะแสถึงเจ้าหน้าที่ (นาที)",
+    "filings-per-chat": "เรื่องใหม่ต่อแชตต่อวัน", "filings-per-org": "เรื่องใหม่ทั้งหมดต่อวัน",
+    "uploads-per-chat": "ไฟล์ต่อแชตต่อวัน", "disk-quota-mb": "พื้นที่ไฟล์ของหน่วยงาน (MB)",
+    "tambons": "ตำบลในแผนที่บัญชีกลาง",
+}  # fmt: skip
+
+
 def org_line(slug: str, name: str, line: bool, telegram: bool) -> str:
     marks = f"LINE: {SET if line else NOT_SET}, Telegram: {SET if telegram else NOT_SET}"
     return f"{slug}\t{name}\t{marks}"
 
 
 def org_text(details: dict[str, str], accounts: dict[str, bool], paths: dict[str, str]) -> str:
-    labels = {
-        "slug": "ชื่อย่อ", "name": "ชื่อหน่วยงาน", "type": "ประเภท", "phone": "โทรศัพท์",
-        "website": "เว็บไซต์",
-        "address": "ที่อยู่", "deadline-days": "กำหนดเวลาดำเนินการ (วัน)",
-        "office-hours": "เวลาทำการ", "contact": "ช่องทางติดต่อ", "units": "หน่วยงานภายใน",
-        "reminder-time": "เวลาเตือนประจำวัน",
-        "tip-round-minutes": "รอบแจ้งเบาะแสถึงเจ้าหน้าที่ (นาที)",
-        "filings-per-chat": "เรื่องใหม่ต่อแชตต่อวัน", "filings-per-org": "เรื่องใหม่ทั้งหมดต่อวัน",
-        "uploads-per-chat": "ไฟล์ต่อแชตต่อวัน", "disk-quota-mb": "พื้นที่ไฟล์ของหน่วยงาน (MB)",
-        "tambons": "ตำบลในแผนที่บัญชีกลาง",
-    }  # fmt: skip
+    labels = FIELD_LABELS
     lines = [f"{labels.get(k, k)}: {v}" for k, v in details.items()]
     for platform, present in accounts.items():
         where = f" ({paths[platform]})" if present else ""

@@ -36,6 +36,8 @@ REASONS = {
     "tambon_unknown": "ไม่มีรหัสตำบลนี้ (รหัสตำบลมี 6 หลัก เช่น 540101)",
 }
 
+EARLIER = "{slug}, บรรทัด {line}"  # a slug seen on an earlier line
+
 
 def problem(line: int, reason: str, value: str = "") -> str:
     where = f"บรรทัด {line}: " if line else ""

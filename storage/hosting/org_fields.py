@@ -23,12 +23,7 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
 RESERVED = {SHARED, "webhook"}
 MUNICIPALITY, SAO = "municipality", "sao"
 KINDS = {MUNICIPALITY: msg.KIND_MUNICIPALITY, SAO: msg.KIND_SAO}
-# How a host may write the type in a file or form (compared without spaces).
-KIND_WORDS = {
-    MUNICIPALITY: ("เทศบาล", "เทศบาลตำบล", "เทศบาลเมือง", "เทศบาลนคร", "ทต.", "ทม.", "ทน.",
-                   "municipality"),
-    SAO: ("อบต.", "อบต", "องค์การบริหารส่วนตำบล", "sao"),
-}  # fmt: skip
+KIND_WORDS = {MUNICIPALITY: msg.KIND_WORDS_MUNICIPALITY, SAO: msg.KIND_WORDS_SAO}
 
 
 class Refused(Exception):
@@ -261,3 +256,42 @@ def accounts_set(session: Session) -> set[tuple[str, int | None]]:
 
     rows = session.exec(select(ChatAccount.platform, ChatAccount.org_id)).all()
     return {(platform, org_id) for platform, org_id in rows}
+
+
+@dataclass
+class OrgPage:
+    """One page of the organisations a search finds, with what the list shows of each."""
+
+    orgs: list[Organisation]
+    total: int
+    page: int
+    pages: int
+    accounts: set[tuple[str, int | None]]  # (platform, org id) of accounts stored
+    tambons: dict[int, int]  # org id -> tambons on the shared channel's map
+
+
+def page_of(session: Session, search: str = "", page: int = 1, size: int = 50) -> OrgPage:
+    """Organisations by slug whose slug or name holds `search`: a few queries, whatever the
+    number of organisations (a host may serve thousands)."""
+    import sqlalchemy as sa
+    from sqlmodel import func, select
+
+    from storage.hosting.account_models import ChatAccount
+    from storage.hosting.place_models import PlaceOrg
+
+    where = sa.true()
+    text = search.strip()
+    if text:
+        where = sa.or_(Organisation.slug.icontains(text, autoescape=True),
+                       Organisation.name.icontains(text, autoescape=True))  # fmt: skip
+    total = session.exec(select(func.count()).select_from(Organisation).where(where)).one()
+    pages = max(1, -(-total // size))
+    page = min(max(1, page), pages)
+    found = list(session.exec(select(Organisation).where(where).order_by(Organisation.slug)
+                              .offset((page - 1) * size).limit(size)).all())  # fmt: skip
+    ids = [o.id for o in found]
+    rows = session.exec(select(ChatAccount.platform, ChatAccount.org_id)
+                        .where(ChatAccount.org_id.in_(ids))).all()  # fmt: skip
+    counts = session.exec(select(PlaceOrg.org_id, func.count()).where(PlaceOrg.org_id.in_(ids))
+                          .group_by(PlaceOrg.org_id)).all()  # fmt: skip
+    return OrgPage(found, total, page, pages, {(p, i) for p, i in rows}, dict(counts))

@@ -142,7 +142,9 @@ def read_rows(lines: list[tuple[int, list[str]]], *, progress: Progress = _quiet
         if not org_fields.valid_slug(slug):
             found.append(Problem(line, Reason.SLUG_BAD, slug))
         elif slug in seen:
-            found.append(Problem(line, Reason.SLUG_TWICE, f"{slug}, บรรทัด {seen[slug]}"))
+            found.append(
+                Problem(line, Reason.SLUG_TWICE, vocab.EARLIER.format(slug=slug, line=seen[slug]))
+            )
         else:
             seen[slug] = line
         if not cell("name"):
