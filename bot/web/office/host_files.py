@@ -101,6 +101,8 @@ def host_file_routes(ctx: Clocked) -> list[Route]:
 
     async def export(request: Request) -> Response:
         suffix = request.path_params["suffix"]
+        if suffix not in ("csv", "xlsx"):
+            return Response(status_code=404)
 
         def run():
             with ctx.session() as session, session.begin():
