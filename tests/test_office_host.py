@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import httpx
+import pytest
 from sqlmodel import Session, select
 
 from messages.office import host as host_msg
@@ -19,6 +20,8 @@ from storage.hosting.place_models import PlaceOrg
 from storage.models import Organisation
 from storage.staff.accounts import Role
 from tests.fake_line import FakeLine, serving
+from tests.fake_telegram import TOKEN as TELEGRAM_TOKEN
+from tests.fake_telegram import FakeTelegram
 from tests.office_helpers import browser, check_screenshot, fits_the_screen, log_in, office
 from tests.test_office_login import bound_officer
 from tests.waiting import DEADLINE
@@ -40,12 +43,19 @@ def write_csv(path, rows) -> str:
     return str(path)
 
 
+@pytest.fixture
+def telegram():
+    fake = FakeTelegram().start()
+    yield fake
+    fake.stop()
+
+
 async def test_a_host_adds_an_organisation_with_its_line_account_and_sees_it_healthy(
-    make_core, tmp_path
+    make_core, tmp_path, telegram
 ):
     fake = FakeLine(access_token=LINE_TOKEN)
     async with serving(fake.app()) as line_api:
-        core = make_core({"LINE_API_HOST": line_api})
+        core = make_core({"LINE_API_HOST": line_api, "TELEGRAM_API_BASE_URL": telegram.base_url})
         many_orgs(core)
         host = await bound_officer(core, Role.HOST_ADMIN, "ผู้ให้บริการ")
         officer = await bound_officer(core, Role.COMPLAINT)
@@ -104,6 +114,19 @@ async def test_a_host_adds_an_organisation_with_its_line_account_and_sees_it_hea
             await page.click("#check-accounts")
             await page.wait_for_selector("#health [data-platform=line][data-state=ok]")
             assert "อบต.เขาทอง" in await page.inner_text("#health")  # the fake's display name
+
+            # Telegram: the bot's token, then its webhook registered from here.
+            await page.fill("#telegram-form input[name=token]", TELEGRAM_TOKEN)
+            await page.click("#telegram-save")
+            await page.wait_for_url(f"{base}/office/host/org/namcham?done=telegram")
+            await page.click("#telegram-webhook")
+            await page.wait_for_url(f"{base}/office/host/org/namcham?done=webhook")
+            with Session(core.db) as session:
+                secret = accounts.get(session, "telegram", "namcham").webhook_secret
+            assert telegram.webhook == {"url": f"{base}/telegram/namcham/webhook", "secret": secret}
+            await page.click("#check-accounts")
+            await page.wait_for_selector("#health [data-platform=telegram][data-state=ok]")
+            assert await page.locator("#health [data-state=ok]").count() == 2
             check_screenshot(await page.screenshot(full_page=True), "office-host-org-desktop",
                              keep=core.db.dialect.name == "sqlite")  # fmt: skip
 
@@ -125,9 +148,10 @@ async def test_a_host_adds_an_organisation_with_its_line_account_and_sees_it_hea
 
             await page.click("#host-nav >> text=สุขภาพบัญชี")
             await page.wait_for_selector("#summary")
-            line = page.locator("#summary tr[data-platform=line]")
-            assert (await line.locator(".ok").inner_text(), await line.locator(".failing")
-                    .inner_text()) == ("1", "0")  # fmt: skip
+            for platform in ("line", "telegram"):
+                row = page.locator(f"#summary tr[data-platform={platform}]")
+                assert (await row.locator(".ok").inner_text(), await row.locator(".failing")
+                        .inner_text()) == ("1", "0")  # fmt: skip
             assert "org-000" in await page.inner_text("#unreachable")
 
             # Files: every bad line reported, nothing imported until the file is clean.

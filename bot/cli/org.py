@@ -147,8 +147,7 @@ def _set_webhook(args: argparse.Namespace) -> int:
 
     from telegram.error import TelegramError
 
-    from bot.channels.telegram.channel import ALLOWED_UPDATES, build_application
-    from messages.channels import telegram as tg_msg
+    from bot.ops.telegram_webhook import register
 
     owner = _owner(args)
     if owner is None:
@@ -167,20 +166,8 @@ def _set_webhook(args: argparse.Namespace) -> int:
             return 2
         token, secret = row.token, row.webhook_secret
     url = f"{settings.public_url}/telegram/{owner}/webhook"
-
-    async def register() -> None:
-        from telegram import BotCommand
-
-        app = build_application(settings, token)
-        await app.initialize()
-        try:
-            await app.bot.set_my_commands([BotCommand(n, t) for n, t in tg_msg.COMMANDS])
-            await app.bot.set_webhook(url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
-        finally:
-            await app.shutdown()
-
     try:
-        asyncio.run(register())
+        asyncio.run(register(settings, token, secret, url))
     except TelegramError as exc:
         print(msg.PLATFORM_FAILED.format(platform="Telegram", reason=type(exc).__name__),
               file=sys.stderr)  # fmt: skip

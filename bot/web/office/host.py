@@ -200,6 +200,42 @@ def host_routes(ctx: Clocked, settings: Settings) -> list[Route]:
 
         return await run_in_threadpool(run)
 
+    async def telegram_webhook(request: Request) -> Response:
+        """Register the Telegram bot's webhook (`complaintbot telegram set-webhook SLUG`)."""
+        from telegram.error import TelegramError
+
+        from bot.ops.telegram_webhook import register
+
+        slug = request.path_params["slug"]
+
+        def load():
+            who, ok = who_of(request)
+            if not ok:
+                return who, ok, None
+            with ctx.session() as session, session.begin():
+                row = accounts.get(session, "telegram", slug)
+                return who, ok, (row.token, row.webhook_secret) if row is not None else None
+
+        who, ok, found = await run_in_threadpool(load)
+        if not ok:
+            return refused(request, who)
+        url = f"{public_base(request, settings)}/telegram/{slug}/webhook"
+        problem = ""
+        if found is None:
+            problem = org_msg.NO_ACCOUNT.format(platform="telegram", owner=slug)
+        else:
+            try:
+                await register(settings, found[0], found[1], url)
+            except TelegramError as exc:
+                problem = org_msg.PLATFORM_FAILED.format(platform="Telegram",
+                                                         reason=type(exc).__name__)  # fmt: skip
+        if problem:
+            return await run_in_threadpool(
+                lambda: org_page(request, who, slug, 400, account_problem=("telegram", problem))
+            )
+        root = request.scope.get("root_path", "")
+        return RedirectResponse(f"{root}/host/org/{slug}?done=webhook", status_code=303)
+
     async def org_health(request: Request) -> Response:
         """One organisation's accounts, asked of the platforms (a host pressed the button)."""
         slug = request.path_params["slug"]
@@ -237,6 +273,7 @@ def host_routes(ctx: Clocked, settings: Settings) -> list[Route]:
         Route("/host/org/{slug}", save, methods=["POST"]),
         Route("/host/org/{slug}/health", org_health),
         Route("/host/org/{slug}/account/{platform}", save_account, methods=["POST"]),
+        Route("/host/org/{slug}/telegram-webhook", telegram_webhook, methods=["POST"]),
     ]
 
 
