@@ -103,6 +103,7 @@ def test_one_organisation_is_asked_online(hosted, capsys, monkeypatch):
         assert "org-0001 (อบต.ที่ 1) Telegram: ยังไม่ตั้ง" in out
         assert msg.SUMMARY.format(platform="LINE", ok=1, not_set=0, failing=0, orgs=1).th in out
         assert msg.CHECKED_ONLINE.th.split(":")[0] in out
+        assert msg.UNKNOWN_ORG.format(slug="nobody").th in doctor(capsys, "--org", "nobody")
         fake.webhook_endpoint = f"{PUBLIC}/line/webhook"  # set for another account
         out = doctor(capsys, "--org", "org-0001")
         assert "org-0001 (อบต.ที่ 1) LINE: มีปัญหา: webhook ชี้ไปที่" in out

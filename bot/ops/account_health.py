@@ -134,7 +134,7 @@ def check_accounts(
                 found.append(AccountHealth(slug, name, platform, State.NOT_SET))
     for platform in PLATFORMS:
         row = by_slot.get((platform, SHARED))
-        if row is not None:
+        if row is not None and (wanted is None or SHARED in wanted):
             found.append(_opened(row, SHARED, "", ring))
     shared = bool(by_slot.keys() & {(p, SHARED) for p in PLATFORMS})
     reachable = {a.owner for a in found if a.state is not State.NOT_SET}

@@ -400,6 +400,9 @@ class Doctor:
                                                           else "")  # fmt: skip
             said = say.UNREACHABLE_ORGS.format(count=len(report.unreachable), slugs=slugs)
             yield Finding(Level.WARN, said, say.UNREACHABLE_FIX)
+        known = {a.owner for a in report.accounts} | {"shared"}
+        for slug in sorted(set(self.accounts_only or ()) - known):
+            yield Finding(Level.FAIL, say.UNKNOWN_ORG.format(slug=slug))
         checked = say.CHECKED_ONLINE if report.online else say.CHECKED_OFFLINE
         yield Finding(Level.OK, checked.format(seconds=f"{report.seconds:.2f}"))
         for account in report.accounts:

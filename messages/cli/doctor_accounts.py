@@ -39,6 +39,7 @@ FAILING_FIX = Say(
     "ดูรายละเอียดด้วย complaintbot doctor --details แล้วตั้งบัญชีนั้นใหม่",
     "see complaintbot doctor --details, then set that account again",
 )
+UNKNOWN_ORG = Say('ไม่พบหน่วยงาน "{slug}"', 'no organisation "{slug}"')
 DETAIL = Say("{owner} ({name}) {platform}: {state}", "{owner} ({name}) {platform}: {state}")
 
 STATE_OK = Say("ตั้งแล้ว ใช้ได้", "set, verified")
