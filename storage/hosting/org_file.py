@@ -198,24 +198,28 @@ def import_orgs(
     result.tambons = sum(len(r.tambons) for r in rows)
     if dry_run:
         return result
-    for row in progress(rows, "import"):
-        org = existing.get(row.slug)
-        if org is None:
-            org = org_fields.add(session, row.slug, row.values["name"])
-        for key, text in row.values.items():
-            org_fields.set_value(session, org, key, text)
-        if row.tambons:
-            session.exec(delete(PlaceOrg).where(PlaceOrg.org_id == org.id))
-            for a in row.tambons:
-                session.add(PlaceOrg(
-                    subdistrict_code=a.subdistrict.code, org_id=org.id,
-                    subdistrict_th=a.subdistrict.name_th, district_th=a.district.name_th,
-                    province_th=a.province.name_th,
-                ))  # fmt: skip
+    with session.no_autoflush:  # one flush at the end, not one per query
+        for row in progress(rows, "import"):
+            _write(session, existing.get(row.slug), row)
     session.flush()
     if result.tambons:
         org_map.changed()
     return result
+
+
+def _write(session: Session, org: Organisation | None, row: OrgRow) -> None:
+    if org is None:
+        org = org_fields.add(session, row.slug, row.values["name"])
+    for key, text in row.values.items():
+        org_fields.set_value(session, org, key, text)
+    if row.tambons:
+        session.exec(delete(PlaceOrg).where(PlaceOrg.org_id == org.id))
+        for a in row.tambons:
+            session.add(PlaceOrg(
+                subdistrict_code=a.subdistrict.code, org_id=org.id,
+                subdistrict_th=a.subdistrict.name_th, district_th=a.district.name_th,
+                province_th=a.province.name_th,
+            ))  # fmt: skip
 
 
 # -- exporting ---------------------------------------------------------------------------
