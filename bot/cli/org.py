@@ -80,7 +80,8 @@ def _show(args: argparse.Namespace) -> int:
         org = _org(session, args.slug)
         details = org_fields.shown(session, org)
         details["tambons"] = str(len(org_map.places(session, org.id)))
-        present = {p: accounts.for_org(session, p, org.id) is not None for p in accounts.PLATFORMS}
+        stored = org_fields.platforms_of(session, org.slug)
+        present = {p: p in stored for p in accounts.PLATFORMS}
         paths = {p: f"/{p}/{org.slug}/webhook" for p in accounts.PLATFORMS}
     print(msg.org_text(details, present, paths))
     return 0

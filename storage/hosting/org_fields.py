@@ -8,7 +8,7 @@ Nothing here commits: callers hold the transaction, so a refused change leaves n
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlmodel import Session
@@ -164,7 +164,7 @@ def add(
     phone: str = "",
     website: str = "",
     address: str = "",
-    tambons: list[str] = (),  # type: ignore[assignment]
+    tambons: Sequence[str] = (),
 ) -> Organisation:
     """A new organisation with the seed rules (`org add`); `Refused` for a bad or taken slug,
     a bad detail, or a tambon that is not one (then nothing is added)."""
@@ -246,6 +246,16 @@ def save_account(session: Session, owner: str, form: AccountForm) -> accounts.Ch
             raise Refused(msg.UNKNOWN_ORG.format(slug=owner))
         org_id = org.id
     return accounts.put(session, form.platform, owner, org_id=org_id, secret=secret, token=token)
+
+
+def platforms_of(session: Session, owner: str) -> set[str]:
+    """The platforms `owner` (a slug or `SHARED`) has an account on, without opening one."""
+    from sqlmodel import select
+
+    from storage.hosting.account_models import ChatAccount
+
+    keys = [accounts.account_key(p, owner) for p in accounts.PLATFORMS]
+    return set(session.exec(select(ChatAccount.platform).where(ChatAccount.key.in_(keys))).all())
 
 
 def accounts_set(session: Session) -> set[tuple[str, int | None]]:

@@ -126,9 +126,8 @@ def host_routes(ctx: Clocked, settings: Settings) -> list[Route]:
                 return pages.message(request, msg.TITLE, msg.NO_SUCH_ORG.format(slug=slug), 404,
                                      who=who)  # fmt: skip
             values = org_fields.shown(session, org) if org else {}
-            present = {p: (accounts.for_org(session, p, org.id) if org
-                           else accounts.get(session, p, SHARED)) is not None
-                       for p in accounts.PLATFORMS}  # fmt: skip
+            stored = org_fields.platforms_of(session, slug)
+            present = {p: p in stored for p in accounts.PLATFORMS}
             tambons = len(org_map.places(session, org.id)) if org else 0
         form = extra.pop("form", None) or values
         return pages.render(
@@ -212,9 +211,12 @@ def host_routes(ctx: Clocked, settings: Settings) -> list[Route]:
             who, ok = who_of(request)
             if not ok:
                 return who, ok, None
-            with ctx.session() as session, session.begin():
-                row = accounts.get(session, "telegram", slug)
-                return who, ok, (row.token, row.webhook_secret) if row is not None else None
+            try:
+                with ctx.session() as session, session.begin():
+                    row = accounts.get(session, "telegram", slug)
+                    return who, ok, (row.token, row.webhook_secret) if row is not None else None
+            except crypto.SealError:  # sealed under a key since lost: set it again
+                return who, ok, None
 
         who, ok, found = await run_in_threadpool(load)
         if not ok:
