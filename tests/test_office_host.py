@@ -60,6 +60,8 @@ async def test_a_host_adds_an_organisation_with_its_line_account_and_sees_it_hea
         host = await bound_officer(core, Role.HOST_ADMIN, "ผู้ให้บริการ")
         officer = await bound_officer(core, Role.COMPLAINT)
         admin = await bound_officer(core, Role.ADMIN, "ปลัด")
+        others = [officer, admin, await bound_officer(core, Role.INTEGRITY, "นิติกร"),
+                  await bound_officer(core, Role.PLAN, "นักวิเคราะห์")]  # fmt: skip
         async with office(core) as base, browser() as chrome:
             desk = await chrome.new_context(viewport={"width": 1280, "height": 900})
             page = await desk.new_page()
@@ -223,7 +225,7 @@ async def test_a_host_adds_an_organisation_with_its_line_account_and_sees_it_hea
                 assert accounts.get(session, "telegram", "shared").org_id is None
 
             # Every other role: 403, in Thai, for every host page and form.
-            for other in (officer, admin):
+            for other in others:
                 context = await chrome.new_context()
                 them = await context.new_page()
                 await log_in(them, other, base)
