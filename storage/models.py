@@ -30,6 +30,8 @@ class Organisation(SQLModel, table=True):
     phone: str = Field(default="", max_length=64)
     website: str = Field(default="", max_length=255)
     address: str = Field(default="", max_length=500)
+    # "municipality" (เทศบาล) or "sao" (อบต.); "" when not said (`storage.hosting.org_fields`).
+    kind: str = Field(default="", max_length=16)
 
 
 class Conversation(SQLModel, table=True):

@@ -11,6 +11,7 @@ import pytest
 from sqlmodel import Session
 
 from bot.cli.main import build_parser, main
+from messages import org_rules as rules_msg
 from messages.cli import org as msg
 from storage import org_settings, orgs
 from storage.db import make_engine
@@ -66,8 +67,8 @@ def test_an_organisation_is_added_set_shown_and_its_secrets_never_printed(env, c
     [
         (["org", "add", "shared", "--name", "x"], "shared"),
         (["org", "add", "Bad Slug", "--name", "x"], "Bad Slug"),
-        (["org", "set", "namcham", "deadline-days", "0"], msg.WHY_DAYS),
-        (["org", "set", "namcham", "reminder-time", "8 โมง"], msg.WHY_TIME),
+        (["org", "set", "namcham", "deadline-days", "0"], rules_msg.WHY_DAYS),
+        (["org", "set", "namcham", "reminder-time", "8 โมง"], rules_msg.WHY_TIME),
         (["org", "set", "namcham", "colour", "red"], "colour"),
         (["org", "show", "nobody"], "nobody"),
         (["org", "set-telegram", "--token-file", "/nonexistent"], msg.SLUG_OR_SHARED),

@@ -1,4 +1,6 @@
-"""`complaintbot doctor [--json]`: check the deployment; exit 0 only when nothing failed.
+"""`complaintbot doctor [--json] [--details] [--online] [--org SLUG]`: check the deployment;
+exit 0 only when nothing failed. Hosted organisations' accounts are summarised per state,
+checked offline unless `--online` (or `--org`) asks the platforms.
 
 Registered by `bot.cli.main` through `register(subparsers)`.
 """
@@ -66,7 +68,9 @@ def as_json(results: list[Result]) -> str:
 def _doctor(args: argparse.Namespace) -> int:
     # httpx logs every request URL at INFO, and a Bot API URL holds the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    results = run_checks(Settings.from_env())
+    only = tuple(args.org) if args.org else None
+    results = run_checks(Settings.from_env(), online=args.online or bool(only), only=only,
+                         details=args.details or bool(only))  # fmt: skip
     if args.json:
         print(as_json(results))
     else:
@@ -79,4 +83,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "doctor", help="check the database, key, files, LINE, Telegram, URL and clock"
     )
     doctor.add_argument("--json", action="store_true", help="machine-readable output")
+    doctor.add_argument("--details", action="store_true",
+                        help="every hosted organisation's accounts, one line each")  # fmt: skip
+    doctor.add_argument("--online", action="store_true",
+                        help="also ask LINE/Telegram about each hosted account")  # fmt: skip
+    doctor.add_argument("--org", action="append", default=[], metavar="SLUG",
+                        help="only this organisation's accounts, online, in detail")  # fmt: skip
     doctor.set_defaults(func=_doctor)

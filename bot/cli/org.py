@@ -2,6 +2,7 @@
 
     complaintbot org add SLUG --name NAME [--phone P --website W --address A --tambon T ...]
     complaintbot org list | org show SLUG | org set SLUG KEY VALUE
+    complaintbot org import FILE [--dry-run] | org export FILE     (bot.cli.org_file)
     complaintbot org set-line (SLUG | --shared) --secret-file F --token-file F
     complaintbot org set-telegram (SLUG | --shared) --token-file F
     complaintbot telegram set-webhook (SLUG | --shared)
@@ -14,9 +15,7 @@ running server picks up every change at its next webhook (`bot.web.hosting`).
 from __future__ import annotations
 
 import argparse
-import re
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 from sqlmodel import Session, select
@@ -25,22 +24,14 @@ from bot.app import UnknownOrganisation, build_core
 from bot.config import Settings
 from bot.optional import present_modules
 from messages.cli import org as msg
-from storage import org_settings, orgs
-from storage.hosting import accounts
+from storage import orgs
+from storage.hosting import accounts, org_fields, org_map
 from storage.hosting.account_models import SHARED
 from storage.models import Organisation
 
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
-RESERVED = {SHARED, "webhook"}
-ORG_FIELDS = ("name", "phone", "website", "address")
-
-
-class _Refused(Exception):
-    """A user's mistake: the transaction is rolled back and the message printed."""
-
-
-def valid_slug(slug: str) -> bool:
-    return bool(SLUG.match(slug)) and slug not in RESERVED
+# The rules live in storage.hosting.org_fields (shared with the office's host console).
+valid_slug = org_fields.valid_slug
+SETTABLE = org_fields.SETTABLE
 
 
 def _session() -> tuple[Settings, Session]:
@@ -57,59 +48,17 @@ def _org(session: Session, slug: str) -> Organisation:
 
 
 def _add(args: argparse.Namespace) -> int:
-    if not valid_slug(args.slug):
-        print(msg.BAD_SLUG.format(slug=args.slug), file=sys.stderr)
-        return 2
     _settings, session = _session()
     try:
         with session, session.begin():
-            if orgs.by_slug(session, args.slug) is not None:
-                raise _Refused(msg.EXISTS.format(slug=args.slug))
-            org = orgs.ensure(session, slug=args.slug, name=args.name, phone=args.phone,
-                              website=args.website, address=args.address)  # fmt: skip
-            org_settings.get(session, org.id)
-            if args.tambon:
-                problem = _map_tambons(session, org, args.tambon)
-                if problem:
-                    raise _Refused(problem)  # nothing is added
-    except _Refused as refused:
+            org_fields.add(session, args.slug, args.name, kind=args.type, phone=args.phone,
+                           website=args.website, address=args.address,
+                           tambons=args.tambon)  # fmt: skip
+    except org_fields.Refused as refused:  # rolled back: nothing is added
         print(refused, file=sys.stderr)
         return 2
-    print(msg.ADDED.format(name=args.name, slug=args.slug))
+    print(msg.ADDED.format(name=args.name.strip(), slug=args.slug))
     return 0
-
-
-def _map_tambons(session: Session, org: Organisation, tambons: list[str]) -> str:
-    """Add the organisation's tambons to the place table, checked like `org map import`:
-    each is a 6-digit code or "ตำบล,อำเภอ,จังหวัด". Returns the problems ("" if none)."""
-    from messages.hosting import org_map as map_msg
-    from storage.hosting import org_map
-    from storage.hosting.place_models import PlaceOrg
-    from storage.import_problems import ImportFailed
-
-    lines = [(0, ["org", "subdistrict_code", "subdistrict", "district", "province"])]
-    for number, text in enumerate(tambons, 1):
-        parts = [p.strip() for p in text.split(",")]
-        if len(parts) == 1 and parts[0].isdigit():
-            lines.append((number, [org.slug, parts[0], "", "", ""]))
-        else:
-            lines.append((number, [org.slug, "", *[*parts, "", "", ""][:3]]))
-    session.flush()  # the new organisation must be visible to the check
-    try:
-        rows = org_map.read_rows(session, lines)
-    except ImportFailed as failed:
-        return "\n".join(map_msg.import_problem(p.line, p.reason.value, p.value)
-                         for p in failed.problems)  # fmt: skip
-    for row in rows:
-        a = row.address
-        session.add(PlaceOrg(
-            subdistrict_code=a.subdistrict.code, org_id=org.id,
-            subdistrict_th=a.subdistrict.name_th, district_th=a.district.name_th,
-            province_th=a.province.name_th,
-        ))  # fmt: skip
-    session.flush()
-    org_map.changed()
-    return ""
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -118,9 +67,9 @@ def _list(args: argparse.Namespace) -> int:
         rows = session.exec(select(Organisation).order_by(Organisation.slug)).all()
         if not rows:
             print(msg.NO_ORGS)
+        present = org_fields.accounts_set(session)
         for org in rows:
-            line = accounts.for_org(session, "line", org.id) is not None
-            telegram = accounts.for_org(session, "telegram", org.id) is not None
+            line, telegram = ("line", org.id) in present, ("telegram", org.id) in present
             print(msg.org_line(org.slug, org.name, line, telegram))
     return 0
 
@@ -129,58 +78,23 @@ def _show(args: argparse.Namespace) -> int:
     _settings, session = _session()
     with session, session.begin():
         org = _org(session, args.slug)
-        rules = org_settings.get(session, org.id)
-        details = {
-            "slug": org.slug, "name": org.name, "phone": org.phone, "website": org.website,
-            "address": org.address, "deadline-days": str(rules.deadline_days),
-            "office-hours": rules.office_hours, "contact": rules.contact_channels,
-            "units": ", ".join(rules.units), "reminder-time": rules.reminder_time,
-            "tip-round-minutes": str(rules.tip_round_minutes),
-            "filings-per-chat": str(rules.filings_per_chat),
-            "filings-per-org": str(rules.filings_per_org),
-            "uploads-per-chat": str(rules.uploads_per_chat),
-            "disk-quota-mb": str(rules.disk_quota_mb),
-            "external-contacts": rules.external_contacts,
-        }  # fmt: skip
-        present = {p: accounts.for_org(session, p, org.id) is not None for p in accounts.PLATFORMS}
+        details = org_fields.shown(session, org)
+        details["tambons"] = str(len(org_map.places(session, org.id)))
+        stored = org_fields.platforms_of(session, org.slug)
+        present = {p: p in stored for p in accounts.PLATFORMS}
         paths = {p: f"/{p}/{org.slug}/webhook" for p in accounts.PLATFORMS}
     print(msg.org_text(details, present, paths))
     return 0
 
 
-def _text(value: str) -> str:
-    if not value.strip():
-        raise ValueError(msg.WHY_EMPTY)
-    return value.strip()
-
-
-# KEY -> (where it lives, the field, how the text becomes a value)
-SETTABLE: dict[str, tuple[str, str, Callable[[str], object]]] = {
-    "name": ("org", "name", _text),
-    "phone": ("org", "phone", str.strip),
-    "website": ("org", "website", str.strip),
-    "address": ("org", "address", str.strip),
-    # the organisation's rules: the same checks as `complaintbot settings` and the office
-    **{key: ("settings", field, parse) for key, (field, parse) in org_settings.SETTINGS.items()},
-}
-
-
 def _set(args: argparse.Namespace) -> int:
-    if args.key not in SETTABLE:
-        print(msg.UNKNOWN_KEY.format(key=args.key, keys=", ".join(SETTABLE)), file=sys.stderr)
-        return 2
-    where, field, parse = SETTABLE[args.key]
-    try:
-        value = parse(args.value)
-    except ValueError as exc:
-        print(msg.BAD_VALUE.format(value=args.value, key=args.key, why=exc), file=sys.stderr)
-        return 2
     _settings, session = _session()
-    with session, session.begin():
-        org = _org(session, args.slug)
-        row = org if where == "org" else org_settings.get(session, org.id)
-        setattr(row, field, value)
-        session.add(row)
+    try:
+        with session, session.begin():
+            org_fields.set_value(session, _org(session, args.slug), args.key, args.value)
+    except org_fields.Refused as refused:
+        print(refused, file=sys.stderr)
+        return 2
     print(msg.SET_DONE.format(key=args.key, slug=args.slug))
     return 0
 
@@ -218,8 +132,10 @@ def _set_account(args: argparse.Namespace, platform: str) -> int:
         return 2
     _settings, session = _session()
     with session, session.begin():
-        org_id = None if owner == SHARED else _org(session, owner).id
-        accounts.put(session, platform, owner, org_id=org_id, secret=secret, token=token)
+        if owner != SHARED:
+            _org(session, owner)
+        form = org_fields.AccountForm(platform, secret=secret, token=token)
+        org_fields.save_account(session, owner, form)
     who = msg.SHARED_OWNER if owner == SHARED else owner
     path = f"/{platform}/{owner}/webhook"
     print(msg.ACCOUNT_SAVED.format(platform=platform, owner=who, path=path))
@@ -232,8 +148,7 @@ def _set_webhook(args: argparse.Namespace) -> int:
 
     from telegram.error import TelegramError
 
-    from bot.channels.telegram.channel import ALLOWED_UPDATES, build_application
-    from messages.channels import telegram as tg_msg
+    from bot.ops.telegram_webhook import register
 
     owner = _owner(args)
     if owner is None:
@@ -252,20 +167,8 @@ def _set_webhook(args: argparse.Namespace) -> int:
             return 2
         token, secret = row.token, row.webhook_secret
     url = f"{settings.public_url}/telegram/{owner}/webhook"
-
-    async def register() -> None:
-        from telegram import BotCommand
-
-        app = build_application(settings, token)
-        await app.initialize()
-        try:
-            await app.bot.set_my_commands([BotCommand(n, t) for n, t in tg_msg.COMMANDS])
-            await app.bot.set_webhook(url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
-        finally:
-            await app.shutdown()
-
     try:
-        asyncio.run(register())
+        asyncio.run(register(settings, token, secret, url))
     except TelegramError as exc:
         print(msg.PLATFORM_FAILED.format(platform="Telegram", reason=type(exc).__name__),
               file=sys.stderr)  # fmt: skip
@@ -286,6 +189,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add = org_sub.add_parser("add", help="a new organisation (answers at once, no restart)")
     add.add_argument("slug", help="short name in webhook paths, e.g. tambon-bangrak")
     add.add_argument("--name", required=True, help="the organisation's Thai name")
+    add.add_argument("--type", default="", help=msg.KIND_HELP)
     add.add_argument("--phone", default="")
     add.add_argument("--website", default="")
     add.add_argument("--address", default="")
@@ -316,6 +220,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     for module in present_modules(("bot.cli.org_map",)):
         module.register_map(org_sub)
+    for module in present_modules(("bot.cli.org_file",)):
+        module.register_file(org_sub)
 
     tg = subparsers.add_parser("telegram", help="Telegram bot setup")
     tg_sub = tg.add_subparsers(dest="telegram_command", required=True)

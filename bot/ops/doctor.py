@@ -25,7 +25,10 @@ import sqlalchemy as sa
 from sqlmodel import SQLModel
 
 from bot.config import Settings
+from bot.ops.account_health import STATE_SAY, AccountsReport, check_accounts
+from bot.ops.account_health import State as AccountState
 from messages.cli import doctor as msg
+from messages.cli import doctor_accounts as accounts_msg
 from messages.cli.doctor import Say
 from storage import crypto
 from storage.db import make_engine
@@ -41,6 +44,7 @@ MAX_PENDING_UPDATES = 100
 RECENT_ERROR_SECONDS = 3600
 CLOCK_WARN_SECONDS = 5
 CLOCK_FAIL_SECONDS = 60
+_PLATFORM_NAMES = {"line": "LINE", "telegram": "Telegram"}
 
 
 class Level(StrEnum):
@@ -80,8 +84,14 @@ class Doctor:
     metadata: sa.MetaData = field(default_factory=lambda: SQLModel.metadata)
     # Date headers of the platforms' answers, to compare our clock with.
     server_dates: list[tuple[str, datetime, datetime]] = field(default_factory=list)
+    # The hosted organisations' accounts: ask the platforms too, only these slugs, every slot.
+    accounts_online: bool = False
+    accounts_only: tuple[str, ...] | None = None
+    details: bool = False
+    accounts: AccountsReport | None = None
 
     def run(self) -> list[Result]:
+        self.accounts = self._hosted()
         checks = [
             (msg.TITLE_DATABASE, self.database),
             (msg.TITLE_SECRET_KEY, self.secret_key),
@@ -90,11 +100,13 @@ class Doctor:
             (msg.TITLE_PUBLIC_URL, self.public_url),
             (msg.TITLE_LINE, self.line),
             (msg.TITLE_TELEGRAM, self.telegram),
+            (accounts_msg.TITLE, self.hosted_accounts),
             (msg.TITLE_CLOCK, self.clock),  # last: it uses the platforms' Date headers
         ]
         results = [Result(title, tuple(check())) for title, check in checks]
+        results = [r for r in results if r.findings or r.title is not accounts_msg.TITLE]
         s = self.settings
-        if not (s.line_channel_access_token or s.telegram_bot_token):
+        if not (s.line_channel_access_token or s.telegram_bot_token or self._hosts_accounts()):
             nothing = Finding(Level.FAIL, msg.NO_CHANNEL, msg.NO_CHANNEL_FIX)
             results.insert(5, Result(msg.TITLE_CHANNELS, (nothing,)))
         return results
@@ -288,6 +300,7 @@ class Doctor:
     def public_url(self) -> Iterator[Finding]:
         s = self.settings
         needed = bool(s.line_channel_access_token or s.telegram_webhook_url)
+        needed = needed or self._hosts_accounts()
         url = s.public_url
         if not url:
             if needed:
@@ -337,6 +350,74 @@ class Doctor:
         else:
             name = info.get("displayName") or info.get("basicId") or "?"
             yield Finding(Level.OK, msg.LINE_OK.format(name=name, endpoint=endpoint))
+
+    # -- hosted organisations' accounts ----------------------------------------------------
+
+    def _hosted(self) -> AccountsReport | None:
+        """Every hosted account's state (None without a database to read, or for a single
+        organisation with no account in the database: the checks above cover it)."""
+        url = self.settings.database_url
+        if url.startswith("sqlite") and not Path(url.split("///", 1)[-1]).exists():
+            return None
+        engine = make_engine(url)
+        try:
+            report = check_accounts(
+                self.settings, engine, online=self.accounts_online, only=self.accounts_only,
+                http=self.http if self.accounts_online else None,
+            )  # fmt: skip
+        except sa.exc.SQLAlchemyError:
+            return None  # no tables yet: the database check says so
+        finally:
+            engine.dispose()
+        return report if _stored(report) or report.orgs > 1 or self.accounts_only else None
+
+    def _hosts_accounts(self) -> bool:
+        return self.accounts is not None and _stored(self.accounts)
+
+    def hosted_accounts(self) -> Iterator[Finding]:
+        report = self.accounts
+        if report is None:
+            return
+        say = accounts_msg
+        for platform in ("line", "telegram"):
+            counts = {state.value: report.count(platform, state) for state in AccountState}
+            said = say.SUMMARY.format(platform=_PLATFORM_NAMES[platform], orgs=report.orgs,
+                                      **counts)  # fmt: skip
+            if counts["failing"]:
+                yield Finding(Level.FAIL, said, say.FAILING_FIX)
+            else:
+                yield Finding(Level.OK, said)
+        for shared in report.shared():
+            state = STATE_SAY[shared.state]
+            if shared.why is not None:
+                state = Say(f"{state.th}: {shared.why.th}", f"{state.en}: {shared.why.en}")
+            said = say.SHARED_SUMMARY.format(platform=_PLATFORM_NAMES[shared.platform],
+                                             state=state)  # fmt: skip
+            level = Level.FAIL if shared.state is AccountState.FAILING else Level.OK
+            yield Finding(level, said, say.FAILING_FIX if level is Level.FAIL else None)
+        if report.unreachable:
+            slugs = ", ".join(report.unreachable[:10]) + (" …" if len(report.unreachable) > 10
+                                                          else "")  # fmt: skip
+            said = say.UNREACHABLE_ORGS.format(count=len(report.unreachable), slugs=slugs)
+            yield Finding(Level.WARN, said, say.UNREACHABLE_FIX)
+        known = {a.owner for a in report.accounts} | {"shared"}
+        for slug in sorted(set(self.accounts_only or ()) - known):
+            yield Finding(Level.FAIL, say.UNKNOWN_ORG.format(slug=slug))
+        checked = say.CHECKED_ONLINE if report.online else say.CHECKED_OFFLINE
+        yield Finding(Level.OK, checked.format(seconds=f"{report.seconds:.2f}"))
+        for account in report.accounts:
+            shown = self.details or account.state is AccountState.FAILING
+            if not shown or account.owner == "shared":
+                continue
+            state = STATE_SAY[account.state]
+            if account.why is not None:
+                state = Say(f"{state.th}: {account.why.th}", f"{state.en}: {account.why.en}")
+            platform = _PLATFORM_NAMES[account.platform]
+            said = say.DETAIL.format(owner=account.owner, name=account.name, platform=platform,
+                                     state=state)  # fmt: skip
+            level = {AccountState.OK: Level.OK, AccountState.NOT_SET: Level.SKIP,
+                     AccountState.FAILING: Level.FAIL}[account.state]  # fmt: skip
+            yield Finding(level, said)
 
     # -- Telegram --------------------------------------------------------------------------
 
@@ -453,13 +534,28 @@ class Doctor:
             yield Finding(Level.OK, msg.CLOCK_OK.format(source=source, skew=skew, local=local))
 
 
-def run_checks(settings: Settings, *, http: httpx.Client | None = None) -> list[Result]:
+def run_checks(
+    settings: Settings,
+    *,
+    http: httpx.Client | None = None,
+    online: bool = False,
+    only: tuple[str, ...] | None = None,
+    details: bool = False,
+) -> list[Result]:
     client = http or httpx.Client(timeout=TIMEOUT, trust_env=True)
     try:
-        return Doctor(settings, client).run()
+        doctor = Doctor(settings, client, accounts_online=online, accounts_only=only,
+                        details=details)  # fmt: skip
+        return doctor.run()
     finally:
         if http is None:
             client.close()
+
+
+def _stored(report: AccountsReport) -> bool:
+    """Does the database hold an account (rather than only the environment's)?"""
+    return any(a.state is not AccountState.NOT_SET and a.why is not accounts_msg.FROM_ENVIRONMENT
+               for a in report.accounts)  # fmt: skip
 
 
 def all_fine(results: list[Result]) -> bool:

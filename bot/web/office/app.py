@@ -14,6 +14,8 @@ from starlette.staticfiles import StaticFiles
 from bot.app import Core
 from bot.web.office.auth import Clocked
 from bot.web.office.case_page import case_routes
+from bot.web.office.host import host_routes
+from bot.web.office.host_files import host_file_routes
 from bot.web.office.login import login_routes
 from bot.web.office.plan_page import plan_routes
 from bot.web.office.queue import queue_routes
@@ -51,6 +53,8 @@ def office_mount(core: Core, *, clock: Callable[[], datetime] = utcnow) -> BaseR
         *settings_routes(ctx),
         *statistics_routes(ctx),
         *plan_routes(ctx),
+        *host_routes(ctx, settings),
+        *host_file_routes(ctx),
     ]
     inner = Starlette(routes=routes)
     secure = settings.public_url.startswith("https://")

@@ -82,7 +82,8 @@ async def _csrf_refused(scope: Scope, send: Send, _problem: object) -> None:
 # Forms with files: asgi-csrf 0.11 cannot parse multipart bodies with the python-multipart
 # Starlette needs (its FileClass argument is gone), so these few routes check the same
 # token themselves with `multipart_token_ok`, after Starlette has parsed the form.
-MULTIPART_ROUTES = frozenset({"/office/walk-in", "/office/plan/import"})
+MULTIPART_ROUTES = frozenset({"/office/walk-in", "/office/plan/import", "/office/host/upload/orgs",
+                              "/office/host/upload/map"})  # fmt: skip
 
 
 def _csrf_secret() -> str:

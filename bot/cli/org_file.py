@@ -1,0 +1,90 @@
+"""`complaintbot org import FILE [--dry-run]` and `complaintbot org export FILE`: many
+organisations at once, as a CSV or XLSX sheet (`storage.hosting.org_file` holds the format
+and its checks; the office's host console offers the same import as an upload).
+
+`register_file` adds both to an existing `org` command group.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TypeVar
+
+from sqlmodel import Session
+
+from bot.config import Settings
+from messages.hosting import org_file as msg
+from storage import startup
+from storage.db import make_engine, migrate
+from storage.hosting import org_file
+from storage.import_problems import ImportFailed
+
+T = TypeVar("T")
+_BAR_FROM = 200  # items: smaller files are done before a bar would show
+
+
+def register_file(org_sub: argparse._SubParsersAction) -> None:
+    imp = org_sub.add_parser("import", help="add or update organisations from a CSV/XLSX file")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--dry-run", action="store_true", help="check the file, write nothing")
+    imp.set_defaults(func=_import)
+    exp = org_sub.add_parser("export", help="every organisation to a CSV/XLSX file")
+    exp.add_argument("file", type=Path, help="ends in .csv or .xlsx")
+    exp.set_defaults(func=_export)
+
+
+def progress(items: Iterable[T], what: str) -> Iterator[T]:
+    """A bar on long work, when someone is watching a terminal."""
+    from tqdm import tqdm
+
+    items = list(items)
+    show = sys.stderr.isatty() and len(items) >= _BAR_FROM
+    yield from tqdm(items, desc=what, unit="line", file=sys.stderr, disable=not show)
+
+
+def _open():
+    db = make_engine(Settings.from_env().database_url)
+    with startup.exclusive(db):
+        migrate(db)
+    return db
+
+
+def _import(args: argparse.Namespace) -> int:
+    if not args.file.is_file():
+        print(msg.FILE_MISSING.format(file=args.file), file=sys.stderr)
+        return 2
+    db = _open()
+    try:
+        with Session(db) as session, session.begin():  # one transaction: all rows or none
+            result = org_file.import_orgs(
+                session, args.file, dry_run=args.dry_run, progress=progress
+            )
+    except ImportFailed as failed:
+        print(msg.IMPORT_FAILED.format(file=args.file, count=len(failed.problems)),
+              file=sys.stderr)  # fmt: skip
+        for p in failed.problems:
+            print(org_file.problem_text(p), file=sys.stderr)
+        return 2
+    finally:
+        db.dispose()
+    done = msg.DRY_RUN_DONE if result.dry_run else msg.IMPORT_DONE
+    print(done.format(rows=result.rows, added=result.added, updated=result.updated,
+                      tambons=result.tambons))  # fmt: skip
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    if args.file.suffix.lower() not in (".csv", ".xlsx"):
+        print(msg.BAD_SUFFIX, file=sys.stderr)
+        return 2
+    db = _open()
+    try:
+        with Session(db) as session, session.begin():
+            count = org_file.write_export(session, args.file)
+    finally:
+        db.dispose()
+    print(msg.EXPORT_DONE.format(rows=count, file=args.file))
+    return 0
