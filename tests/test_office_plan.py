@@ -65,8 +65,7 @@ async def test_a_plan_officer_reads_questions_imports_the_table_and_reports_an_i
                                            accept_downloads=True)  # fmt: skip
         page = await context.new_page()
         await log_in(page, planner, base)
-        await page.click("#nav-plan")
-        await page.wait_for_url(f"{base}/office/plan")
+        await page.wait_for_url(f"{base}/office/plan")  # a plan officer starts at the plan
         assert "ปีงบประมาณ พ.ศ. 2565 รอบ 12 เดือน" in await page.inner_text("#plan-summary")
         asked = page.locator("#asked-items tbody tr")
         assert await page.inner_text("#asked-total") == "4"

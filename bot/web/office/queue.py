@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 from openpyxl import Workbook
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from bot.web.office import pages
@@ -26,6 +26,7 @@ from messages.stats.labels import CHANNEL_LABELS, LISTED_CHANNELS, channel_label
 from storage import org_settings
 from storage.office import queue as repo
 from storage.staff import accounts as staff
+from storage.staff.accounts import Role
 from storage.timeutil import as_utc
 
 
@@ -81,6 +82,15 @@ def _row(stream: Stream, case, handling, today: date) -> dict:
     return row
 
 
+def home_without_queue(roles: frozenset[Role]) -> str:
+    """Where an officer who reads no stream starts: the plan, or the host's console."""
+    if Role.PLAN in roles:
+        return "/plan"
+    if Role.HOST_ADMIN in roles:
+        return "/host/"
+    return ""
+
+
 def queue_routes(ctx: Clocked) -> list[Route]:
     def login_first(request: Request) -> Response:
         return pages.message(request, msg.LOGIN_TITLE, msg.LOGIN_NEEDED, 401,
@@ -113,6 +123,9 @@ def queue_routes(ctx: Clocked) -> list[Route]:
             return login_first(request)
         who, stream, found, extra = loaded
         if stream is None:
+            home = home_without_queue(who.roles)
+            if home:  # a plan officer or a host: their own page is their start
+                return RedirectResponse(f"{request.scope.get('root_path', '')}{home}", 303)
             return pages.message(request, msg.TITLE, msg.NO_STREAM, 403, who=who)
         page, rows = found
         query = request.query_params
