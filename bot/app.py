@@ -12,6 +12,7 @@ from bot.config import Settings
 from handlers.engine import ConversationEngine
 from handlers.flow import Deps
 from storage import crypto, orgs, startup
+from storage.blobs.choose import open_blobs
 from storage.db import make_engine, migrate
 from storage.files import FileStore
 from storage.timeutil import utcnow
@@ -74,7 +75,7 @@ def build_core(settings: Settings, *, org_slug: str | None = None) -> Core:
             if org is None:
                 raise UnknownOrganisation(org_slug)
             org_id = org.id
-    files = FileStore(settings.files_dir)
+    files = FileStore(open_blobs(settings.files_store, settings.files_dir, db))
     web = settings.public_url or f"http://{settings.host}:{settings.port}"
     engine = ConversationEngine(db, org_id, Deps(files=files, clock=utcnow, public_url=web))
     return Core(settings=settings, db=db, files=files, org_id=org_id, engine=engine)

@@ -55,6 +55,9 @@ class Settings:
     # The staff office's map tiles, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png;
     # empty: the office links the coordinates out instead of drawing a map.
     map_tile_url: str = ""
+    # Where uploaded files are kept: "disk" (files_dir), "database", or "" to choose by the
+    # database (PostgreSQL: the database, so every machine serving it sees every file).
+    files_store: str = ""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -98,4 +101,5 @@ class Settings:
             tip_retention_days=int(get("COMPLAINTBOT_TIP_RETENTION_DAYS", "365")),
             draft_hours=int(get("COMPLAINTBOT_DRAFT_HOURS", "24")),
             map_tile_url=get("COMPLAINTBOT_MAP_TILE_URL"),
+            files_store=get("COMPLAINTBOT_FILES_STORE"),
         )

@@ -80,7 +80,7 @@ def _backup(args: argparse.Namespace) -> int:
         msg.BACKUP_DONE.format(
             path=args.out, size=_size(Path(args.out).stat().st_size),
             rows=sum(manifest.tables.values()), tables=len(manifest.tables),
-            files=len(manifest.files), schema=", ".join(manifest.schema) or "-",
+            files=manifest.file_count, schema=", ".join(manifest.schema) or "-",
         )
     )  # fmt: skip
     if manifest.missing_files:
@@ -106,7 +106,7 @@ def _restore(args: argparse.Namespace) -> int:
     _say(
         msg.RESTORE_DONE.format(
             created_at=manifest.created_at, rows=sum(manifest.tables.values()),
-            tables=len(manifest.tables), files=len(manifest.files),
+            tables=len(manifest.tables), files=manifest.file_count,
         )
     )  # fmt: skip
     for path in restored.set_aside:

@@ -45,7 +45,7 @@ class Operations:
 
     async def start(self) -> None:
         # The file store exists from the start, so `doctor` and backups find it writable.
-        self.core.files.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.core.files.prepare()
         port = self.settings.metrics_port
         if port:
             host = self.settings.metrics_host
