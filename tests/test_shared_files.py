@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from bot.cli.main import main
 from storage import crypto
+from storage.backup import create as backup
 from storage.blobs.choose import kind_for
 from storage.blobs.database import CHUNK, DatabaseBlobs
 from storage.blobs.models import FileBlob
@@ -101,6 +102,31 @@ def test_files_migrate_moves_local_files_into_the_database(db_url, engine, tmp_p
     database = FileStore(DatabaseBlobs(engine))
     for key, n in originals.items():
         assert database.read(key) == f"photo {n}".encode() * 1000
+
+
+def test_a_restored_backup_of_disk_files_lands_where_the_deployment_keeps_files(
+    db_url, engine, tmp_path, capsys
+):
+    files_dir = tmp_path / "data" / "files"
+    key = FileStore(files_dir).save(b"photo taken before the move", suffix="jpg")
+    archive = tmp_path / "before-the-move.tar"
+    backup.create(db_url, files_dir, archive)
+    env = {"COMPLAINTBOT_DATABASE_URL": db_url, "COMPLAINTBOT_DATA_DIR": str(tmp_path / "data")}
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in env.items():
+            patch.setenv(name, value)
+        restored = main(["restore", str(archive), "--force"])
+    out = capsys.readouterr().out
+
+    assert restored == 0, out
+    on_disk = FileStore(files_dir)
+    if engine.dialect.name == "postgresql":
+        assert "moved into the database" in out
+        assert FileStore(DatabaseBlobs(engine)).read(key) == b"photo taken before the move"
+        assert list(on_disk.stored_keys()) == []
+    else:
+        assert "moved into the database" not in out
+        assert on_disk.read(key) == b"photo taken before the move"
 
 
 class ServedLine:

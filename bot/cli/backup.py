@@ -18,6 +18,11 @@ from messages.cli.doctor import Say
 from storage.backup import create as backup
 from storage.backup import restore
 from storage.backup.archive import BackupError
+from storage.blobs.choose import kind_for
+from storage.blobs.database import DatabaseBlobs
+from storage.blobs.disk import DiskBlobs
+from storage.blobs.move import move_files
+from storage.db import make_engine
 
 
 class _Bars:
@@ -109,10 +114,27 @@ def _restore(args: argparse.Namespace) -> int:
             tables=len(manifest.tables), files=manifest.file_count,
         )
     )  # fmt: skip
+    moved = _files_into_database(settings)
+    if moved:
+        _say(msg.FILES_INTO_DATABASE.format(count=moved))
     for path in restored.set_aside:
         _say(msg.SET_ASIDE.format(path=path))
     _say(msg.RESTORE_NEXT)
     return 0
+
+
+def _files_into_database(settings: Settings) -> int:
+    """A deployment that keeps its files in the database gets the archive's disk files there
+    too (a backup taken before it moved), so that every machine sees them."""
+    engine = make_engine(settings.database_url)
+    try:
+        if kind_for(settings.files_store, engine) != "database":
+            return 0
+        bar = lambda keys: tqdm(keys, file=sys.stderr, disable=None, leave=False)  # noqa: E731
+        moved = move_files(DiskBlobs(settings.files_dir), DatabaseBlobs(engine), progress=bar)
+        return moved.copied + moved.already
+    finally:
+        engine.dispose()
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
