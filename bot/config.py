@@ -58,6 +58,8 @@ class Settings:
     # Where uploaded files are kept: "disk" (files_dir), "database", or "" to choose by the
     # database (PostgreSQL: the database, so every machine serving it sees every file).
     files_store: str = ""
+    # s3://bucket/prefix: files in an S3-compatible object store (boto3's AWS_* settings).
+    files_url: str = ""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -102,4 +104,5 @@ class Settings:
             draft_hours=int(get("COMPLAINTBOT_DRAFT_HOURS", "24")),
             map_tile_url=get("COMPLAINTBOT_MAP_TILE_URL"),
             files_store=get("COMPLAINTBOT_FILES_STORE"),
+            files_url=get("COMPLAINTBOT_FILES_URL"),
         )

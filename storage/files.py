@@ -85,7 +85,7 @@ class FileStore:
 
     def stored_keys(self) -> Iterator[str]:
         """Every stored file's key."""
-        return self.blobs.keys()
+        return self.blobs.all_keys()
 
     def delete(self, key: str) -> None:
         self.blobs.delete(_check(key))

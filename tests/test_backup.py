@@ -31,6 +31,7 @@ from storage import crypto
 from storage.backup import create as backup
 from storage.backup import pg_tools, restore
 from storage.backup.archive import PG_MEMBER, SQLITE_MEMBER, BackupError, read_manifest
+from storage.blobs.database import DatabaseBlobs
 from storage.db import make_engine
 from storage.files import FileStore
 from storage.models import (
@@ -274,7 +275,12 @@ def test_restore_refuses_a_deployment_with_data_unless_forced(
     assert "--force" in out.err and "nothing was changed" in out.err
     assert forced == 0, forced_out
     assert "restored the backup of" in forced_out
-    assert len(list(files.rglob("*.jpg"))) == 1
+    if db_url.startswith("sqlite"):
+        assert len(list(files.rglob("*.jpg"))) == 1
+    else:  # a PostgreSQL deployment keeps its files in the database: restore puts them there
+        engine = make_engine(db_url)
+        assert len(list(FileStore(DatabaseBlobs(engine)).stored_keys())) == 1
+        engine.dispose()
     if db_url.startswith("sqlite"):
         assert list((tmp_path).glob("complaintbot.db.before-restore-*"))
     assert list((tmp_path / "data").glob("files.before-restore-*"))

@@ -121,11 +121,11 @@ def test_a_restored_backup_of_disk_files_lands_where_the_deployment_keeps_files(
     assert restored == 0, out
     on_disk = FileStore(files_dir)
     if engine.dialect.name == "postgresql":
-        assert "moved into the database" in out
+        assert "moved into the shared file store" in out
         assert FileStore(DatabaseBlobs(engine)).read(key) == b"photo taken before the move"
         assert list(on_disk.stored_keys()) == []
     else:
-        assert "moved into the database" not in out
+        assert "moved into the shared file store" not in out
         assert on_disk.read(key) == b"photo taken before the move"
 
 

@@ -15,9 +15,10 @@ import sys
 
 from tqdm import tqdm
 
+from bot.app import open_file_store
 from bot.config import Settings
 from messages.cli import files as msg
-from storage.blobs.choose import kind_for, open_blobs
+from storage.blobs.choose import kind_for
 from storage.blobs.disk import DiskBlobs
 from storage.blobs.move import move_files
 from storage.db import make_engine, migrate
@@ -28,19 +29,19 @@ def _migrate(args: argparse.Namespace) -> int:
     db = make_engine(settings.database_url)
     try:
         try:
-            kind = kind_for(settings.files_store, db)
+            kind = kind_for(settings.files_store, db, settings.files_url)
         except ValueError as exc:
             print(exc, file=sys.stderr)
             return 2
-        if kind != "database":
+        if kind == "disk":
             print(msg.NOT_DATABASE.format(store=settings.files_dir), file=sys.stderr)
             return 2
         migrate(db)
         source = DiskBlobs(settings.files_dir)
-        if next(iter(source.keys()), None) is None:
+        if next(iter(source.all_keys()), None) is None:
             print(msg.NOTHING_ON_DISK.format(path=settings.files_dir))
             return 0
-        target = open_blobs(settings.files_store, settings.files_dir, db)
+        target = open_file_store(settings, db).blobs
         try:
             moved = move_files(source, target, keep=args.keep_local, progress=_bar)
         except OSError as exc:

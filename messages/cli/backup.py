@@ -33,10 +33,10 @@ RESTORE_DONE = Say(
     "restored the backup of {created_at}: {rows} rows in {tables} tables; {files} files; "
     "schema brought to the newest",
 )
-FILES_INTO_DATABASE = Say(
-    "ย้ายไฟล์จากสำเนา {count} ไฟล์เข้าฐานข้อมูลแล้ว (ระบบนี้เก็บไฟล์ในฐานข้อมูล)",
-    "{count} files from the archive moved into the database (this deployment keeps its "
-    "files there)",
+FILES_INTO_STORE = Say(
+    "ย้ายไฟล์จากสำเนา {count} ไฟล์เข้าที่เก็บไฟล์กลางแล้ว (ฐานข้อมูลหรือ S3 ที่ทุกเครื่องเห็น)",
+    "{count} files from the archive moved into the shared file store (the database or S3, "
+    "which every machine sees)",
 )
 SET_ASIDE = Say("ข้อมูลเดิมย้ายไปไว้ที่ {path}", "the previous data was moved to {path}")
 RESTORE_NEXT = Say(

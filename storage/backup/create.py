@@ -27,6 +27,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -46,6 +47,7 @@ from storage.backup.archive import (
     quiet,
 )
 from storage.backup.pg_tools import find_pg_tool, last_line, libpq
+from storage.blobs.base import Blobs
 from storage.db import make_engine
 from storage.schema import current_revisions
 
@@ -57,8 +59,12 @@ def create(
     *,
     progress: Progress = quiet,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    remote: Blobs | None = None,
 ) -> Manifest:
-    """Write a backup of the database and the file store to `out` (mode 0600, atomically)."""
+    """Write a backup of the database and the file store to `out` (mode 0600, atomically).
+
+    `remote`: an object store (S3) whose files are archived beside the disk's, as they are
+    stored (sealed); files kept in the database are in its copy already."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     engine = make_engine(database_url)
@@ -80,7 +86,7 @@ def create(
                     **snapshot.extra,
                 }
                 tar.add(snapshot.path, arcname=snapshot.member, filter=_private)
-                files = _add_files(tar, Path(files_dir), progress)
+                files = _add_files(tar, Path(files_dir), remote, progress)
                 missing = len(snapshot.file_keys - set(files) - snapshot.blob_keys)
                 manifest = Manifest(
                     created_at=now().isoformat(timespec="seconds"),
@@ -193,20 +199,24 @@ def _describe(
 
 
 def _add_files(
-    tar: tarfile.TarFile, root: Path, progress: Progress
+    tar: tarfile.TarFile, root: Path, remote: Blobs | None, progress: Progress
 ) -> dict[str, dict[str, object]]:
     paths = sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+    readers: list[tuple[str, Callable[[], bytes]]] = [
+        (path.relative_to(root).as_posix(), path.read_bytes) for path in paths
+    ]
+    if remote is not None:
+        readers += [(f"{key[:2]}/{key}", partial(remote.get, key)) for key in remote.all_keys()]
     found: dict[str, dict[str, object]] = {}
-    for done, path in enumerate(paths, 1):
-        relative = path.relative_to(root).as_posix()
-        if FILE_KEY.match(relative):
+    for done, (relative, read) in enumerate(readers, 1):
+        if FILE_KEY.match(relative) and relative not in found:
             try:
-                data = path.read_bytes()
+                data = read()
             except FileNotFoundError:
                 continue  # deleted meanwhile (a cancelled draft's photo)
             _add_bytes(tar, FILES_PREFIX + relative, data)
             found[relative] = {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
-        progress("files", done, len(paths))
+        progress("files", done, len(readers))
     return found
 
 

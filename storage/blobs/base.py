@@ -22,7 +22,7 @@ class Blobs(Protocol):
     def delete(self, key: str) -> None:
         """Forget `key` (nothing happens when it is not there)."""
 
-    def keys(self) -> Iterator[str]:
+    def all_keys(self) -> Iterator[str]:
         """Every stored key, sorted."""
 
     def prepare(self) -> None:

@@ -2,9 +2,11 @@
 
 On PostgreSQL the machines of a deployment may be several, and share only the database, so
 files go there; on SQLite (one machine by nature) they stay in the local directory as they
-always have. `COMPLAINTBOT_FILES_STORE=disk` keeps a PostgreSQL deployment's files on disk
-(one machine). The database store is refused on SQLite: a file is deleted while the turn
-that forgets it holds SQLite's only write lock, so the deletion would wait for itself.
+always have. `COMPLAINTBOT_FILES_URL=s3://bucket/prefix` puts them in an S3-compatible
+object store instead (`storage.blobs.s3`). `COMPLAINTBOT_FILES_STORE=disk` keeps a
+PostgreSQL deployment's files on disk (one machine). The database store is refused on
+SQLite: a file is deleted while the turn that forgets it holds SQLite's only write lock, so
+the deletion would wait for itself.
 """
 
 from __future__ import annotations
@@ -17,22 +19,31 @@ from storage.blobs.base import Blobs
 from storage.blobs.database import DatabaseBlobs
 from storage.blobs.disk import DiskBlobs
 
-KINDS = ("disk", "database")
+KINDS = ("disk", "database", "s3")
 
 
-def kind_for(setting: str, engine: Engine) -> str:
-    """The store `setting` names ("" or "auto": by the database's dialect)."""
+def kind_for(setting: str, engine: Engine, url: str = "") -> str:
+    """The store `setting` names ("" or "auto": s3 when `url` is set, else by the database)."""
     setting = setting.strip().lower()
     if setting in ("", "auto"):
+        if url:
+            return "s3"
         return "database" if engine.dialect.name == "postgresql" else "disk"
     if setting not in KINDS:
         raise ValueError(f"COMPLAINTBOT_FILES_STORE must be one of auto, {', '.join(KINDS)}")
     if setting == "database" and engine.dialect.name != "postgresql":
         raise ValueError("COMPLAINTBOT_FILES_STORE=database needs a PostgreSQL database")
+    if setting == "s3" and not url:
+        raise ValueError("COMPLAINTBOT_FILES_STORE=s3 needs COMPLAINTBOT_FILES_URL=s3://bucket")
     return setting
 
 
-def open_blobs(setting: str, files_dir: Path, engine: Engine) -> Blobs:
-    if kind_for(setting, engine) == "database":
+def open_blobs(setting: str, files_dir: Path, engine: Engine, url: str = "") -> Blobs:
+    kind = kind_for(setting, engine, url)
+    if kind == "database":
         return DatabaseBlobs(engine)
+    if kind == "s3":
+        from storage.blobs.s3 import S3Blobs  # boto3 is optional: imported only when used
+
+        return S3Blobs(url)
     return DiskBlobs(files_dir)

@@ -54,7 +54,7 @@ class DatabaseBlobs:
         with self.engine.begin() as conn:
             conn.execute(sa.delete(_table).where(_table.c.key == key))
 
-    def keys(self) -> Iterator[str]:
+    def all_keys(self) -> Iterator[str]:
         query = sa.select(_table.c.key).where(_table.c.part == 0).order_by(_table.c.key)
         with self.engine.connect() as conn:
             found = list(conn.execute(query).scalars())

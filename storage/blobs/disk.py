@@ -52,7 +52,7 @@ class DiskBlobs:
             os.fsync(f.fileno())
         path.unlink(missing_ok=True)
 
-    def keys(self) -> Iterator[str]:
+    def all_keys(self) -> Iterator[str]:
         if not self.root.is_dir():
             return
         for path in sorted(self.root.glob("??/*")):

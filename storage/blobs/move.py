@@ -31,7 +31,7 @@ def move_files(
 ) -> Moved:
     """Copy every file of `source` into `target`, checked; wipe it from `source` unless `keep`."""
     moved = Moved()
-    for key in progress(list(source.keys())):
+    for key in progress(list(source.all_keys())):
         try:
             data = source.get(key)
         except FileNotFoundError:
