@@ -78,10 +78,25 @@ def test_the_store_follows_the_database_unless_set(engine):
             kind_for("database", engine)
 
 
-def test_files_migrate_moves_local_files_into_the_database(db_url, engine, tmp_path, capsys):
+def test_files_migrate_moves_local_files_into_the_database(
+    db_url, engine, make_core, tmp_path, capsys
+):
     files_dir = tmp_path / "data" / "files"
+    postgres = engine.dialect.name == "postgresql"
+    core = make_core() if postgres else None  # (its key seals the files below)
     disk = FileStore(files_dir)
-    originals = {disk.save(f"photo {n}".encode() * 1000, suffix="jpg"): n for n in range(5)}
+    originals = {disk.save(f"photo {n}".encode() * 1000, suffix="jpg"): n for n in range(6)}
+    if core is not None:  # upgraded, not yet migrated: the disk's files open, new ones go shared
+        assert core.files.kind == "database"
+        assert all(
+            core.files.read(key) == f"photo {n}".encode() * 1000 for key, n in originals.items()
+        )
+        new = core.files.save(b"a new photo", suffix="jpg")
+        assert not disk.exists(new) and FileStore(DatabaseBlobs(engine)).exists(new)
+        gone = next(iter(originals))
+        core.files.delete(gone)  # retention reaches a file still on disk: wiped there
+        assert not disk.exists(gone)
+        del originals[gone]
     env = {"COMPLAINTBOT_DATABASE_URL": db_url, "COMPLAINTBOT_DATA_DIR": str(tmp_path / "data")}
     with pytest.MonkeyPatch.context() as patch:
         for name, value in env.items():
@@ -91,7 +106,7 @@ def test_files_migrate_moves_local_files_into_the_database(db_url, engine, tmp_p
         again = main(["files", "migrate"])
         second = capsys.readouterr()
 
-    if engine.dialect.name != "postgresql":
+    if not postgres:
         assert moved == 2 and "COMPLAINTBOT_FILES_STORE" in first.err
         assert sorted(disk.stored_keys()) == sorted(originals)  # untouched
         return

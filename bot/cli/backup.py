@@ -21,6 +21,7 @@ from storage.backup import create as backup
 from storage.backup import restore
 from storage.backup.archive import BackupError
 from storage.blobs.base import Blobs
+from storage.blobs.choose import shared_part
 from storage.blobs.disk import DiskBlobs
 from storage.blobs.move import move_files
 from storage.db import make_engine
@@ -132,8 +133,7 @@ def _restore(args: argparse.Namespace) -> int:
 
 def _shared_store(settings: Settings, engine: Engine) -> Blobs | None:
     """The store every machine sees (database or S3), or None for the local directory."""
-    blobs = open_file_store(settings, engine).blobs
-    return None if blobs.kind == "disk" else blobs
+    return shared_part(open_file_store(settings, engine).blobs)
 
 
 def _files_into_store(settings: Settings) -> int:

@@ -18,7 +18,7 @@ from tqdm import tqdm
 from bot.app import open_file_store
 from bot.config import Settings
 from messages.cli import files as msg
-from storage.blobs.choose import kind_for
+from storage.blobs.choose import kind_for, shared_part
 from storage.blobs.disk import DiskBlobs
 from storage.blobs.move import move_files
 from storage.db import make_engine, migrate
@@ -41,7 +41,8 @@ def _migrate(args: argparse.Namespace) -> int:
         if next(iter(source.all_keys()), None) is None:
             print(msg.NOTHING_ON_DISK.format(path=settings.files_dir))
             return 0
-        target = open_file_store(settings, db).blobs
+        target = shared_part(open_file_store(settings, db).blobs)
+        assert target is not None  # the kind is not disk
         try:
             moved = move_files(source, target, keep=args.keep_local, progress=_bar)
         except OSError as exc:

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 from storage.blobs.base import Blobs
 from storage.blobs.database import DatabaseBlobs
 from storage.blobs.disk import DiskBlobs
+from storage.blobs.leftovers import WithLeftovers
 
 KINDS = ("disk", "database", "s3")
 
@@ -38,12 +39,21 @@ def kind_for(setting: str, engine: Engine, url: str = "") -> str:
     return setting
 
 
-def open_blobs(setting: str, files_dir: Path, engine: Engine, url: str = "") -> Blobs:
-    kind = kind_for(setting, engine, url)
-    if kind == "database":
-        return DatabaseBlobs(engine)
-    if kind == "s3":
-        from storage.blobs.s3 import S3Blobs  # boto3 is optional: imported only when used
+def shared_part(blobs: Blobs) -> Blobs | None:
+    """The store every machine sees inside `blobs` (without the disk's leftovers), or None
+    when files are kept on this machine's disk."""
+    if isinstance(blobs, WithLeftovers):
+        return blobs.shared
+    return None if blobs.kind == "disk" else blobs
 
-        return S3Blobs(url)
-    return DiskBlobs(files_dir)
+
+def open_blobs(setting: str, files_dir: Path, engine: Engine, url: str = "") -> Blobs:
+    """The deployment's store; a shared one still finds files left on disk from before."""
+    kind = kind_for(setting, engine, url)
+    if kind == "disk":
+        return DiskBlobs(files_dir)
+    if kind == "database":
+        return WithLeftovers(DatabaseBlobs(engine), DiskBlobs(files_dir))
+    from storage.blobs.s3 import S3Blobs  # boto3 is optional: imported only when used
+
+    return WithLeftovers(S3Blobs(url), DiskBlobs(files_dir))
