@@ -12,6 +12,7 @@ from bot.config import Settings
 from handlers.engine import ConversationEngine
 from handlers.flow import Deps
 from storage import crypto, orgs, startup
+from storage.blobs.choose import open_blobs
 from storage.db import make_engine, migrate
 from storage.files import FileStore
 from storage.timeutil import utcnow
@@ -50,6 +51,12 @@ def load_keyring(settings: Settings) -> crypto.Keyring:
     return crypto.Keyring([*crypto.read_key_file_ring(path), *retired])
 
 
+def open_file_store(settings: Settings, db: Engine) -> FileStore:
+    """The deployment's file store: on disk, in the database or in S3 (`storage.blobs`)."""
+    blobs = open_blobs(settings.files_store, settings.files_dir, db, settings.files_url)
+    return FileStore(blobs)
+
+
 def build_core(settings: Settings, *, org_slug: str | None = None) -> Core:
     """Open the database (migrating it), make sure the default organisation exists, and
     build the conversation engine for `org_slug` (default: the configured organisation)."""
@@ -74,7 +81,7 @@ def build_core(settings: Settings, *, org_slug: str | None = None) -> Core:
             if org is None:
                 raise UnknownOrganisation(org_slug)
             org_id = org.id
-    files = FileStore(settings.files_dir)
+    files = open_file_store(settings, db)
     web = settings.public_url or f"http://{settings.host}:{settings.port}"
     engine = ConversationEngine(db, org_id, Deps(files=files, clock=utcnow, public_url=web))
     return Core(settings=settings, db=db, files=files, org_id=org_id, engine=engine)

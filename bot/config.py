@@ -59,6 +59,11 @@ class Settings:
     # (`@123abcde`), so an invite's link or QR code opens the chat with `/staff CODE` typed.
     telegram_bot_username: str = ""
     line_basic_id: str = ""
+    # Where uploaded files are kept: "disk" (files_dir), "database", or "" to choose by the
+    # database (PostgreSQL: the database, so every machine serving it sees every file).
+    files_store: str = ""
+    # s3://bucket/prefix: files in an S3-compatible object store (boto3's AWS_* settings).
+    files_url: str = ""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -104,4 +109,6 @@ class Settings:
             map_tile_url=get("COMPLAINTBOT_MAP_TILE_URL"),
             telegram_bot_username=get("TELEGRAM_BOT_USERNAME").lstrip("@"),
             line_basic_id=get("LINE_BASIC_ID"),
+            files_store=get("COMPLAINTBOT_FILES_STORE"),
+            files_url=get("COMPLAINTBOT_FILES_URL"),
         )

@@ -54,7 +54,7 @@ async def play(chat: Chat, script, tmp_path: Path, *, open_chat: bool = True) ->
 
 
 def stored_files(core) -> list[Path]:
-    return [p for p in core.files.root.rglob("*") if p.is_file()]
+    return list(core.files.stored_keys())
 
 
 @pytest.mark.parametrize(

@@ -76,8 +76,7 @@ def stored_rows(line: LineBot) -> dict[str, int]:
 
 
 def stored_files(line: LineBot) -> list[str]:
-    root = line.core.files.root
-    return sorted(p.name for p in root.rglob("*") if p.is_file()) if root.exists() else []
+    return sorted(line.core.files.stored_keys())
 
 
 # -- signatures and bodies -------------------------------------------------------------

@@ -73,7 +73,7 @@ async def test_a_closed_tips_content_goes_after_a_year_and_its_statistics_stay(m
         assert session.exec(select(TipFile)).all() == []
         notes = [(c.public_note, c.internal_note) for c in session.exec(select(TipStatusChange))]
         assert notes and all(n == ("", "") for n in notes)
-    assert not core.files.path(evidence.key).exists()
+    assert not core.files.exists(evidence.key)
     assert CONDUCT not in str(notes)
 
 
@@ -102,7 +102,7 @@ async def test_a_draft_left_for_a_day_is_deleted_with_its_files(make_core, tmp_p
         convo = session.exec(select(Conversation)).one()
         [item] = convo.data["evidence"]
         touched = as_utc(convo.updated_at)
-    assert core.files.path(item["key"]).exists()
+    assert core.files.exists(item["key"])
 
     with Session(core.db) as session, session.begin():
         assert retention.expire_drafts(session, touched + timedelta(hours=23), core.files) == 0
@@ -110,7 +110,7 @@ async def test_a_draft_left_for_a_day_is_deleted_with_its_files(make_core, tmp_p
         assert retention.expire_drafts(session, touched + timedelta(hours=25), core.files) == 1
     with Session(core.db) as session:
         assert session.exec(select(Conversation)).all() == []
-    assert not core.files.path(item["key"]).exists()
+    assert not core.files.exists(item["key"])
     out = await chat.say("ต่อ")  # the citizen comes back: a fresh start, nothing half-kept
     assert understand_msg.CAN_DO in out
 

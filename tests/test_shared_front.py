@@ -332,10 +332,10 @@ def test_a_follow_is_greeted_with_the_question(world):
 def test_a_photo_before_choosing_is_not_kept_and_groups_are_sent_to_a_private_chat(world):
     _, chat = world
     key = chat.files.save(b"photo bytes", suffix=".jpg")
-    assert chat.files.path(key).exists()
+    assert chat.files.exists(key)
     chat.send(attachments=(Attachment(AttachmentKind.PHOTO, key, 11, "image/jpeg"),))
     assert chat.text() == msg.ASK
-    assert not chat.files.path(key).exists()
+    assert not chat.files.exists(key)
     chat.send(text="ต.หัวฝาย", is_private=False)
     assert chat.text() == common.GROUP_CHAT and chat.last.forward is None
 

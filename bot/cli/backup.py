@@ -10,14 +10,21 @@ import argparse
 import sys
 from pathlib import Path
 
+from sqlalchemy.engine import Engine
 from tqdm import tqdm
 
+from bot.app import open_file_store
 from bot.config import Settings
 from messages.cli import backup as msg
 from messages.cli.doctor import Say
 from storage.backup import create as backup
 from storage.backup import restore
 from storage.backup.archive import BackupError
+from storage.blobs.base import Blobs
+from storage.blobs.choose import shared_part
+from storage.blobs.disk import DiskBlobs
+from storage.blobs.move import move_files
+from storage.db import make_engine
 
 
 class _Bars:
@@ -69,9 +76,15 @@ def _backup(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     bars = _Bars()
     try:
+        engine = make_engine(settings.database_url)
+        try:
+            remote = _shared_store(settings, engine)
+        finally:
+            engine.dispose()
         manifest = backup.create(
-            settings.database_url, settings.files_dir, Path(args.out), progress=bars
-        )
+            settings.database_url, settings.files_dir, Path(args.out), progress=bars,
+            remote=remote if remote is not None and remote.kind == "s3" else None,
+        )  # fmt: skip
     except BackupError as exc:
         bars.close()
         return _error(exc)
@@ -80,7 +93,7 @@ def _backup(args: argparse.Namespace) -> int:
         msg.BACKUP_DONE.format(
             path=args.out, size=_size(Path(args.out).stat().st_size),
             rows=sum(manifest.tables.values()), tables=len(manifest.tables),
-            files=len(manifest.files), schema=", ".join(manifest.schema) or "-",
+            files=manifest.file_count, schema=", ".join(manifest.schema) or "-",
         )
     )  # fmt: skip
     if manifest.missing_files:
@@ -106,13 +119,36 @@ def _restore(args: argparse.Namespace) -> int:
     _say(
         msg.RESTORE_DONE.format(
             created_at=manifest.created_at, rows=sum(manifest.tables.values()),
-            tables=len(manifest.tables), files=len(manifest.files),
+            tables=len(manifest.tables), files=manifest.file_count,
         )
     )  # fmt: skip
+    moved = _files_into_store(settings)
+    if moved:
+        _say(msg.FILES_INTO_STORE.format(count=moved))
     for path in restored.set_aside:
         _say(msg.SET_ASIDE.format(path=path))
     _say(msg.RESTORE_NEXT)
     return 0
+
+
+def _shared_store(settings: Settings, engine: Engine) -> Blobs | None:
+    """The store every machine sees (database or S3), or None for the local directory."""
+    return shared_part(open_file_store(settings, engine).blobs)
+
+
+def _files_into_store(settings: Settings) -> int:
+    """A deployment that keeps its files in the database or S3 gets the archive's files
+    there (they are restored to disk first), so that every machine sees them."""
+    engine = make_engine(settings.database_url)
+    try:
+        target = _shared_store(settings, engine)
+        if target is None:
+            return 0
+        bar = lambda keys: tqdm(keys, file=sys.stderr, disable=None, leave=False)  # noqa: E731
+        moved = move_files(DiskBlobs(settings.files_dir), target, progress=bar)
+        return moved.copied + moved.already
+    finally:
+        engine.dispose()
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

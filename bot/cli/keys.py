@@ -22,12 +22,11 @@ import sys
 
 from tqdm import tqdm
 
-from bot.app import key_file_path, load_keyring
+from bot.app import key_file_path, load_keyring, open_file_store
 from bot.config import Settings
 from messages.cli import keys as msg
 from storage import crypto
 from storage.db import make_engine, migrate
-from storage.files import FileStore
 from storage.protect.rotation import rotate
 
 
@@ -48,7 +47,7 @@ def _rotate(_args: argparse.Namespace) -> int:
     crypto.configure(ring)
     db = make_engine(settings.database_url)
     migrate(db)
-    report = rotate(db, FileStore(settings.files_dir), progress=_bar)
+    report = rotate(db, open_file_store(settings, db), progress=_bar)
     db.dispose()
     print(msg.CURRENT_KEY.format(key_id=ring.current_id))
     for table, count in report.rows.items():

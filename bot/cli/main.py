@@ -34,6 +34,7 @@ EXTRA_COMMANDS = (
     "bot.cli.doctor",
     "bot.cli.backup",
     "bot.cli.keys",
+    "bot.cli.files",
     "bot.cli.org",  # with `org map` from bot.cli.org_map inside its `org` group
 )
 

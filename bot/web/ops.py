@@ -44,8 +44,10 @@ class Operations:
         core.engine.telemetry.observers.append(self.metrics)
 
     async def start(self) -> None:
-        # The file store exists from the start, so `doctor` and backups find it writable.
-        self.core.files.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # The file store exists from the start, so `doctor` and backups find it writable; the
+        # local directory too when files are kept elsewhere (restores and `files migrate`).
+        self.settings.files_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.core.files.prepare()
         port = self.settings.metrics_port
         if port:
             host = self.settings.metrics_host

@@ -33,6 +33,11 @@ RESTORE_DONE = Say(
     "restored the backup of {created_at}: {rows} rows in {tables} tables; {files} files; "
     "schema brought to the newest",
 )
+FILES_INTO_STORE = Say(
+    "ย้ายไฟล์จากสำเนา {count} ไฟล์เข้าที่เก็บไฟล์กลางแล้ว (ฐานข้อมูลหรือ S3 ที่ทุกเครื่องเห็น)",
+    "{count} files from the archive moved into the shared file store (the database or S3, "
+    "which every machine sees)",
+)
 SET_ASIDE = Say("ข้อมูลเดิมย้ายไปไว้ที่ {path}", "the previous data was moved to {path}")
 RESTORE_NEXT = Say(
     "ขั้นต่อไป: ใส่กุญแจลับเดิม แล้วรัน complaintbot doctor",

@@ -1,7 +1,8 @@
 """The backup archive's layout and manifest, shared by taking (`create`) and `restore`.
 
 A backup is one tar file: `complaintbot-backup/database.sqlite3.gz` (SQLite, gzipped) or
-`database.pgdump` (PostgreSQL custom format), the file store under `files/`, and
+`database.pgdump` (PostgreSQL custom format), the local file store under `files/` (a store in
+the database travels inside the database's copy), and
 `manifest.json` last: when it was taken, the schema version, rows per table and a SHA-256
 of every member. The secret key is never part of it.
 """
@@ -24,6 +25,9 @@ FILES_PREFIX = f"{ROOT}/files/"
 # Tables whose rows name a stored file (key column), to report files a row names but the
 # store no longer holds. Other branches may add more; unknown tables are just counted.
 FILE_TABLES = ("complaint_file", "tip_file")
+# Where a deployment that keeps its files in the database keeps them (storage.blobs); the
+# database copy carries them, so they are counted here, not archived twice.
+BLOB_TABLE = "file_blob"
 FILE_KEY = re.compile(r"^[0-9a-f]{2}/[0-9a-f]{32}(\.[a-z0-9]{1,8})?$")
 
 # progress(stage, done, total): stage is "database", "files", "verify"; total may be 0.
@@ -52,7 +56,12 @@ class Manifest:
     files: dict[str, dict[str, object]]  # relative path -> {"size", "sha256"}
     database: dict[str, object]  # {"member", "size", "sha256", "pg_schema"?}
     missing_files: int = 0
+    files_in_database: int = 0  # files kept in the database, inside its copy
     format: int = FORMAT
+
+    @property
+    def file_count(self) -> int:
+        return len(self.files) + self.files_in_database
 
     def to_json(self) -> bytes:
         return json.dumps(
@@ -65,6 +74,7 @@ class Manifest:
                 "database": self.database,
                 "files": self.files,
                 "missing_files": self.missing_files,
+                "files_in_database": self.files_in_database,
                 "secret_key_included": False,
             },
             indent=2,
@@ -84,6 +94,7 @@ class Manifest:
             files=raw["files"],
             database=raw["database"],
             missing_files=raw.get("missing_files", 0),
+            files_in_database=raw.get("files_in_database", 0),
         )
 
 

@@ -1,12 +1,13 @@
 """Backups that can be taken while the bot serves, and restored into an empty deployment.
 
 One archive (a tar file; photos and videos are compressed already, so only the database is
-gzipped inside it) holds the database, the file store and a manifest: when it was taken,
+gzipped inside it) holds the database, the local file store and a manifest: when it was taken,
 the schema version, the rows per table, and a checksum of every member. The database copy
 is consistent (SQLite's online backup API; on PostgreSQL `pg_dump` inside an exported
 snapshot, which the row counts are read from too). Files are copied after the database, so
 every file a copied row names was already written (the adapters store a file before the
-turn that records it commits).
+turn that records it commits). Files kept in the database (`storage.blobs`, several
+machines) are part of the database's copy, the same snapshot as the rows that name them.
 
 Sealed tip content stays sealed: the database is copied as it is stored, and the secret key
 is never read here, let alone archived. Keep the key somewhere else (docs/running.md).
@@ -26,12 +27,14 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from storage.backup.archive import (
+    BLOB_TABLE,
     FILE_KEY,
     FILE_TABLES,
     FILES_PREFIX,
@@ -44,6 +47,7 @@ from storage.backup.archive import (
     quiet,
 )
 from storage.backup.pg_tools import find_pg_tool, last_line, libpq
+from storage.blobs.base import Blobs
 from storage.db import make_engine
 from storage.schema import current_revisions
 
@@ -55,8 +59,12 @@ def create(
     *,
     progress: Progress = quiet,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    remote: Blobs | None = None,
 ) -> Manifest:
-    """Write a backup of the database and the file store to `out` (mode 0600, atomically)."""
+    """Write a backup of the database and the file store to `out` (mode 0600, atomically).
+
+    `remote`: an object store (S3) whose files are archived beside the disk's, as they are
+    stored (sealed); files kept in the database are in its copy already."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     engine = make_engine(database_url)
@@ -78,8 +86,8 @@ def create(
                     **snapshot.extra,
                 }
                 tar.add(snapshot.path, arcname=snapshot.member, filter=_private)
-                files = _add_files(tar, Path(files_dir), progress)
-                missing = len(snapshot.file_keys - set(files))
+                files = _add_files(tar, Path(files_dir), remote, progress)
+                missing = len(snapshot.file_keys - set(files) - snapshot.blob_keys)
                 manifest = Manifest(
                     created_at=now().isoformat(timespec="seconds"),
                     dialect=engine.dialect.name,
@@ -88,6 +96,7 @@ def create(
                     files=files,
                     database=database,
                     missing_files=missing,
+                    files_in_database=len(snapshot.blob_keys),
                 )
                 _add_bytes(tar, MANIFEST, manifest.to_json())
             os.replace(partial, out)
@@ -106,6 +115,7 @@ class _Snapshot:
     schema: tuple[str, ...]
     tables: dict[str, int]
     file_keys: set[str]
+    blob_keys: set[str]  # files kept in the database (storage.blobs), as "ab/key"
     extra: dict[str, object] = field(default_factory=dict)
 
 
@@ -134,14 +144,14 @@ def _sqlite_snapshot(url: str, tmp: Path) -> _Snapshot:
     snap_engine = sa.create_engine(f"sqlite:///{copy}")
     try:
         with snap_engine.connect() as conn:
-            tables, keys, schema = _describe(conn)
+            tables, keys, blobs, schema = _describe(conn)
     finally:
         snap_engine.dispose()
     packed = tmp / "database.sqlite3.gz"
     with open(copy, "rb") as raw, gzip.open(packed, "wb", compresslevel=6) as out:
         shutil.copyfileobj(raw, out, 1024 * 1024)
     copy.unlink()
-    return _Snapshot(packed, SQLITE_MEMBER, schema, tables, keys)
+    return _Snapshot(packed, SQLITE_MEMBER, schema, tables, keys, blobs)
 
 
 def _pg_snapshot(engine: Engine, url: str, tmp: Path) -> _Snapshot:
@@ -151,7 +161,7 @@ def _pg_snapshot(engine: Engine, url: str, tmp: Path) -> _Snapshot:
         snapshot_id = conn.execute(sa.text("select pg_export_snapshot()")).scalar_one()
         pg_schema = conn.execute(sa.text("select current_schema()")).scalar_one()
         major = conn.execute(sa.text("show server_version_num")).scalar_one()
-        tables, keys, schema = _describe(conn)
+        tables, keys, blobs, schema = _describe(conn)
         pg_dump = find_pg_tool("pg_dump", int(major) // 10000)
         conninfo, env = libpq(url)
         command = [
@@ -162,11 +172,14 @@ def _pg_snapshot(engine: Engine, url: str, tmp: Path) -> _Snapshot:
         result = subprocess.run(command, env=env, capture_output=True, text=True)
         if result.returncode != 0:
             raise BackupError("pg_dump_failed", error=last_line(result.stderr))
-    return _Snapshot(dump, PG_MEMBER, schema, tables, keys, {"pg_schema": pg_schema})
+    return _Snapshot(dump, PG_MEMBER, schema, tables, keys, blobs, {"pg_schema": pg_schema})
 
 
-def _describe(conn: Connection) -> tuple[dict[str, int], set[str], tuple[str, ...]]:
-    """Rows per table, the file keys rows name, and the schema version, in one snapshot."""
+def _describe(
+    conn: Connection,
+) -> tuple[dict[str, int], set[str], set[str], tuple[str, ...]]:
+    """Rows per table, the file keys rows name, the files kept in the database, and the
+    schema version, in one snapshot."""
     names = sorted(sa.inspect(conn).get_table_names())
     tables = {
         name: conn.execute(sa.select(sa.func.count()).select_from(sa.table(name))).scalar_one()
@@ -177,24 +190,33 @@ def _describe(conn: Connection) -> tuple[dict[str, int], set[str], tuple[str, ..
         if name in tables:
             for (key,) in conn.execute(sa.select(sa.column("key")).select_from(sa.table(name))):
                 keys.add(f"{key[:2]}/{key}")
-    return tables, keys, current_revisions(conn)
+    blobs: set[str] = set()
+    if BLOB_TABLE in tables:
+        query = sa.select(sa.column("key")).select_from(sa.table(BLOB_TABLE))
+        for (key,) in conn.execute(query.where(sa.column("part") == 0)):
+            blobs.add(f"{key[:2]}/{key}")
+    return tables, keys, blobs, current_revisions(conn)
 
 
 def _add_files(
-    tar: tarfile.TarFile, root: Path, progress: Progress
+    tar: tarfile.TarFile, root: Path, remote: Blobs | None, progress: Progress
 ) -> dict[str, dict[str, object]]:
     paths = sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+    readers: list[tuple[str, Callable[[], bytes]]] = [
+        (path.relative_to(root).as_posix(), path.read_bytes) for path in paths
+    ]
+    if remote is not None:
+        readers += [(f"{key[:2]}/{key}", partial(remote.get, key)) for key in remote.all_keys()]
     found: dict[str, dict[str, object]] = {}
-    for done, path in enumerate(paths, 1):
-        relative = path.relative_to(root).as_posix()
-        if FILE_KEY.match(relative):
+    for done, (relative, read) in enumerate(readers, 1):
+        if FILE_KEY.match(relative) and relative not in found:
             try:
-                data = path.read_bytes()
+                data = read()
             except FileNotFoundError:
                 continue  # deleted meanwhile (a cancelled draft's photo)
             _add_bytes(tar, FILES_PREFIX + relative, data)
             found[relative] = {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
-        progress("files", done, len(paths))
+        progress("files", done, len(readers))
     return found
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
+import storage.blobs.models
 import storage.hosting.account_models
 import storage.hosting.place_models
 import storage.links.models

@@ -3,10 +3,12 @@
 One chat that files without limit spends the LINE account's push quota, buries real cases
 and fills the disk, and an anonymous sender cannot be blocked. So cases (tips and complaints
 together) and files are counted per chat and per organisation per day, and an
-organisation's case files have a disk quota. A chat's counter is keyed by a keyed hash of
-the chat *and the day* (`storage.crypto`): it names no chat, cannot be followed from one day
-to the next, and holds no time finer than the day; past days' counters are deleted by the
-`intake-prune` job. Refusals are counted per organisation and kind (`limit_hit`), never who.
+organisation's case files have a storage quota (their sizes summed from the rows, so it
+holds wherever the files are kept: on disk or in the database). A chat's counter is keyed
+by a keyed hash of the chat *and the day* (`storage.crypto`): it names no chat, cannot be
+followed from one day to the next, and holds no time finer than the day; past days'
+counters are deleted by the `intake-prune` job. Refusals are counted per organisation and
+kind (`limit_hit`), never who.
 """
 
 from __future__ import annotations

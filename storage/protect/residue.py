@@ -24,7 +24,8 @@ log = logging.getLogger(__name__)
 
 CHECKPOINT_WAIT_MS = 2000
 # PostgreSQL: the tables whose deleted rows held a draft or a chat beside a tip's words.
-VACUUMED = ("conversation", "inbox_event")
+# file_blob: a dropped draft's photo, when files are kept in the database (storage.blobs).
+VACUUMED = ("conversation", "inbox_event", "file_blob")
 CONNECTION_WAIT_MS = 30000  # what storage.db sets on every connection
 
 
