@@ -326,3 +326,24 @@ def test_a_key_that_did_not_seal_the_stored_data_fails(deployment):
     assert found[0].said == msg.KEY_WRONG.format(table=sealed.name)
     assert found[0].fix == msg.KEY_WRONG_FIX
     assert [f.level for f in fixed] == [Level.OK]
+
+
+def test_the_file_store_says_where_uploads_live_and_what_other_machines_cannot_open(
+    deployment, capsys, monkeypatch
+):
+    on_postgres = "postgresql" in deployment.env["COMPLAINTBOT_DATABASE_URL"]
+    code, out = deployment.doctor(capsys, monkeypatch)
+    assert code == 0, out
+    assert (msg.FILES_IN_DATABASE.th in out) == on_postgres, out
+
+    # A photo left on this machine's disk from before the shared store.
+    old = Path(deployment.env["COMPLAINTBOT_DATA_DIR"]) / "files" / "1" / "old-photo"
+    old.parent.mkdir(parents=True)
+    old.write_bytes(b"sealed")
+    code, out = deployment.doctor(capsys, monkeypatch)
+    left = msg.FILES_LEFT_ON_DISK.format(count=1, path=old.parent.parent)
+    assert (left.th in out and msg.FILES_MIGRATE_FIX.th in out) == on_postgres, out
+
+    deployment.env["COMPLAINTBOT_FILES_STORE"] = "floppy"
+    code, out = deployment.doctor(capsys, monkeypatch)
+    assert code == 1 and msg.FILES_SETTING_FIX.th in out, out

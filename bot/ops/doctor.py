@@ -31,6 +31,7 @@ from messages.cli import doctor as msg
 from messages.cli import doctor_accounts as accounts_msg
 from messages.cli.doctor import Say
 from storage import crypto
+from storage.blobs import choose as blob_stores
 from storage.db import make_engine
 from storage.schema import current_revisions, head_revisions
 
@@ -236,6 +237,41 @@ class Doctor:
     # -- file store ------------------------------------------------------------------------
 
     def files(self) -> Iterator[Finding]:
+        """Where uploads are kept: the shared store every machine sees, or this disk."""
+        s = self.settings
+        engine = make_engine(s.database_url)
+        try:
+            kind = blob_stores.kind_for(s.files_store, engine, s.files_url)
+        except ValueError as exc:
+            yield Finding(Level.FAIL, msg.FILES_SETTING_BAD.format(why=exc), msg.FILES_SETTING_FIX)
+            return
+        finally:
+            engine.dispose()
+        if kind == "disk":
+            yield from self._disk_files()
+            return
+        if kind == "database":
+            yield Finding(Level.OK, msg.FILES_IN_DATABASE)
+        else:
+            yield from self._s3_files()
+        left = _files_under(s.files_dir)
+        if left:
+            yield Finding(Level.WARN, msg.FILES_LEFT_ON_DISK.format(count=left, path=s.files_dir),
+                          msg.FILES_MIGRATE_FIX)  # fmt: skip
+
+    def _s3_files(self) -> Iterator[Finding]:
+        from storage.blobs.s3 import S3Blobs  # boto3 is optional
+
+        url = self.settings.files_url
+        try:
+            S3Blobs(url).exists(".doctor-probe")
+        except Exception as exc:  # boto3's errors are many: any of them means "not reachable"
+            yield Finding(Level.FAIL, msg.FILES_S3_FAILED.format(url=url, error=type(exc).__name__),
+                          msg.FILES_S3_FIX)  # fmt: skip
+            return
+        yield Finding(Level.OK, msg.FILES_IN_S3.format(url=url))
+
+    def _disk_files(self) -> Iterator[Finding]:
         root = self.settings.files_dir
         if not root.exists():
             parent = _nearest_existing(root)
@@ -602,3 +638,10 @@ def _size(count: int) -> str:
             return f"{value:.1f} {unit}" if unit != "B" else f"{count} B"
         value /= 1024
     return f"{count} B"
+
+
+def _files_under(root: Path) -> int:
+    """Files left on this machine's disk (uploads from before the shared store)."""
+    if not root.is_dir():
+        return 0
+    return sum(1 for path in root.rglob("*") if path.is_file() and not path.name.startswith("."))

@@ -142,6 +142,28 @@ FILES_NOT_YET_FIX = Say(
     "create it now, owned by the bot's user: install -d -o complaintbot -m 700 {path}",
 )
 
+FILES_SETTING_BAD = Say("ตั้งที่เก็บไฟล์ไม่ถูกต้อง: {why}", "the file store setting is wrong: {why}")
+FILES_SETTING_FIX = Say(
+    "แก้ COMPLAINTBOT_FILES_STORE (auto, disk, database, s3) หรือ COMPLAINTBOT_FILES_URL",
+    "fix COMPLAINTBOT_FILES_STORE (auto, disk, database, s3) or COMPLAINTBOT_FILES_URL",
+)
+FILES_IN_DATABASE = Say(
+    "เก็บไฟล์ในฐานข้อมูล ทุกเครื่องที่ใช้ฐานข้อมูลนี้เห็นไฟล์เดียวกัน",
+    "files are kept in the database: every machine using it sees them",
+)
+FILES_IN_S3 = Say("เก็บไฟล์ใน {url} และเชื่อมต่อได้", "files are kept in {url}, reachable")
+FILES_S3_FAILED = Say("เชื่อมต่อที่เก็บไฟล์ {url} ไม่ได้ ({error})", "cannot reach {url} ({error})")
+FILES_S3_FIX = Say(
+    "ตรวจชื่อ bucket, AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID และ AWS_SECRET_ACCESS_KEY",
+    "check the bucket, AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
+)
+FILES_LEFT_ON_DISK = Say(
+    "ยังมีไฟล์ {count} ไฟล์อยู่ในดิสก์ของเครื่องนี้ ({path}) เครื่องอื่นเปิดไม่ได้",
+    "{count} files are still on this machine's disk ({path}): other machines cannot open them",
+)
+FILES_MIGRATE_FIX = Say("ย้ายเข้าที่เก็บกลาง: complaintbot files migrate",
+                        "move them into the shared store: complaintbot files migrate")  # fmt: skip
+
 # -- channels ----------------------------------------------------------------------------
 TITLE_CHANNELS = Say("ช่องทางแชต", "Chat channels")
 NO_CHANNEL = Say("ยังไม่ได้เปิดช่องทางใดเลย ประชาชนจะติดต่อบอตไม่ได้",
