@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -37,6 +38,22 @@ def claim(session: Session, job: str, org_id: int, period: str) -> JobRun | None
 def done(session: Session, row: JobRun, period: str, now: datetime) -> None:
     row.period, row.ran_at = period, now
     session.add(row)
+
+
+def periods(
+    session: Session, names: Sequence[str], org_ids: Sequence[int]
+) -> dict[tuple[str, int], str]:
+    """The last period run of each of the jobs `names` for each of `org_ids`, in one query
+    (pairs that never ran are absent)."""
+    if not names or not org_ids:
+        return {}
+    rows = session.exec(
+        select(JobRun.job, JobRun.org_id, JobRun.period).where(
+            JobRun.job.in_(names),  # type: ignore[attr-defined]
+            JobRun.org_id.in_(org_ids),  # type: ignore[attr-defined]
+        )
+    )
+    return {(job, org_id): period for job, org_id, period in rows}
 
 
 def last(session: Session, job: str, org_id: int = 0) -> JobRun | None:

@@ -14,6 +14,7 @@ import csv
 import io
 import re
 import secrets
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,7 @@ import pytest
 from sqlmodel import Session, select
 
 from bot.app import Core, build_core
+from bot.channels.line import events as line_events
 from bot.cli.main import main as cli
 from bot.config import Settings
 from bot.jobs.background import background_runners
@@ -43,6 +45,7 @@ from storage.hosting import accounts
 from storage.models import Complaint, Organisation
 from storage.plan import repo as plan_repo
 from storage.protect import guess_limit
+from storage.queues import inbox as inbox_rows
 from storage.staff import case_handling
 from tests import telegram_updates as tg
 from tests.fake_line import event, message_id, serving, sign, user_source, webhook_body
@@ -490,3 +493,42 @@ async def test_a_rating_asked_at_another_organisations_look_up_is_given_there(de
     # The exchange is over: the chat is the chosen organisation's again.
     own = await citizen.file_complaint()
     assert complaint_org(d, own) == SHARED_ONLY
+
+
+async def test_accounts_load_on_first_use_and_only_a_bounded_few_stay_loaded(deployment):
+    d = deployment
+    line = d.hosted["line"]
+    assert line.channels == {}  # nothing loaded at start, however many accounts are stored
+    line.capacity = 1
+    for owner in ("muangphrae", "namcham", "shared", "muangphrae"):
+        assert await d.citizen(owner).send("follow", follow={"isUnblocked": False})
+        assert len(line.channels) == 1  # the least recently used one was closed
+    # Its webhook loads a closed account again; its outbox messages go out through it too.
+    code = await d.citizen("namcham").file_complaint(notify=True)
+    assert complaint_org(d, code) == "namcham"
+
+
+async def test_an_event_left_for_an_account_not_loaded_is_answered_by_the_sweep(deployment):
+    """A process stored the event and died before working it: no webhook will come for it,
+    and the account is not loaded here; the process's one sweep finds the row and loads it."""
+    d = deployment
+    line = d.hosted["line"]
+    user = "U" + secrets.token_hex(16)
+    raw = event("follow", user_source(user), reply_token=secrets.token_hex(16),
+                follow={"isUnblocked": False})  # fmt: skip
+    # Stored two minutes ago: its reply token is stale by now, so the greeting is pushed.
+    items, _skipped = line_events.incoming_events([raw], time.time() - 120)
+    org_id = d.org_ids["namcham"]
+    with Session(d.core.db) as session, session.begin():
+        item = items[0]
+        assert inbox_rows.add(session, org_id, f"line-{org_id}", item.chat, item.event_key,
+                              item.payload) is not None  # fmt: skip
+    assert f"line-{org_id}" not in line.channels
+    fake = d.line.fakes["namcham"]
+    await eventually(lambda: fake.pushes(user), what="the greeting pushed by the sweep")
+
+    def rows_left() -> int:
+        with Session(d.core.db) as session:
+            return inbox_rows.count(session, org_id)
+
+    await eventually(lambda: rows_left() == 0, what="the row deleted once answered")

@@ -8,9 +8,10 @@ import time
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock_time
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from bot.jobs.scheduler import Daily, Job, Monthly, Scheduler
+from handlers.cases import reminders
 from storage import jobs
 from storage.models import Organisation
 from tests.staff_helpers import Clock
@@ -118,3 +119,56 @@ def test_a_monthly_job_runs_on_its_day_and_catches_up_once():
     assert monthly.period(None, 0, at - timedelta(hours=1)) == "2026-02"
     new_year = datetime(2025, 12, 31, 23, 0, tzinfo=UTC)  # 06:00 on 1 January in Bangkok
     assert monthly.period(None, 0, new_year) == "2025-12"
+
+
+def add_orgs(engine, count: int) -> list[int]:
+    with Session(engine) as session, session.begin():
+        for i in range(count):
+            session.add(Organisation(slug=f"org{i:03d}", name=f"Organisation {i}"))
+    with Session(engine) as session:
+        return sorted(session.exec(select(Organisation.id)).all())
+
+
+def test_a_tick_costs_the_organisations_with_work_due_not_every_organisation(engine, monkeypatch):
+    """A per-organisation job runs (and claims its row, a write) only for the organisations
+    its `due` query names, and only once per period; a tick with nothing due writes nothing."""
+    ids = add_orgs(engine, 40)
+    busy = {ids[3], ids[17]}
+    ran: list[int] = []
+    job = Job("per-org", Daily(clock_time(8, 0)), lambda s, now, org: ran.append(org), True,
+              due=lambda session, now: set(busy))  # fmt: skip
+    claimed: list[int] = []
+    claim = jobs.claim
+
+    def counted_claim(session, name, org_id, period):
+        claimed.append(org_id)
+        return claim(session, name, org_id, period)
+
+    monkeypatch.setattr(jobs, "claim", counted_claim)
+    clock = Clock(MORNING)
+    scheduler = Scheduler(engine, {job.name: job}, clock)
+    assert sorted(org for _name, org, _period in scheduler.run_due()) == sorted(busy)
+    assert sorted(claimed) == sorted(busy) and sorted(ran) == sorted(busy)
+
+    claimed.clear()
+    clock.advance(minutes=30)
+    assert scheduler.run_due() == []
+    assert claimed == []  # done for today: not even claimed again
+
+    busy.add(ids[25])  # work for another organisation the same day: only it runs
+    clock.advance(minutes=1)
+    assert [org for _name, org, _period in scheduler.run_due()] == [ids[25]]
+    clock.advance(days=1)
+    assert sorted(org for _name, org, _period in scheduler.run_due()) == sorted(busy)
+    with Session(engine) as session:
+        assert jobs.last(session, "per-org", ids[0]) is None  # never due: never ran
+        assert jobs.last(session, "per-org", ids[25]).period == "2026-03-03"
+
+
+def test_organisations_with_no_case_near_its_deadline_cost_no_reminder_run(engine):
+    add_orgs(engine, 30)
+    scheduler = Scheduler(engine, None, Clock(MORNING))
+    ran = scheduler.run_due()
+    assert reminders.JOB_NAME not in {name for name, _org, _period in ran}
+    assert all(org == 0 for _name, org, _period in ran)  # only the deployment-wide jobs ran
+    assert scheduler.run_due() == []

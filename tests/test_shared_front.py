@@ -28,6 +28,7 @@ from messages.hosting import shared_front as msg
 from storage import org_settings
 from storage.files import FileStore
 from storage.hosting.place_models import SharedChat
+from storage.protect import guess_limit
 from storage.timeutil import utcnow
 from tests.place_fixture import ORGS, load_map
 
@@ -282,6 +283,33 @@ def test_guessing_codes_in_the_shared_channel_is_limited_like_anywhere(world, en
     assert answers[-1] != tracking.NOT_FOUND, "unlimited guesses through the shared channel"
     result = chat.say(real)  # once limited, even a right code is not looked up
     assert result.forward is None and result.replies[0].text == answers[-1]
+
+
+def test_a_chat_routed_to_one_organisation_finds_anothers_code_under_the_same_limit(world, engine):
+    """Misses before and after choosing count toward one limit; a code held by an
+    organisation other than the chosen one is found, until that limit is reached."""
+    ids, chat = world
+    from handlers.cases.codes import new_code
+
+    with Session(engine) as session, session.begin():
+        other = file_complaint(
+            session, org_id=ids["muangphrae"], now=utcnow(), category="ถนน",
+            description="ถนนพัง", channel="line", chat_id="someone", user_id="someone",
+            evidence=[], location=None, name="", phone="",
+        ).code  # fmt: skip
+    before = guess_limit.PER_CHAT // 2
+    for _ in range(before):
+        assert chat.say(new_code()).replies == [Reply(tracking.NOT_FOUND)]
+    chat.say("ต.ป่าแดง")
+    chat.press(msg.BUTTON_YES)
+    assert chat.chosen() == ids["namcham"]
+    found = chat.say(other)
+    assert found.org_id == ids["muangphrae"] and chat.forwarded[-1][1][0].card is not None
+    assert chat.chosen() == ids["namcham"]
+    for _ in range(guess_limit.PER_CHAT - before):
+        assert chat.say(new_code()).replies == [Reply(tracking.NOT_FOUND)]
+    refused = chat.say(other)  # the limit is reached: not even a right code is looked up
+    assert refused.forward is None and refused.replies[0].text != tracking.NOT_FOUND
 
 
 def test_the_informant_is_told_who_receives_a_tip_and_where_else_to_go(world, engine):

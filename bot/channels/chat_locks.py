@@ -6,7 +6,12 @@ operating system or the database drops the moment its holder dies (SIGKILL inclu
 restarted or surviving worker takes over at once, with no lease to wait out:
 
 - PostgreSQL: a session advisory lock on one connection kept for the purpose;
-- SQLite: a byte-range `fcntl` lock in a file beside the database (one machine, as SQLite).
+- SQLite: a byte-range `fcntl` lock in one file beside the database (one machine, as SQLite).
+
+Every account of a process shares one holder per database (`chat_locks_for` counts its users):
+one connection or one open file however many accounts are served. A chat's key is a hash that
+already holds its organisation and account (`storage.queues.inbox.chat_key`), so chats of
+different accounts never share a lock.
 
 The database stays the judge of order: a turn commits only for the chat's oldest pending
 event (`storage.queues.inbox.lock_first_pending`), so even a lost lock cannot reorder or double a
@@ -41,7 +46,9 @@ class ChatLocks(Protocol):
 
 
 class AdvisoryLocks:
-    """PostgreSQL session advisory locks, all held on one dedicated connection."""
+    """PostgreSQL session advisory locks, all held on one dedicated connection. Advisory
+    locks are re-entrant within a session, so the keys this process holds are tracked too
+    (two accounts' workers of one process never both take a key)."""
 
     def __init__(self, db: Engine) -> None:
         self._engine = sa.create_engine(db.url, poolclass=sa.pool.NullPool)
@@ -50,6 +57,7 @@ class AdvisoryLocks:
         self._salt = db.url.render_as_string(hide_password=True).encode()
         self._conn: sa.Connection | None = None
         self._mutex = threading.Lock()
+        self._held: set[str] = set()
 
     def _connection(self) -> sa.Connection:
         if self._conn is None or self._conn.closed or self._conn.invalidated:
@@ -71,10 +79,25 @@ class AdvisoryLocks:
                 return bool(self._connection().execute(sa.text(sql), {"k": number}).scalar())
 
     async def acquire(self, key: str) -> bool:
-        return await asyncio.to_thread(self._call, "select pg_try_advisory_lock(:k)", key)
+        if key in self._held:
+            return False
+        self._held.add(key)  # claimed before the call: no other task of ours takes it meanwhile
+        try:
+            taken = await asyncio.to_thread(self._call, "select pg_try_advisory_lock(:k)", key)
+        except BaseException:
+            self._held.discard(key)
+            raise
+        if not taken:
+            self._held.discard(key)
+        return taken
 
     async def release(self, key: str) -> None:
-        await asyncio.to_thread(self._call, "select pg_advisory_unlock(:k)", key)
+        if key not in self._held:
+            return
+        try:
+            await asyncio.to_thread(self._call, "select pg_advisory_unlock(:k)", key)
+        finally:
+            self._held.discard(key)
 
     def close(self) -> None:
         with self._mutex:
@@ -133,12 +156,55 @@ class ProcessLocks:
         self._held.clear()
 
 
-def chat_locks_for(db: Engine, channel: str) -> ChatLocks:
-    """The locks for one channel's chats. With SQLite each channel has its own file: closing
-    a file drops every `fcntl` lock the process holds on it."""
-    if db.dialect.name == "postgresql":
-        return AdvisoryLocks(db)
+class SharedLocks:
+    """One user's handle on the process's holder for a database: `close` lets go of the
+    holder only when its last user closes (closing an `fcntl` file drops every lock the
+    process holds in it, whichever account took them)."""
+
+    def __init__(self, place: str, holder: ChatLocks) -> None:
+        self._place = place
+        self._holder = holder
+        self._closed = False
+
+    async def acquire(self, key: str) -> bool:
+        return await self._holder.acquire(key)
+
+    async def release(self, key: str) -> None:
+        await self._holder.release(key)
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        with _REGISTRY_LOCK:
+            holder, users = _HOLDERS[self._place]
+            if users > 1:
+                _HOLDERS[self._place] = (holder, users - 1)
+                return
+            del _HOLDERS[self._place]
+        holder.close()
+
+
+_HOLDERS: dict[str, tuple[ChatLocks, int]] = {}  # place -> (holder, users)
+_REGISTRY_LOCK = threading.Lock()
+
+
+def chat_locks_for(db: Engine, channel: str = "") -> ChatLocks:
+    """The locks for chats of `db`: the process's one holder for that database, shared by
+    every account and channel (`channel` is kept for callers; keys tell accounts apart)."""
     path = db.url.database
-    if not path or path == ":memory:":
-        return ProcessLocks()
-    return FileLocks(Path(path).with_name(f"{Path(path).name}.{channel}.chat-locks"))
+    if db.dialect.name != "postgresql" and (not path or path == ":memory:"):
+        return ProcessLocks()  # an in-memory database belongs to its engine alone
+    place = db.url.render_as_string(hide_password=True)
+    with _REGISTRY_LOCK:
+        found = _HOLDERS.get(place)
+        if found is None:
+            holder: ChatLocks
+            if db.dialect.name == "postgresql":
+                holder = AdvisoryLocks(db)
+            else:
+                assert path is not None
+                holder = FileLocks(Path(path).with_name(f"{Path(path).name}.chat-locks"))
+            found = (holder, 0)
+        _HOLDERS[place] = (found[0], found[1] + 1)
+        return SharedLocks(place, found[0])

@@ -19,7 +19,6 @@ must not cost a citizen their code.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -31,6 +30,7 @@ from sqlmodel import Session
 
 from bot import crash_points
 from bot.channels.chat_locks import ChatLocks, chat_locks_for
+from bot.channels.sweeper import SWEEP_SECONDS, sweeper_for
 from bot.send_progress import Progress
 from handlers import reply_codec
 from handlers.engine import TurnRefused
@@ -46,7 +46,6 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-SWEEP_SECONDS = 1.0  # how often rows left by a dead process (or a lost wake-up) are looked for
 MAX_PARALLEL_CHATS = 8  # chats worked at once by one process (each may hold a connection)
 INTAKE_THREADS = 4  # webhook requests storing at once
 DELIVERY_PAUSES = (1.0, 5.0, 15.0)  # before each retry of a failed delivery; then it is dropped
@@ -156,22 +155,19 @@ class Inbox:
         # Webhooks store on threads of their own, so that an acknowledgement never queues
         # behind turns and deliveries for a free thread.
         self._intake = ThreadPoolExecutor(INTAKE_THREADS, thread_name_prefix="inbox-intake")
-        self._sweeper: asyncio.Task[None] | None = None
+        self._sweeper = sweeper_for(db)  # one per process, for every account's inbox
 
     # -- lifecycle ---------------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Begin with whatever a previous process left, then keep sweeping now and then."""
-        self._sweeper = asyncio.create_task(self._sweep_forever())
+        """Take part in the process's sweep (`bot.channels.sweeper`), which begins with
+        whatever a previous process left and looks again now and then."""
+        self._sweeper.add(self.org_id, self.channel.name, self)
 
     async def stop(self, timeout: float = 10.0) -> None:
-        """Stop sweeping; let chats in progress finish briefly. Whatever is left stays in the
-        database for the next start: nothing is lost by stopping at any point."""
-        if self._sweeper is not None:
-            self._sweeper.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._sweeper
-            self._sweeper = None
+        """Leave the sweep; let chats in progress finish briefly. Whatever is left stays in
+        the database for the next start: nothing is lost by stopping at any point."""
+        self._sweeper.remove(self.org_id, self.channel.name, self)
         try:
             await asyncio.wait_for(self.join(), timeout)
         except TimeoutError:
@@ -185,6 +181,16 @@ class Inbox:
         """Wait until every chat this process is working on has nothing left to do."""
         while self._tasks:
             await asyncio.gather(*self._tasks.values(), return_exceptions=True)
+
+    @property
+    def idle(self) -> bool:
+        """No chat is being worked by this inbox right now (it may be closed and lose nothing)."""
+        return not self._tasks
+
+    def sweep_found(self, key: str) -> None:
+        """The sweep found rows of chat `key`: work it, unless this process already does."""
+        if key not in self._tasks:
+            self.wake(key)
 
     # -- intake ------------------------------------------------------------------------------
 
@@ -238,19 +244,6 @@ class Inbox:
         self._tasks[key] = asyncio.create_task(self._work(key, first))
 
     # -- working a chat ----------------------------------------------------------------------
-
-    async def _sweep_forever(self) -> None:
-        while True:
-            try:
-                keys = await self._db(
-                    lambda s: inbox.waiting_chats(s, self.org_id, self.channel.name)
-                )
-                for key in keys:
-                    if key not in self._tasks:
-                        self.wake(key)
-            except Exception as exc:
-                log.warning("inbox sweep failed: %s", type(exc).__name__)
-            await asyncio.sleep(self.sweep_seconds)
 
     async def _work(self, key: str, first: _Row | None = None) -> None:
         try:

@@ -6,8 +6,15 @@ locked while it runs, and written in the job's own transaction, so a restart nei
 repeats a period, several workers run it once, and a failed run is retried on the next tick.
 After downtime a job catches up once (for the latest period), not once per missed period.
 
+A tick costs what is due, not the number of organisations: the last periods are read in one
+query and only jobs behind are claimed (a write); a per-organisation job names the
+organisations that may have work (`due`: one query, e.g. those with open cases near their
+deadline), and only those behind on their period run. Organisations with nothing to do never
+cost a run.
+
     from bot.jobs.scheduler import Daily, Monthly, register
-    register("reminders", Daily(org_setting=org_settings.reminder_time), remind, per_org=True)
+    register("reminders", Daily(org_setting=org_settings.reminder_time), remind, per_org=True,
+             due=orgs_with_cases_due)
     register("monthly-stats", Monthly(day=1, at=time(7, 0)), send_summary)
 """
 
@@ -15,7 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
@@ -24,6 +31,7 @@ from sqlmodel import Session, select
 
 from messages.format import BANGKOK
 from storage import jobs
+from storage.db import READS_ONLY
 from storage.models import Organisation
 from storage.timeutil import utcnow
 
@@ -81,20 +89,32 @@ class Minutely:
 Schedule = Daily | Monthly | Hourly | Minutely
 
 
+# (session, now) -> the organisations that may have work for a per-organisation job now
+Due = Callable[[Session, datetime], Iterable[int]]
+
+
 @dataclass(frozen=True)
 class Job:
     name: str
     schedule: Schedule
     run: Callable[..., object]
     per_org: bool = False
+    due: Due | None = None  # per_org only; None: every organisation (small deployments, tests)
 
 
 JOBS: dict[str, Job] = {}
 
 
-def register(name: str, schedule: Schedule, run: Callable[..., object], *, per_org=False) -> Job:
+def register(
+    name: str,
+    schedule: Schedule,
+    run: Callable[..., object],
+    *,
+    per_org: bool = False,
+    due: Due | None = None,
+) -> Job:
     """Add a job to the jobs every `complaintbot serve` runs (the name is its key in the DB)."""
-    job = Job(name, schedule, run, per_org)
+    job = Job(name, schedule, run, per_org, due)
     JOBS[name] = job
     return job
 
@@ -108,7 +128,8 @@ def default_jobs() -> dict[str, Job]:
 
     if reminders.JOB_NAME not in JOBS:
         daily = Daily(org_setting=org_settings.reminder_time)
-        register(reminders.JOB_NAME, daily, reminders.remind, per_org=True)
+        register(reminders.JOB_NAME, daily, reminders.remind, per_org=True,
+                 due=reminders.orgs_with_cases_due)  # fmt: skip
     if "outbox-prune" not in JOBS:
         register("outbox-prune", Daily(time(3, 0)), outbox.prune)
     if "intake-prune" not in JOBS:  # yesterday's per-chat counters are deleted at once
@@ -127,6 +148,7 @@ class Scheduler:
         on_ran: Callable[[], None] | None = None,
     ) -> None:
         self.db = db
+        self._reader = db.execution_options(**READS_ONLY)  # SQLite: no write lock to look
         self.jobs = default_jobs() if jobs_ is None else jobs_
         self.clock = clock
         self.on_ran = on_ran  # e.g. wake the outbox sender: jobs write notices
@@ -137,18 +159,39 @@ class Scheduler:
         """Run every job whose current period has not run yet; returns what ran."""
         now = self.clock()
         ran = []
-        for job in self.jobs.values():
-            for org_id in self._orgs() if job.per_org else [0]:
-                period = self._run_one(job, org_id, now)
-                if period is not None:
-                    ran.append((job.name, org_id, period))
+        for job, org_id in self.behind(now):
+            period = self._run_one(job, org_id, now)
+            if period is not None:
+                ran.append((job.name, org_id, period))
         if ran and self.on_ran is not None:
             self.on_ran()
         return ran
 
-    def _orgs(self) -> list[int]:
-        with Session(self.db) as session:
-            return list(session.exec(select(Organisation.id).order_by(Organisation.id)).all())
+    def behind(self, now: datetime) -> list[tuple[Job, int]]:
+        """(job, organisation) pairs whose current period has not run, read without a write:
+        one query for the jobs of the whole deployment, and per organisation job one for the
+        organisations that may have work and one for their last periods. Each is claimed
+        (and checked again under its lock) by `_run_one`."""
+        behind = []
+        with Session(self._reader) as session, session.begin():
+            whole = [j.name for j in self.jobs.values() if not j.per_org]
+            last_whole = jobs.periods(session, whole, [0])
+            for job in self.jobs.values():
+                last, candidates = last_whole, [0]
+                if job.per_org:
+                    candidates = sorted(set(self._candidates(session, job, now)))
+                    last = jobs.periods(session, [job.name], candidates)
+                for org_id in candidates:
+                    period = job.schedule.period(session, org_id, now)
+                    if period and last.get((job.name, org_id), "") < period:
+                        behind.append((job, org_id))
+        return behind
+
+    @staticmethod
+    def _candidates(session: Session, job: Job, now: datetime) -> Iterable[int]:
+        if job.due is not None:
+            return job.due(session, now)
+        return session.exec(select(Organisation.id)).all()
 
     def _run_one(self, job: Job, org_id: int, now: datetime) -> str | None:
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from bot.jobs.scheduler import Daily, Job, Monthly
 from bot.shared_links import LIFETIME
@@ -13,6 +13,7 @@ from handlers.staff.stats_chat import JOB_NAME, send_monthly_summary
 from messages.format import BANGKOK
 from storage.files import FileStore
 from storage.links import registry as shared_files
+from storage.staff.models import StaffMember
 
 SCHEDULE = Monthly(day=1, at=time(8, 0))
 CLEANUP_JOB = "shared-files-cleanup"
@@ -28,6 +29,15 @@ def due_at(session: Session, now: datetime) -> datetime:
     return datetime.combine(date(year, month, SCHEDULE.day), SCHEDULE.at, tzinfo=BANGKOK)
 
 
+def staffed_orgs(session: Session, now: datetime) -> set[int]:
+    """The organisations with someone on staff (administrators among them, or nobody to
+    send to): the only ones the monthly summary has work for."""
+    rows = session.exec(
+        select(StaffMember.org_id).where(StaffMember.removed_at.is_(None)).distinct()  # type: ignore[union-attr]
+    )
+    return set(rows.all())
+
+
 def monthly_summary_job(files: FileStore) -> Job:
     """The job, writing its chart and workbook into `files`. `bot.jobs.background` adds it to the
     registered jobs (`default_jobs`) rather than registering it globally: it holds a file
@@ -36,7 +46,7 @@ def monthly_summary_job(files: FileStore) -> Job:
     def run(session: Session, now: datetime, org_id: int) -> None:
         send_monthly_summary(session, now, org_id, files=files, due=due_at(session, now))
 
-    return Job(JOB_NAME, SCHEDULE, run, per_org=True)
+    return Job(JOB_NAME, SCHEDULE, run, per_org=True, due=staffed_orgs)
 
 
 def cleanup_job(files: FileStore) -> Job:

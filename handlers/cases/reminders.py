@@ -8,9 +8,9 @@ explained comes with a button to write the explanation the complainant will rece
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from handlers import outbound
 from handlers.cases import actions as case_ops
@@ -20,6 +20,7 @@ from handlers.types import Choice, Reply
 from messages import staff as msg
 from messages.format import local_date
 from storage import org_settings
+from storage.models import Complaint, Tip
 from storage.staff import accounts as staff
 from storage.staff.models import StaffMember
 
@@ -31,6 +32,23 @@ def _recipients(session: Session, org_id: int, target: Target) -> list[StaffMemb
     officers = staff.with_role(session, org_id, target.role)
     assigned = [m for m in officers if m.id == target.handling.assignee_id]
     return assigned or officers
+
+
+def orgs_with_cases_due(session: Session, now: datetime) -> set[int]:
+    """The organisations a reminder run has something to say to: those with an open case due
+    within `DUE_SOON_DAYS` or overdue (one query per stream; the scheduler runs the job for
+    these only, so organisations with nothing due cost nothing)."""
+    limit = local_date(now) + timedelta(days=case_ops.DUE_SOON_DAYS)
+    found: set[int] = set()
+    for model in (Complaint, Tip):
+        found.update(
+            session.exec(
+                select(model.org_id)
+                .where(model.status.in_(case_ops.OPEN_STATUSES), model.due_on <= limit)  # type: ignore[attr-defined]
+                .distinct()
+            ).all()
+        )
+    return found
 
 
 def remind(session: Session, now: datetime, org_id: int) -> int:

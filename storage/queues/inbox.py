@@ -189,6 +189,13 @@ def waiting_chats(session: Session, org_id: int, channel: str) -> list[str]:
     return list(session.connection().execute(stmt.distinct()).scalars())
 
 
+def waiting_everywhere(session: Session) -> list[tuple[int, str, str]]:
+    """(org_id, channel, chat key) of every chat with rows left, across all accounts: one
+    query, so a process's safety sweep costs the same however many accounts it serves."""
+    stmt = select(_T.c.org_id, _T.c.channel, _T.c.chat_key).distinct()
+    return [(int(o), str(c), str(k)) for o, c, k in session.connection().execute(stmt)]
+
+
 def count(session: Session, org_id: int | None = None) -> int:
     stmt = select(_T.c.id)
     if org_id is not None:

@@ -39,6 +39,7 @@ from starlette.routing import BaseRoute, Route
 
 from bot.channels.accounts import Account, tagged, turns_of, untagged
 from bot.channels.inbox import Inbox, Prepared
+from bot.channels.line import pool
 from bot.channels.line.content import VIDEO_READY_PAUSES, ContentFetcher
 from bot.channels.line.events import chat_of, events_of, incoming_events, reply_token_of, translate
 from bot.channels.line.render import batches, render, shared_keys
@@ -144,7 +145,8 @@ class LineChannel:
     async def start(self) -> None:
         """Open the API client (it lives on the server's event loop), then the inbox, which
         begins with whatever a previous process left unanswered."""
-        self._client = AsyncApiClient(api_configuration(self.settings, self.account.token))
+        # On the process's one connection pool: cheap per account (`bot.channels.line.pool`).
+        self._client = pool.api_client(api_configuration(self.settings, self.account.token))
         self.api = AsyncMessagingApi(self._client)
         self.blob = AsyncMessagingApiBlob(self._client)
         self.content = ContentFetcher(
@@ -162,7 +164,7 @@ class LineChannel:
             await self.content.close()
             self.content = None
         if self._client is not None:
-            await self._client.close()
+            await pool.release(self._client)
             self._client = None
 
     async def join(self) -> None:

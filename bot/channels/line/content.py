@@ -13,6 +13,8 @@ import logging
 import httpx
 from linebot.v3.messaging import AsyncMessagingApiBlob
 
+from bot.channels.tls import client_context
+
 log = logging.getLogger(__name__)
 
 DATA_HOST = "https://api-data.line.me"
@@ -44,6 +46,7 @@ class ContentFetcher:
             base_url=(host or DATA_HOST).rstrip("/"),
             headers={"Authorization": f"Bearer {access_token}"},
             timeout=DOWNLOAD_TIMEOUT,
+            verify=client_context(),  # the process's one: building a context is costly
         )
 
     async def close(self) -> None:

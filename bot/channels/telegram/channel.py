@@ -31,6 +31,7 @@ from starlette.routing import Route
 from telegram import BotCommand, CallbackQuery, Message, Update
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application
+from telegram.request import HTTPXRequest
 
 from bot.channels.accounts import Account, tagged, turns_of, untagged
 from bot.channels.inbox import Inbox, Prepared
@@ -38,6 +39,7 @@ from bot.channels.inbox import Incoming as Stored
 from bot.channels.office_links import with_office_links
 from bot.channels.telegram.events import Incoming, chat_key, parse
 from bot.channels.telegram.render import MAX_TEXT, Outgoing, render, utf16_len
+from bot.channels.tls import client_context
 from bot.channels.webhook_body import BadJson, BodyTooLarge, parse_json, read_capped
 from bot.config import Settings
 from bot.jobs.outbox_sender import Unreachable
@@ -80,6 +82,11 @@ def build_application(settings: Settings, token: str | None = None) -> Applicati
     which stores them in the inbox before confirming them to Telegram."""
     token = settings.telegram_bot_token if token is None else token
     builder = Application.builder().token(token).updater(None)
+    # The process's one TLS context (`bot.channels.tls`), not two new ones per account; the
+    # pool sizes are PTB's defaults.
+    tls = {"verify": client_context()}
+    builder = builder.request(HTTPXRequest(connection_pool_size=256, httpx_kwargs=tls))
+    builder = builder.get_updates_request(HTTPXRequest(connection_pool_size=1, httpx_kwargs=tls))
     if settings.telegram_api_base_url:
         base = settings.telegram_api_base_url.rstrip("/")  # PTB appends the token directly
         builder = builder.base_url(base).base_file_url(file_base_url(base))

@@ -1,0 +1,52 @@
+"""Chat locks: one holder per database for every account of a process (one lock file beside
+a SQLite database, one connection to PostgreSQL), held against other processes until the
+last account using it closes."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+
+from bot.channels.chat_locks import chat_locks_for
+
+ROOT = Path(__file__).resolve().parent.parent
+OTHER_PROCESS = """
+import asyncio, sys
+from bot.channels.chat_locks import chat_locks_for
+from storage.db import make_engine
+locks = chat_locks_for(make_engine(sys.argv[1]), "line-9")
+print("taken" if asyncio.run(locks.acquire(sys.argv[2])) else "refused")
+"""
+
+
+def key(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def other_process_takes(url: str, chat: str) -> str:
+    done = subprocess.run([sys.executable, "-c", OTHER_PROCESS, url, chat], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60, check=True)  # fmt: skip
+    return done.stdout.strip()
+
+
+def test_every_account_shares_one_holder_and_closing_one_keeps_the_others_locks(
+    engine: Engine,
+) -> None:
+    url = engine.url.render_as_string(hide_password=False)
+    first, second = chat_locks_for(engine, "line-1"), chat_locks_for(engine, "telegram-2")
+    chat = key("a chat of the first account")
+    assert asyncio.run(first.acquire(chat))
+    assert not asyncio.run(second.acquire(chat))  # the process holds it already
+    first.close()  # the first account closes (evicted, say): its chat stays locked
+    assert other_process_takes(url, chat) == "refused"
+    if engine.dialect.name == "sqlite":
+        database = Path(str(engine.url.database))
+        beside = sorted(p.name for p in database.parent.iterdir() if "chat-locks" in p.name)
+        assert beside == [f"{database.name}.chat-locks"]  # one file, not one per account
+    second.close()  # the last user lets go: every lock of the process goes with it
+    assert other_process_takes(url, chat) == "taken"
