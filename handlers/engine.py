@@ -75,6 +75,9 @@ class ConversationEngine:
         self._next_prune = 0.0
         self._locks: dict[tuple[str, str], tuple[asyncio.Lock, list[int]]] = {}
         self.telemetry = Telemetry()
+        # Turns asked for and not yet returned: a webhook runs a turn itself only while few
+        # are (bot.channels.inbox), so its acknowledgement does not wait behind them.
+        self.running = 0
 
     async def handle(
         self,
@@ -94,6 +97,7 @@ class ConversationEngine:
         key = (event.channel.value, event.chat_id)
         lock, users = self._locks.setdefault(key, (asyncio.Lock(), [0]))
         users[0] += 1
+        self.running += 1
         try:
             async with lock:
                 replies = await asyncio.to_thread(self.handle_sync, event, hook, org_id, front)
@@ -101,6 +105,7 @@ class ConversationEngine:
                 self.after_commit()
             return replies
         finally:
+            self.running -= 1
             users[0] -= 1
             if users[0] == 0:
                 del self._locks[key]

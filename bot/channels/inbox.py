@@ -51,16 +51,21 @@ MAX_PARALLEL_CHATS = 8  # chats worked at once by one process (each may hold a c
 INTAKE_THREADS = 4  # webhook requests storing at once
 DELIVERY_PAUSES = (1.0, 5.0, 15.0)  # before each retry of a failed delivery; then it is dropped
 TURN_PAUSES = (0.5, 2.0, 5.0)  # before each new run of a failed turn; then the apology is sent
+# A webhook runs its event's turn itself (one transaction: stored, run, answered) only while
+# fewer turns than this are running: otherwise its acknowledgement would queue behind them.
+DIRECT_BELOW = 2
 
 
 @dataclass(frozen=True)
 class Incoming:
     """One event to store: its chat (plain, hashed on the way in), its dedupe key, and the
-    platform's JSON for it (sealed on the way in)."""
+    platform's JSON for it (sealed on the way in); `native`, the SDK's object the webhook
+    parsed it into, saves parsing it again when the webhook runs its turn (`prepare_now`)."""
 
     chat: str
     event_key: str
     payload: Any
+    native: Any = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -124,6 +129,30 @@ class _RowHook:
         inbox.finish(session, self._row, reply_codec.dump(replies))
 
 
+class _StoreHook(_RowHook):
+    """The webhook's own turn (`Inbox._direct`): the event is stored by the turn's
+    transaction and must then be its chat's first row; the turn is refused (rolled back,
+    nothing stored) otherwise, and the event is stored and queued as usual."""
+
+    def __init__(self, org_id: int, channel: str, item: Incoming) -> None:
+        super().__init__(0)
+        self.org_id, self.channel, self.item = org_id, channel, item
+        self.stored_before = False  # a redelivery: the event is stored or processed already
+
+    def begin(self, session: Session) -> None:
+        item = self.item
+        row_id = inbox.add(session, self.org_id, self.channel, item.chat, item.event_key,
+                           item.payload)  # fmt: skip
+        if row_id is None:
+            self.stored_before = True
+            raise TurnRefused
+        key = inbox.chat_key(self.org_id, self.channel, item.chat)
+        if inbox.first_id(session, self.org_id, self.channel, key) != row_id:
+            raise TurnRefused  # the chat has rows waiting: this one goes after them
+        self.row_id = row_id
+        self._row = inbox.Stored(row_id, self.org_id, item.event_key)
+
+
 class Inbox:
     def __init__(
         self,
@@ -147,6 +176,7 @@ class Inbox:
         self.delivery_pauses = tuple(delivery_pauses)
         self.turn_pauses = tuple(turn_pauses)
         self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._direct_keys: set[str] = set()  # chats whose webhook is running their turn
         self._again: set[str] = set()
         self._slots = asyncio.Semaphore(MAX_PARALLEL_CHATS)
         self._processed_here: set[int] = set()  # rows whose turn this process ran
@@ -196,6 +226,8 @@ class Inbox:
         """
         if not items:
             return []
+        if len(items) == 1 and (done := await self._direct(items[0])) is not None:
+            return done
         loop = asyncio.get_running_loop()
         new, first = await loop.run_in_executor(self._intake, self._store_sync, items)
         crash_points.reached(crash_points.STORED)
@@ -226,13 +258,60 @@ class Inbox:
             }
         return new, first
 
+    async def _direct(self, item: Incoming) -> list[Incoming] | None:
+        """Store the event and run its turn in one transaction, before the platform is
+        answered, when its chat has nothing waiting, no download is needed and few turns
+        run: one write transaction per event instead of two. The replies are then delivered
+        after the answer, as for a queued event. None: store and queue the event instead.
+
+        The chat's lock is taken first and kept until the replies are delivered, as the
+        worker of a queued event keeps it, so no other process delivers them too."""
+        prepare_now = getattr(self.channel, "prepare_now", None)
+        key = inbox.chat_key(self.org_id, self.channel.name, item.chat)
+        if (
+            prepare_now is None
+            or key in self._tasks
+            or key in self._direct_keys
+            or getattr(getattr(self.turns, "engine", self.turns), "running", 0) >= DIRECT_BELOW
+        ):
+            return None
+        prepared = prepare_now(item)
+        if prepared is None or prepared.event is None or not await self.locks.acquire(key):
+            return None
+        self._direct_keys.add(key)
+        handed_on = False
+        try:
+            hook = _StoreHook(self.org_id, self.channel.name, item)
+            try:
+                replies = await self.turns.handle(prepared.event, hook)
+            except TurnRefused:
+                return [] if hook.stored_before else None
+            if replies and replies[0].notice is Notice.FAILED:
+                return None  # rolled back, nothing stored: queued, the turn runs again
+            crash_points.reached(crash_points.STORED)
+            crash_points.reached(crash_points.TURN_COMMITTED)
+            self._processed_here.add(hook.row_id)
+            if hook.scrub_after:
+                self._tip_rows.add(hook.row_id)
+            row = _Row(hook.row_id, DONE, 0, inbox.round_trip(item.payload), replies)
+            self._tasks[key] = asyncio.create_task(self._work(key, row, locked=True))
+            handed_on = True
+            return [item]
+        finally:
+            self._direct_keys.discard(key)
+            if not handed_on:
+                await self.locks.release(key)
+                if key in self._again:  # stored meanwhile by another webhook of this chat
+                    self._again.discard(key)
+                    self.wake(key)
+
     def wake(self, key: str, first: _Row | None = None) -> None:
         """Make sure this process works the chat `key` (if no other process is on it).
 
         `first`: the chat's first row as just read in the storing transaction. It may be
         stale by the time it is worked (another worker took it): the turn then refuses it
         (`lock_first_pending`) and the row is read again, as for any row read earlier."""
-        if key in self._tasks:
+        if key in self._tasks or key in self._direct_keys:
             self._again.add(key)
             return
         self._tasks[key] = asyncio.create_task(self._work(key, first))
@@ -252,12 +331,14 @@ class Inbox:
                 log.warning("inbox sweep failed: %s", type(exc).__name__)
             await asyncio.sleep(self.sweep_seconds)
 
-    async def _work(self, key: str, first: _Row | None = None) -> None:
+    async def _work(self, key: str, first: _Row | None = None, locked: bool = False) -> None:
+        """`locked`: the chat's lock is held already (`_direct`)."""
         try:
             while True:
                 self._again.discard(key)
-                if not await self.locks.acquire(key):
+                if not locked and not await self.locks.acquire(key):
                     return  # another process works this chat, and looks again when done
+                locked = False
                 try:
                     await self._drain(key, first)
                     first = None

@@ -38,9 +38,16 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.channels.accounts import Account, tagged, turns_of, untagged
-from bot.channels.inbox import Inbox, Prepared
+from bot.channels.inbox import Inbox, Incoming, Prepared
 from bot.channels.line.content import VIDEO_READY_PAUSES, ContentFetcher
-from bot.channels.line.events import chat_of, events_of, incoming_events, reply_token_of, translate
+from bot.channels.line.events import (
+    chat_of,
+    events_of,
+    incoming_events,
+    reply_token_of,
+    translate,
+    translate_now,
+)
 from bot.channels.line.render import batches, render, shared_keys
 from bot.channels.office_links import with_office_links
 from bot.channels.webhook_body import BadJson, BodyTooLarge, parse_json, read_capped
@@ -219,6 +226,20 @@ class LineChannel:
         event = translation.event
         return Prepared(event=tagged(event, self.account.chat_prefix) if event else None)
 
+    def prepare_now(self, item: Incoming) -> Prepared | None:
+        """`prepare` for an event that needs no download, from the event the webhook parsed;
+        None when its content must be fetched (the inbox then queues it)."""
+        native = (
+            item.native if item.native is not None else LineEvent.from_dict(item.payload["event"])
+        )
+        translation = translate_now(native)
+        if translation is None:
+            return None
+        if translation.notice is not None:
+            return Prepared(replies=[Reply(translation.notice)])
+        event = translation.event
+        return Prepared(event=tagged(event, self.account.chat_prefix) if event else None)
+
     async def deliver_replies(
         self,
         payload: dict,
@@ -286,7 +307,8 @@ class LineChannel:
         assert self.api is not None, "LineChannel.start() was not called"
         progress = progress or Progress.untracked()
         use_token = reply_token if token_age < self.reply_token_seconds else None
-        for index, group in enumerate(batches(messages)):
+        groups = batches(messages)
+        for index, group in enumerate(groups):
             if index < progress.sent:
                 continue  # LINE took it before a crash
             maybe_used = progress.uncertain
@@ -294,7 +316,9 @@ class LineChannel:
             by_token = index == 0 and use_token is not None
             if not (by_token and await self._reply(use_token, group, token_maybe_used=maybe_used)):
                 await self._push(to, group, retry_seed, index)
-            await progress.accepted(index)
+            # A repeat of the last call is dropped by LINE (`progress.uncertain` above, the
+            # retry key): what follows (the row's deletion) is its record.
+            await progress.accepted(index, record=index < len(groups) - 1)
 
     async def _reply(
         self, token: str | None, group: list[Message], *, token_maybe_used: bool
