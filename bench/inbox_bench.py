@@ -53,9 +53,9 @@ def measure(chats: int) -> None:
     bot_inbox.Inbox._store_sync = timed("store", bot_inbox.Inbox._store_sync)
     db_step = bot_inbox.Inbox._db
 
-    async def db(self: Any, work: Any, *, reads_only: bool = False) -> Any:
-        name = "read" if reads_only else "delete and read next"
-        return await db_step(self, timed(name, work), reads_only=reads_only)
+    async def db(self: Any, work: Any, *, reads_only: bool = False, **how: Any) -> Any:
+        name = "read" if reads_only else "delete, progress, read next"
+        return await db_step(self, timed(name, work), reads_only=reads_only, **how)
 
     bot_inbox.Inbox._db = db
 

@@ -26,7 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
 from bot import crash_points
@@ -242,7 +242,8 @@ class Inbox:
         starts without a read of its own (a thread hop and a transaction fewer per event)."""
         new: list[Incoming] = []
         stored: dict[str, tuple[int, Incoming]] = {}
-        with Session(self.db) as session, session.begin():
+        with self.db.begin() as conn:
+            session: Any = _Bare(conn)
             for item in items:
                 row_id = inbox.add(session, self.org_id, self.channel.name, item.chat,
                                    item.event_key, item.payload)  # fmt: skip
@@ -369,9 +370,9 @@ class Inbox:
             row = await self._deliver(row, key)
 
     async def _next(self, key: str) -> _Row | None:
-        return await self._db(lambda s: self._read_oldest(s, key), reads_only=True)
+        return await self._db(lambda s: self._read_oldest(s, key), reads_only=True, bare=True)
 
-    def _read_oldest(self, session: Session, key: str) -> _Row | None:
+    def _read_oldest(self, session: Any, key: str) -> _Row | None:
         row = inbox.oldest(session, self.org_id, self.channel.name, key)
         if row is None:
             return None
@@ -466,7 +467,9 @@ class Inbox:
         self._processed_here.discard(row.id)
 
         async def record(attempted: int, sent: int) -> None:
-            await self._db(lambda s: inbox.progress(s, row.id, attempted=attempted, sent=sent))
+            await self._db(
+                lambda s: inbox.progress(s, row.id, attempted=attempted, sent=sent), bare=True
+            )
 
         progress = Progress(record, row.attempted, row.sent)
         try:
@@ -484,11 +487,11 @@ class Inbox:
                 await asyncio.sleep(self.delivery_pauses[failures - 1])
                 return await self._next(key)
 
-        def remove_then_read(session: Session) -> _Row | None:
+        def remove_then_read(session: Any) -> _Row | None:
             inbox.remove(session, row.id)
             return self._read_oldest(session, key)
 
-        following = await self._db(remove_then_read)
+        following = await self._db(remove_then_read, bare=True)
         if row.id in self._tip_rows:
             # The row held the chat (in its event) beside the tip's words or code (in its
             # replies): once deleted, its older versions leave the files too.
@@ -498,11 +501,29 @@ class Inbox:
             await asyncio.to_thread(self._scrubber.after_turn)
         return following
 
-    async def _db(self, work: Callable[[Session], T], *, reads_only: bool = False) -> T:
+    async def _db(
+        self, work: Callable[[Any], T], *, reads_only: bool = False, bare: bool = False
+    ) -> T:
+        """Run `work` in a transaction on a thread; `bare`: on a plain connection (`_Bare`)
+        rather than a `Session`, for the inbox's own Core statements."""
         engine = self._reader if reads_only else self.db
 
         def run() -> T:
+            if bare:
+                with engine.begin() as conn:
+                    return work(_Bare(conn))
             with Session(engine) as session, session.begin():
                 return work(session)
 
         return await asyncio.to_thread(run)
+
+
+class _Bare:
+    """What the inbox's Core statements need of a session, `connection()`, on a plain
+    connection: a `Session` and its transaction cost more Python than those statements."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def connection(self) -> Connection:
+        return self._conn
