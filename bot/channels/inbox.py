@@ -287,6 +287,9 @@ class Inbox:
                 replies = await self.turns.handle(prepared.event, hook)
             except TurnRefused:
                 return [] if hook.stored_before else None
+            except Exception as exc:  # queued: the worker runs it again, then apologises
+                log.warning("inbox: a webhook's own turn failed (%s)", type(exc).__name__)
+                return None
             if replies and replies[0].notice is Notice.FAILED:
                 return None  # rolled back, nothing stored: queued, the turn runs again
             crash_points.reached(crash_points.STORED)

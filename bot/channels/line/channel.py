@@ -29,8 +29,6 @@ from linebot.v3.messaging import (
     Configuration,
     LocationMessage,
     Message,
-    PushMessageRequest,
-    ReplyMessageRequest,
 )
 from linebot.v3.webhooks import Event as LineEvent
 from starlette.requests import ClientDisconnect, Request
@@ -49,6 +47,7 @@ from bot.channels.line.events import (
     translate_now,
 )
 from bot.channels.line.render import batches, render, shared_keys
+from bot.channels.line.wire import Sender
 from bot.channels.office_links import with_office_links
 from bot.channels.webhook_body import BadJson, BodyTooLarge, parse_json, read_capped
 from bot.send_progress import Progress
@@ -143,6 +142,7 @@ class LineChannel:
         self._client: AsyncApiClient | None = None
         self.api: AsyncMessagingApi | None = None
         self.blob: AsyncMessagingApiBlob | None = None
+        self.sender: Sender | None = None  # replies and pushes (`bot.channels.line.wire`)
         self.content: ContentFetcher | None = None
         self.inbox = Inbox(core.db, self.account.org_id, self, turns_of(core.engine, self.account))
 
@@ -151,8 +151,10 @@ class LineChannel:
     async def start(self) -> None:
         """Open the API client (it lives on the server's event loop), then the inbox, which
         begins with whatever a previous process left unanswered."""
-        self._client = AsyncApiClient(api_configuration(self.settings, self.account.token))
+        configuration = api_configuration(self.settings, self.account.token)
+        self._client = AsyncApiClient(configuration)
         self.api = AsyncMessagingApi(self._client)
+        self.sender = Sender(configuration.host or self.api.line_base_path, self.account.token)
         self.blob = AsyncMessagingApiBlob(self._client)
         self.content = ContentFetcher(
             self.settings.line_api_host or None,
@@ -168,6 +170,9 @@ class LineChannel:
         if self.content is not None:
             await self.content.close()
             self.content = None
+        if self.sender is not None:
+            await self.sender.close()
+            self.sender = None
         if self._client is not None:
             await self._client.close()
             self._client = None
@@ -304,7 +309,7 @@ class LineChannel:
         on its way as an earlier attempt died (`progress.uncertain`), LINE refusing the
         single-use token means that attempt delivered the batch: it is not pushed again.
         """
-        assert self.api is not None, "LineChannel.start() was not called"
+        assert self.sender is not None, "LineChannel.start() was not called"
         progress = progress or Progress.untracked()
         use_token = reply_token if token_age < self.reply_token_seconds else None
         groups = batches(messages)
@@ -324,12 +329,9 @@ class LineChannel:
         self, token: str | None, group: list[Message], *, token_maybe_used: bool
     ) -> bool:
         """Answer with the reply token; False when the batch must be pushed instead."""
-        assert self.api is not None
+        assert self.sender is not None and token is not None
         try:
-            await self.api.reply_message(
-                ReplyMessageRequest(reply_token=token, messages=group),
-                _request_timeout=API_TIMEOUT,
-            )
+            await self.sender.reply(token, group, timeout=API_TIMEOUT)
             return True
         except ApiException as exc:
             if exc.status != 400 and not _transient(exc):
@@ -376,15 +378,12 @@ class LineChannel:
     ) -> None:
         """Push one batch, retrying LINE-side failures with the same retry key, so LINE
         delivers it once even if an earlier attempt got through (409 then)."""
-        assert self.api is not None
+        assert self.sender is not None
         seed = retry_seed or uuid.uuid4().hex
         key = str(uuid.uuid5(_RETRY_NAMESPACE, f"{seed}:{index}"))
-        request = PushMessageRequest(to=to, messages=group)
         for attempt, pause in enumerate((*self.push_retry_pauses, None)):
             try:
-                await self.api.push_message(
-                    request, x_line_retry_key=key, _request_timeout=API_TIMEOUT
-                )
+                await self.sender.push(to, group, retry_key=key, timeout=API_TIMEOUT)
                 return
             except ApiException as exc:
                 if exc.status == 409:  # this retry key was accepted before: delivered
