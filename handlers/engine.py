@@ -8,6 +8,8 @@ adapter to deliver, so what a user is told always describes something committed.
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import functools
 import logging
 import time
 from collections.abc import Callable
@@ -100,7 +102,14 @@ class ConversationEngine:
         self.running += 1
         try:
             async with lock:
-                replies = await asyncio.to_thread(self.handle_sync, event, hook, org_id, front)
+                # A hook may name the threads to run on (a webhook waiting for its own turn
+                # has its own, so it does not queue behind deliveries); else the loop's.
+                executor = getattr(hook, "executor", None)
+                turn = functools.partial(self.handle_sync, event, hook, org_id, front)
+                context = contextvars.copy_context()  # as asyncio.to_thread does
+                replies = await asyncio.get_running_loop().run_in_executor(
+                    executor, context.run, turn
+                )
             if self.after_commit is not None:
                 self.after_commit()
             return replies

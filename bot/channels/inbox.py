@@ -138,6 +138,7 @@ class _StoreHook(_RowHook):
         super().__init__(0)
         self.org_id, self.channel, self.item = org_id, channel, item
         self.stored_before = False  # a redelivery: the event is stored or processed already
+        self.executor: ThreadPoolExecutor | None = None  # the webhook's threads (`_intake`)
 
     def begin(self, session: Session) -> None:
         item = self.item
@@ -283,6 +284,7 @@ class Inbox:
         handed_on = False
         try:
             hook = _StoreHook(self.org_id, self.channel.name, item)
+            hook.executor = self._intake  # the acknowledgement waits for no delivery's hop
             try:
                 replies = await self.turns.handle(prepared.event, hook)
             except TurnRefused:
