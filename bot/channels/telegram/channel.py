@@ -269,7 +269,7 @@ class TelegramChannel:
                 skipped += 1
                 continue
             key = event_key(Channel.TELEGRAM.value, f"{bot_id}:{update.update_id}")
-            items.append(Stored(chat_key(update), key, {"update": raw}, update))
+            items.append(Stored(chat_key(update), key, {"update": raw}))
             parsed[key] = update
         if skipped:
             log.info("telegram: skipped %d malformed update(s)", skipped)
@@ -293,19 +293,6 @@ class TelegramChannel:
         except FileTooBig:
             return Prepared(replies=[Reply(msg.file_too_big(self.download_limit))])
         return Prepared(event=tagged(event, self.account.chat_prefix) if event else None)
-
-    def prepare_now(self, item: Stored) -> Prepared | None:
-        """`prepare` for an update with nothing to download, from the update the webhook
-        parsed; None when files must be fetched first (the inbox then queues it)."""
-        update = item.native
-        if update is None:
-            update = Update.de_json(item.payload["update"], self.app.bot)
-        incoming = parse(update, self.app.bot.id, self.app.bot.username or "")
-        if incoming is None:
-            return Prepared()
-        if incoming.files:
-            return None
-        return Prepared(event=tagged(incoming.event, self.account.chat_prefix))
 
     async def deliver_replies(
         self,
