@@ -277,12 +277,19 @@ class Inbox:
             or getattr(getattr(self.turns, "engine", self.turns), "running", 0) >= DIRECT_BELOW
         ):
             return None
-        prepared = prepare_now(item)
-        if prepared is None or prepared.event is None or not await self.locks.acquire(key):
-            return None
-        self._direct_keys.add(key)
-        handed_on = False
         try:
+            prepared = prepare_now(item)
+        except Exception as exc:  # queued: `prepare` then meets it where failures are handled
+            log.warning("inbox: preparing an event at once failed (%s)", type(exc).__name__)
+            return None
+        if prepared is None or prepared.event is None:
+            return None
+        self._direct_keys.add(key)  # before the lock's await: a second webhook then queues
+        handed_on = False
+        locked = False
+        try:
+            if not (locked := await self.locks.acquire(key)):
+                return None
             hook = _StoreHook(self.org_id, self.channel.name, item)
             hook.executor = self._intake  # the acknowledgement waits for no delivery's hop
             try:
@@ -306,7 +313,8 @@ class Inbox:
         finally:
             self._direct_keys.discard(key)
             if not handed_on:
-                await self.locks.release(key)
+                if locked:
+                    await self.locks.release(key)
                 if key in self._again:  # stored meanwhile by another webhook of this chat
                     self._again.discard(key)
                     self.wake(key)
