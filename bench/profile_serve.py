@@ -5,7 +5,9 @@
 
 Starts serve (LINE, one worker) against the fake platform of bench/webhook.py, drives it at
 saturation, samples it with `py-spy record --format raw` (collapsed stacks; `--idle` to see
-waiting too) and prints the heaviest frames by own and total samples, per thread kind.
+waiting too, `--gil` for the thread running Python only: the best view of CPU on a VM
+where idle detection fails) and prints the heaviest frames by own and total samples, per
+thread kind.
 The raw file is kept for flame graphs (e.g. speedscope, inferno).
 """
 
@@ -45,7 +47,8 @@ async def run(args: argparse.Namespace, out: Path) -> None:
             sampler = subprocess.Popen([spy, "record", "--pid", str(pid), "--format", "raw",
                                         "--rate", "200", "--duration", str(int(args.seconds)),
                                         "--output", str(out), "--nonblocking",
-                                        *(["--idle"] if args.idle else [])])  # fmt: skip
+                                        *(["--idle"] if args.idle else []),
+                                        *(["--gil"] if args.gil else [])])  # fmt: skip
             got = await w.measure(driver, users, mode="sat", concurrency=args.concurrency,
                                   rate=0, seconds=args.seconds, warmup=0.5,
                                   cpu=lambda: (0.0, 0.0))  # fmt: skip
@@ -83,6 +86,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--concurrency", type=int, default=100)
     parser.add_argument("--idle", action="store_true", help="sample waiting threads too")
+    parser.add_argument("--gil", action="store_true",
+                        help="only the thread holding the GIL: where the CPU goes")  # fmt: skip
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--out", type=Path, default=Path("/tmp/serve-profile.txt"))
     args = parser.parse_args()

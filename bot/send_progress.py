@@ -36,9 +36,13 @@ class Progress:
             await self._record(unit + 1, unit)
         crash_points.reached(crash_points.SENDING)
 
-    async def accepted(self, unit: int) -> None:
+    async def accepted(self, unit: int, *, record: bool = True) -> None:
+        """`record=False` for a message's last unit when the platform drops a repeat of it
+        (LINE: a used reply token is refused, a push's retry key is taken once): the row is
+        deleted or marked sent next, and a crash before that repeats the unit, which the
+        platform then drops, instead of paying a commit for it."""
         crash_points.reached(crash_points.SENT)
         self.sent = unit + 1
         self.uncertain = False
-        if self._record is not None:
+        if self._record is not None and record:
             await self._record(unit + 1, unit + 1)

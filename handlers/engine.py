@@ -8,6 +8,8 @@ adapter to deliver, so what a user is told always describes something committed.
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import functools
 import logging
 import time
 from collections.abc import Callable
@@ -75,6 +77,9 @@ class ConversationEngine:
         self._next_prune = 0.0
         self._locks: dict[tuple[str, str], tuple[asyncio.Lock, list[int]]] = {}
         self.telemetry = Telemetry()
+        # Turns asked for and not yet returned: a webhook runs a turn itself only while few
+        # are (bot.channels.inbox), so its acknowledgement does not wait behind them.
+        self.running = 0
 
     async def handle(
         self,
@@ -94,13 +99,22 @@ class ConversationEngine:
         key = (event.channel.value, event.chat_id)
         lock, users = self._locks.setdefault(key, (asyncio.Lock(), [0]))
         users[0] += 1
+        self.running += 1
         try:
             async with lock:
-                replies = await asyncio.to_thread(self.handle_sync, event, hook, org_id, front)
+                # A hook may name the threads to run on (a webhook waiting for its own turn
+                # has its own, so it does not queue behind deliveries); else the loop's.
+                executor = getattr(hook, "executor", None)
+                turn = functools.partial(self.handle_sync, event, hook, org_id, front)
+                context = contextvars.copy_context()  # as asyncio.to_thread does
+                replies = await asyncio.get_running_loop().run_in_executor(
+                    executor, context.run, turn
+                )
             if self.after_commit is not None:
                 self.after_commit()
             return replies
         finally:
+            self.running -= 1
             users[0] -= 1
             if users[0] == 0:
                 del self._locks[key]

@@ -327,3 +327,71 @@ async def test_the_inbox_keeps_no_chat_id_or_words_in_plain_bytes(make_core, tmp
     assert CHAT.encode() not in raw
     assert SECRET_WORDS.encode() not in raw
     box.locks.close()
+
+
+@dataclass
+class PromptChannel(RecordingChannel):
+    """A channel that can turn most events into core events at once, as LINE does for a text
+    or a button (`prepare_now`); an event marked `download` waits for `downloaded` first."""
+
+    downloaded: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def prepare_now(self, stored: Incoming) -> Prepared | None:
+        if stored.payload.get("download"):
+            return None
+        fields = {k: v for k, v in stored.payload.items() if k in ("text", "choice")}
+        return Prepared(Event(Channel.CONSOLE, stored.chat, stored.chat,
+                              stored.payload["id"], **fields))  # fmt: skip
+
+    async def prepare(self, payload: dict) -> Prepared:
+        if payload.get("download"):
+            await self.downloaded.wait()
+        return await super().prepare(payload)
+
+
+async def test_a_quiet_chats_event_is_answered_by_its_webhook_turn_before_it_returns(make_core):
+    core = make_core()
+    channel = PromptChannel()
+    box = new_inbox(core, channel)
+    await box.start()
+    for n, fields in enumerate(COMPLAINT):
+        stored = await box.store([item(n, **fields)])
+        # Stored, run and answered in one commit before the platform is told: the row is
+        # already processed, with its replies, when the webhook would answer 200.
+        assert stored and [row.state for row in rows(core)] == [DONE]
+        await box.join()
+    again = await box.store([item(5, **COMPLAINT[5])])  # a redelivery of the last one
+    await box.join()
+    await box.stop()
+
+    assert again == []
+    assert complaints(core) == 1
+    assert len(re.findall(r"\d{4}-\d{4}-\d{4}-\d{4}", "\n".join(channel.sent))) == 1
+    assert rows(core) == []
+
+
+async def test_an_event_behind_a_waiting_one_is_queued_and_answered_after_it(make_core):
+    core = make_core()
+    channel = PromptChannel()
+    box = new_inbox(core, channel)
+    await box.start()
+    await box.store([item(0, choice=menu.COMPLAINT, download="yes")])
+    await eventually(lambda: [row.state for row in rows(core)] == ["pending"])
+    # The chat has an event waiting (its download under way): the next ones are only
+    # stored, and their turns run after the first one's.
+    assert await box.store([item(1, choice=complaint_flow.CAT + "road")])
+    assert await box.store([item(2, text=SECRET_WORDS)])
+    assert [row.state for row in rows(core)] == ["pending"] * 3
+    channel.downloaded.set()
+    await box.join()
+    await box.stop()
+    assert rows(core) == []
+
+    # The same three events of another chat, one at a time, get the same answers in order.
+    reference = PromptChannel()
+    one_by_one = new_inbox(core, reference)
+    for n, fields in enumerate([COMPLAINT[0], COMPLAINT[1], COMPLAINT[2]]):
+        await one_by_one.store([item(n, "chat-reference", **fields)])
+        await one_by_one.join()
+    await one_by_one.stop()
+    assert channel.sent == reference.sent

@@ -25,7 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
 from bot import crash_points
@@ -50,16 +50,21 @@ MAX_PARALLEL_CHATS = 8  # chats worked at once by one process (each may hold a c
 INTAKE_THREADS = 4  # webhook requests storing at once
 DELIVERY_PAUSES = (1.0, 5.0, 15.0)  # before each retry of a failed delivery; then it is dropped
 TURN_PAUSES = (0.5, 2.0, 5.0)  # before each new run of a failed turn; then the apology is sent
+# A webhook runs its event's turn itself (one transaction: stored, run, answered) only while
+# fewer turns than this are running: otherwise its acknowledgement would queue behind them.
+DIRECT_BELOW = 2
 
 
 @dataclass(frozen=True)
 class Incoming:
     """One event to store: its chat (plain, hashed on the way in), its dedupe key, and the
-    platform's JSON for it (sealed on the way in)."""
+    platform's JSON for it (sealed on the way in); `native`, the SDK's object the webhook
+    parsed it into, saves parsing it again when the webhook runs its turn (`prepare_now`)."""
 
     chat: str
     event_key: str
     payload: Any
+    native: Any = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -123,6 +128,31 @@ class _RowHook:
         inbox.finish(session, self._row, reply_codec.dump(replies))
 
 
+class _StoreHook(_RowHook):
+    """The webhook's own turn (`Inbox._direct`): the event is stored by the turn's
+    transaction and must then be its chat's first row; the turn is refused (rolled back,
+    nothing stored) otherwise, and the event is stored and queued as usual."""
+
+    def __init__(self, org_id: int, channel: str, item: Incoming) -> None:
+        super().__init__(0)
+        self.org_id, self.channel, self.item = org_id, channel, item
+        self.stored_before = False  # a redelivery: the event is stored or processed already
+        self.executor: ThreadPoolExecutor | None = None  # the webhook's threads (`_intake`)
+
+    def begin(self, session: Session) -> None:
+        item = self.item
+        row_id = inbox.add(session, self.org_id, self.channel, item.chat, item.event_key,
+                           item.payload)  # fmt: skip
+        if row_id is None:
+            self.stored_before = True
+            raise TurnRefused
+        key = inbox.chat_key(self.org_id, self.channel, item.chat)
+        if inbox.first_id(session, self.org_id, self.channel, key) != row_id:
+            raise TurnRefused  # the chat has rows waiting: this one goes after them
+        self.row_id = row_id
+        self._row = inbox.Stored(row_id, self.org_id, item.event_key)
+
+
 class Inbox:
     def __init__(
         self,
@@ -146,6 +176,7 @@ class Inbox:
         self.delivery_pauses = tuple(delivery_pauses)
         self.turn_pauses = tuple(turn_pauses)
         self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._direct_keys: set[str] = set()  # chats whose webhook is running their turn
         self._again: set[str] = set()
         self._slots = asyncio.Semaphore(MAX_PARALLEL_CHATS)
         self._processed_here: set[int] = set()  # rows whose turn this process ran
@@ -202,6 +233,8 @@ class Inbox:
         """
         if not items:
             return []
+        if len(items) == 1 and (done := await self._direct(items[0])) is not None:
+            return done
         loop = asyncio.get_running_loop()
         new, first = await loop.run_in_executor(self._intake, self._store_sync, items)
         crash_points.reached(crash_points.STORED)
@@ -216,7 +249,8 @@ class Inbox:
         starts without a read of its own (a thread hop and a transaction fewer per event)."""
         new: list[Incoming] = []
         stored: dict[str, tuple[int, Incoming]] = {}
-        with Session(self.db) as session, session.begin():
+        with self.db.begin() as conn:
+            session: Any = _Bare(conn)
             for item in items:
                 row_id = inbox.add(session, self.org_id, self.channel.name, item.chat,
                                    item.event_key, item.payload)  # fmt: skip
@@ -232,25 +266,86 @@ class Inbox:
             }
         return new, first
 
+    async def _direct(self, item: Incoming) -> list[Incoming] | None:
+        """Store the event and run its turn in one transaction, before the platform is
+        answered, when its chat has nothing waiting, no download is needed and few turns
+        run: one write transaction per event instead of two. The replies are then delivered
+        after the answer, as for a queued event. None: store and queue the event instead.
+
+        The chat's lock is taken first and kept until the replies are delivered, as the
+        worker of a queued event keeps it, so no other process delivers them too."""
+        prepare_now = getattr(self.channel, "prepare_now", None)
+        key = inbox.chat_key(self.org_id, self.channel.name, item.chat)
+        if (
+            prepare_now is None
+            or key in self._tasks
+            or key in self._direct_keys
+            or getattr(getattr(self.turns, "engine", self.turns), "running", 0) >= DIRECT_BELOW
+        ):
+            return None
+        try:
+            prepared = prepare_now(item)
+        except Exception as exc:  # queued: `prepare` then meets it where failures are handled
+            log.warning("inbox: preparing an event at once failed (%s)", type(exc).__name__)
+            return None
+        if prepared is None or prepared.event is None:
+            return None
+        self._direct_keys.add(key)  # before the lock's await: a second webhook then queues
+        handed_on = False
+        locked = False
+        try:
+            if not (locked := await self.locks.acquire(key)):
+                return None
+            hook = _StoreHook(self.org_id, self.channel.name, item)
+            hook.executor = self._intake  # the acknowledgement waits for no delivery's hop
+            try:
+                replies = await self.turns.handle(prepared.event, hook)
+            except TurnRefused:
+                return [] if hook.stored_before else None
+            except Exception as exc:  # queued: the worker runs it again, then apologises
+                log.warning("inbox: a webhook's own turn failed (%s)", type(exc).__name__)
+                return None
+            if replies and replies[0].notice is Notice.FAILED:
+                return None  # rolled back, nothing stored: queued, the turn runs again
+            crash_points.reached(crash_points.STORED)
+            crash_points.reached(crash_points.TURN_COMMITTED)
+            self._processed_here.add(hook.row_id)
+            if hook.scrub_after:
+                self._tip_rows.add(hook.row_id)
+            row = _Row(hook.row_id, DONE, 0, inbox.round_trip(item.payload), replies)
+            self._tasks[key] = asyncio.create_task(self._work(key, row, locked=True))
+            handed_on = True
+            return [item]
+        finally:
+            self._direct_keys.discard(key)
+            if not handed_on:
+                if locked:
+                    await self.locks.release(key)
+                if key in self._again:  # stored meanwhile by another webhook of this chat
+                    self._again.discard(key)
+                    self.wake(key)
+
     def wake(self, key: str, first: _Row | None = None) -> None:
         """Make sure this process works the chat `key` (if no other process is on it).
 
         `first`: the chat's first row as just read in the storing transaction. It may be
         stale by the time it is worked (another worker took it): the turn then refuses it
         (`lock_first_pending`) and the row is read again, as for any row read earlier."""
-        if key in self._tasks:
+        if key in self._tasks or key in self._direct_keys:
             self._again.add(key)
             return
         self._tasks[key] = asyncio.create_task(self._work(key, first))
 
     # -- working a chat ----------------------------------------------------------------------
 
-    async def _work(self, key: str, first: _Row | None = None) -> None:
+    async def _work(self, key: str, first: _Row | None = None, locked: bool = False) -> None:
+        """`locked`: the chat's lock is held already (`_direct`)."""
         try:
             while True:
                 self._again.discard(key)
-                if not await self.locks.acquire(key):
+                if not locked and not await self.locks.acquire(key):
                     return  # another process works this chat, and looks again when done
+                locked = False
                 try:
                     await self._drain(key, first)
                     first = None
@@ -281,9 +376,9 @@ class Inbox:
             row = await self._deliver(row, key)
 
     async def _next(self, key: str) -> _Row | None:
-        return await self._db(lambda s: self._read_oldest(s, key), reads_only=True)
+        return await self._db(lambda s: self._read_oldest(s, key), reads_only=True, bare=True)
 
-    def _read_oldest(self, session: Session, key: str) -> _Row | None:
+    def _read_oldest(self, session: Any, key: str) -> _Row | None:
         row = inbox.oldest(session, self.org_id, self.channel.name, key)
         if row is None:
             return None
@@ -378,7 +473,9 @@ class Inbox:
         self._processed_here.discard(row.id)
 
         async def record(attempted: int, sent: int) -> None:
-            await self._db(lambda s: inbox.progress(s, row.id, attempted=attempted, sent=sent))
+            await self._db(
+                lambda s: inbox.progress(s, row.id, attempted=attempted, sent=sent), bare=True
+            )
 
         progress = Progress(record, row.attempted, row.sent)
         try:
@@ -396,11 +493,11 @@ class Inbox:
                 await asyncio.sleep(self.delivery_pauses[failures - 1])
                 return await self._next(key)
 
-        def remove_then_read(session: Session) -> _Row | None:
+        def remove_then_read(session: Any) -> _Row | None:
             inbox.remove(session, row.id)
             return self._read_oldest(session, key)
 
-        following = await self._db(remove_then_read)
+        following = await self._db(remove_then_read, bare=True)
         if row.id in self._tip_rows:
             # The row held the chat (in its event) beside the tip's words or code (in its
             # replies): once deleted, its older versions leave the files too.
@@ -410,11 +507,29 @@ class Inbox:
             await asyncio.to_thread(self._scrubber.after_turn)
         return following
 
-    async def _db(self, work: Callable[[Session], T], *, reads_only: bool = False) -> T:
+    async def _db(
+        self, work: Callable[[Any], T], *, reads_only: bool = False, bare: bool = False
+    ) -> T:
+        """Run `work` in a transaction on a thread; `bare`: on a plain connection (`_Bare`)
+        rather than a `Session`, for the inbox's own Core statements."""
         engine = self._reader if reads_only else self.db
 
         def run() -> T:
+            if bare:
+                with engine.begin() as conn:
+                    return work(_Bare(conn))
             with Session(engine) as session, session.begin():
                 return work(session)
 
         return await asyncio.to_thread(run)
+
+
+class _Bare:
+    """What the inbox's Core statements need of a session, `connection()`, on a plain
+    connection: a `Session` and its transaction cost more Python than those statements."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def connection(self) -> Connection:
+        return self._conn

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -55,8 +56,17 @@ class SearchResult:
         return self.ranked[0][0] if self.ranked else None
 
 
-@lru_cache(maxsize=1)
+_TRIE_BUILT_ONCE = threading.Lock()
+
+
 def _trie() -> Trie:
+    """Built once, even when turns on several threads ask for it at start-up."""
+    with _TRIE_BUILT_ONCE:
+        return _built_trie()
+
+
+@lru_cache(maxsize=1)
+def _built_trie() -> Trie:
     from pythainlp.corpus import thai_words  # bundled with pythainlp: no download
 
     return Trie(set(thai_words()) | set(vocab.DOMAIN_WORDS))

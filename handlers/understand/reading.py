@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -136,8 +137,18 @@ def _tables() -> dict[str, dict[str, tuple[_Phrase, ...]]]:
     }
 
 
-@lru_cache(maxsize=1)
+_TRIE_BUILT_ONCE = threading.Lock()
+
+
 def _trie() -> Trie:
+    """The word list as a trie, built once: turns on several threads at start-up would each
+    build it otherwise (seconds of CPU each under load; `lru_cache` does not wait)."""
+    with _TRIE_BUILT_ONCE:
+        return _built_trie()
+
+
+@lru_cache(maxsize=1)
+def _built_trie() -> Trie:
     from pythainlp.corpus import thai_words  # bundled with pythainlp: no download
 
     ours = {p.text for group in _tables().values() for table in group.values() for p in table}

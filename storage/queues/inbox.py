@@ -10,7 +10,7 @@ connection: no identity map and no flush on the hot path (bench/README.md).
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Row, bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -71,6 +71,14 @@ _PROGRESS = (
     .values(attempted=bindparam("new_attempted"), sent=bindparam("new_sent"))
 )
 _REMOVE = delete(_T).where(_T.c.id == bindparam("id"))
+
+
+class Stored(NamedTuple):
+    """What `finish` needs of a row: its id, and what its replies are bound to."""
+
+    id: int
+    org_id: int
+    event_key: str
 
 
 def chat_key(org_id: int, channel: str, chat: str) -> str:

@@ -29,8 +29,6 @@ from linebot.v3.messaging import (
     Configuration,
     LocationMessage,
     Message,
-    PushMessageRequest,
-    ReplyMessageRequest,
 )
 from linebot.v3.webhooks import Event as LineEvent
 from starlette.requests import ClientDisconnect, Request
@@ -38,11 +36,19 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.channels.accounts import Account, tagged, turns_of, untagged
-from bot.channels.inbox import Inbox, Prepared
+from bot.channels.inbox import Inbox, Incoming, Prepared
 from bot.channels.line import pool
 from bot.channels.line.content import VIDEO_READY_PAUSES, ContentFetcher
-from bot.channels.line.events import chat_of, events_of, incoming_events, reply_token_of, translate
+from bot.channels.line.events import (
+    chat_of,
+    events_of,
+    incoming_events,
+    reply_token_of,
+    translate,
+    translate_now,
+)
 from bot.channels.line.render import batches, render, shared_keys
+from bot.channels.line.wire import Sender
 from bot.channels.office_links import with_office_links
 from bot.channels.webhook_body import BadJson, BodyTooLarge, parse_json, read_capped
 from bot.send_progress import Progress
@@ -137,6 +143,7 @@ class LineChannel:
         self._client: AsyncApiClient | None = None
         self.api: AsyncMessagingApi | None = None
         self.blob: AsyncMessagingApiBlob | None = None
+        self.sender: Sender | None = None  # replies and pushes (`bot.channels.line.wire`)
         self.content: ContentFetcher | None = None
         self.inbox = Inbox(core.db, self.account.org_id, self, turns_of(core.engine, self.account))
 
@@ -146,8 +153,10 @@ class LineChannel:
         """Open the API client (it lives on the server's event loop), then the inbox, which
         begins with whatever a previous process left unanswered."""
         # On the process's one connection pool: cheap per account (`bot.channels.line.pool`).
-        self._client = pool.api_client(api_configuration(self.settings, self.account.token))
+        configuration = api_configuration(self.settings, self.account.token)
+        self._client = pool.api_client(configuration)
         self.api = AsyncMessagingApi(self._client)
+        self.sender = Sender(configuration.host or self.api.line_base_path, self.account.token)
         self.blob = AsyncMessagingApiBlob(self._client)
         self.content = ContentFetcher(
             self.settings.line_api_host or None,
@@ -163,6 +172,9 @@ class LineChannel:
         if self.content is not None:
             await self.content.close()
             self.content = None
+        if self.sender is not None:
+            await self.sender.close()
+            self.sender = None
         if self._client is not None:
             await pool.release(self._client)
             self._client = None
@@ -216,6 +228,20 @@ class LineChannel:
         translation = await translate(
             native, self.content, self.files, self.settings.max_upload_bytes
         )
+        if translation.notice is not None:
+            return Prepared(replies=[Reply(translation.notice)])
+        event = translation.event
+        return Prepared(event=tagged(event, self.account.chat_prefix) if event else None)
+
+    def prepare_now(self, item: Incoming) -> Prepared | None:
+        """`prepare` for an event that needs no download, from the event the webhook parsed;
+        None when its content must be fetched (the inbox then queues it)."""
+        native = (
+            item.native if item.native is not None else LineEvent.from_dict(item.payload["event"])
+        )
+        translation = translate_now(native)
+        if translation is None:
+            return None
         if translation.notice is not None:
             return Prepared(replies=[Reply(translation.notice)])
         event = translation.event
@@ -285,10 +311,11 @@ class LineChannel:
         on its way as an earlier attempt died (`progress.uncertain`), LINE refusing the
         single-use token means that attempt delivered the batch: it is not pushed again.
         """
-        assert self.api is not None, "LineChannel.start() was not called"
+        assert self.sender is not None, "LineChannel.start() was not called"
         progress = progress or Progress.untracked()
         use_token = reply_token if token_age < self.reply_token_seconds else None
-        for index, group in enumerate(batches(messages)):
+        groups = batches(messages)
+        for index, group in enumerate(groups):
             if index < progress.sent:
                 continue  # LINE took it before a crash
             maybe_used = progress.uncertain
@@ -296,18 +323,17 @@ class LineChannel:
             by_token = index == 0 and use_token is not None
             if not (by_token and await self._reply(use_token, group, token_maybe_used=maybe_used)):
                 await self._push(to, group, retry_seed, index)
-            await progress.accepted(index)
+            # A repeat of the last call is dropped by LINE (`progress.uncertain` above, the
+            # retry key): what follows (the row's deletion) is its record.
+            await progress.accepted(index, record=index < len(groups) - 1)
 
     async def _reply(
         self, token: str | None, group: list[Message], *, token_maybe_used: bool
     ) -> bool:
         """Answer with the reply token; False when the batch must be pushed instead."""
-        assert self.api is not None
+        assert self.sender is not None and token is not None
         try:
-            await self.api.reply_message(
-                ReplyMessageRequest(reply_token=token, messages=group),
-                _request_timeout=API_TIMEOUT,
-            )
+            await self.sender.reply(token, group, timeout=API_TIMEOUT)
             return True
         except ApiException as exc:
             if exc.status != 400 and not _transient(exc):
@@ -354,15 +380,12 @@ class LineChannel:
     ) -> None:
         """Push one batch, retrying LINE-side failures with the same retry key, so LINE
         delivers it once even if an earlier attempt got through (409 then)."""
-        assert self.api is not None
+        assert self.sender is not None
         seed = retry_seed or uuid.uuid4().hex
         key = str(uuid.uuid5(_RETRY_NAMESPACE, f"{seed}:{index}"))
-        request = PushMessageRequest(to=to, messages=group)
         for attempt, pause in enumerate((*self.push_retry_pauses, None)):
             try:
-                await self.api.push_message(
-                    request, x_line_retry_key=key, _request_timeout=API_TIMEOUT
-                )
+                await self.sender.push(to, group, retry_key=key, timeout=API_TIMEOUT)
                 return
             except ApiException as exc:
                 if exc.status == 409:  # this retry key was accepted before: delivered

@@ -7,6 +7,7 @@ the `FileStore` before the core sees the event, the same way the Telegram adapte
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from dataclasses import dataclass
@@ -14,7 +15,9 @@ from pathlib import PurePosixPath
 from typing import Any, Protocol
 
 from linebot.v3.webhooks import (
-    AudioMessageContent,
+    Event as LineEvent,
+)
+from linebot.v3.webhooks import (
     FileMessageContent,
     FollowEvent,
     GroupSource,
@@ -24,15 +27,11 @@ from linebot.v3.webhooks import (
     MessageEvent,
     PostbackEvent,
     RoomSource,
-    StickerMessageContent,
     TextMessageContent,
     UnfollowEvent,
     UserMentionee,
     UserSource,
     VideoMessageContent,
-)
-from linebot.v3.webhooks import (
-    Event as LineEvent,
 )
 
 from bot.channels.inbox import Incoming
@@ -99,7 +98,7 @@ def incoming_events(raw_events: list[Any], received: float) -> tuple[list[Incomi
             skipped += 1
             continue
         key = event_key(Channel.LINE.value, event_id)
-        items.append(Incoming(chat, key, {"event": raw, "received": received}))
+        items.append(Incoming(chat, key, {"event": raw, "received": received}, native))
     return items, skipped
 
 
@@ -142,54 +141,65 @@ def _file_suffix(name: str) -> str:
     return PurePosixPath(name).suffix.lstrip(".")
 
 
-async def translate(
-    native: LineEvent, content: ContentSource | None, files: FileStore, max_bytes: int
-) -> Translation:
-    """The core event for one LINE event (downloading its content), or a direct notice."""
-    chat_id, user_id, private = chat_of(native)
+def translate_now(native: LineEvent) -> Translation | None:
+    """The core event for one LINE event when it needs no download (text, a button, a
+    location, a follow...), or a direct notice; None when its content must be fetched first
+    (`translate`). A webhook can then run the turn before it answers (`bot.channels.inbox`)."""
+    chat_id, _user, private = chat_of(native)
     if not chat_id or native.mode != "active":
         # No one to answer, or another channel (module) has the chat: leave it alone.
         return Translation()
-
-    def event(**fields: Any) -> Translation:
-        base = dict(
-            channel=Channel.LINE,
-            chat_id=chat_id,
-            user_id=user_id,
-            event_id=native.webhook_event_id,
-            is_private=private,
-        )
-        return Translation(Event(**(base | fields)))
-
     if not private and not _addressed_to_bot(native):
         # Group chatter is not for the bot: answering every message would flood the group.
         return Translation()
     if isinstance(native, FollowEvent):
-        return event(kind=EventKind.FOLLOW)
+        return _event(native, kind=EventKind.FOLLOW)
     if isinstance(native, UnfollowEvent):
-        return event(kind=EventKind.UNFOLLOW)
+        return _event(native, kind=EventKind.UNFOLLOW)
     if isinstance(native, JoinEvent):
-        return event(kind=EventKind.UNSUPPORTED)
+        return _event(native, kind=EventKind.UNSUPPORTED)
     if isinstance(native, PostbackEvent):
-        return event(choice=native.postback.data)
+        return _event(native, choice=native.postback.data)
     if not isinstance(native, MessageEvent):
         return Translation()
 
     message = native.message
     if isinstance(message, TextMessageContent):
-        return event(text=message.text)
+        return _event(native, text=message.text)
     if isinstance(message, LocationMessageContent):
         place = Location(
             float(message.latitude),
             float(message.longitude),
             message.title or message.address or "",
         )
-        return event(location=place)
+        return _event(native, location=place)
     if isinstance(message, FileMessageContent | ImageMessageContent | VideoMessageContent):
-        return await _media(message, event, content, files, max_bytes)
-    if isinstance(message, StickerMessageContent | AudioMessageContent):
-        return event(kind=EventKind.UNSUPPORTED)
-    return event(kind=EventKind.UNSUPPORTED)
+        return None
+    return _event(native, kind=EventKind.UNSUPPORTED)  # stickers, audio, what comes next
+
+
+async def translate(
+    native: LineEvent, content: ContentSource | None, files: FileStore, max_bytes: int
+) -> Translation:
+    """The core event for one LINE event (downloading its content), or a direct notice."""
+    now = translate_now(native)
+    if now is not None:
+        return now
+    return await _media(
+        native.message, functools.partial(_event, native), content, files, max_bytes
+    )
+
+
+def _event(native: LineEvent, **fields: Any) -> Translation:
+    chat_id, user_id, private = chat_of(native)
+    base = dict(
+        channel=Channel.LINE,
+        chat_id=chat_id,
+        user_id=user_id,
+        event_id=native.webhook_event_id,
+        is_private=private,
+    )
+    return Translation(Event(**(base | fields)))
 
 
 def _addressed_to_bot(native: LineEvent) -> bool:

@@ -15,6 +15,7 @@ not rendered: its reply text is sent, and the turn says once that LINE cannot sh
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 
 from linebot.v3.messaging import (
     ImageMessage,
@@ -76,8 +77,15 @@ def _label(label: str) -> str:
 
 
 def quick_reply(choices: Sequence[Choice]) -> QuickReply | None:
+    """The buttons as a quick reply, built once per menu (the same choices give the same
+    object, which `wire.quick_reply_json` then serialises once): never change it."""
     if not choices:
         return None
+    return _quick_reply(tuple(choices))
+
+
+@lru_cache(maxsize=512)
+def _quick_reply(choices: tuple[Choice, ...]) -> QuickReply:
     items = [
         QuickReplyItem(
             action=PostbackAction(label=_label(c.label), data=c.code, display_text=c.label)
