@@ -52,3 +52,23 @@ def numbered_sheet_rows(path: Path, cell: Callable[[object], str], unreadable: S
         out.append((number, [cell(v) for v in values]))
     book.close()
     return out
+
+
+def numbered_table_rows(path: Path, cell: Callable[[object], str], unreadable: StrEnum) -> Lines:
+    """The rows of a CSV (UTF-8, or Thai Windows' cp874 as old Excel saves it; comma, tab or
+    semicolon, whichever the first line has most of) or XLSX file, numbered as the host
+    sees them; a file neither can read is refused as `unreadable`."""
+    if path.suffix.lower() in {".xlsx", ".xlsm"}:
+        return numbered_sheet_rows(path, cell, unreadable)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImportFailed([Problem(0, unreadable, type(exc).__name__)]) from exc
+    for encoding in ("utf-8-sig", "cp874"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        first = text.split("\n", 1)[0]
+        return numbered_csv_rows(text, max(",\t;", key=first.count))
+    raise ImportFailed([Problem(0, unreadable)])

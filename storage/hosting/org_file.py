@@ -27,7 +27,7 @@ from messages.format import arabic_digits
 from messages.hosting import org_file as vocab
 from storage.hosting import org_fields, org_map
 from storage.hosting.place_models import PlaceOrg
-from storage.import_problems import ImportFailed, Problem, numbered_csv_rows, numbered_sheet_rows
+from storage.import_problems import ImportFailed, Problem, numbered_table_rows
 from storage.models import Organisation
 from storage.staff.models import OrgSettings
 
@@ -84,20 +84,7 @@ def problem_text(p: Problem) -> str:
 
 def read_lines(path: Path) -> list[tuple[int, list[str]]]:
     """The cells of each line of a CSV or XLSX file, with its line (row) number."""
-    if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        return numbered_sheet_rows(path, _cell, Reason.UNREADABLE)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ImportFailed([Problem(0, Reason.UNREADABLE, type(exc).__name__)]) from exc
-    for encoding in ("utf-8-sig", "cp874"):  # cp874: Thai Windows, as old Excel saves CSV
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        first = text.split("\n", 1)[0]
-        return numbered_csv_rows(text, max(",\t;", key=first.count))
-    raise ImportFailed([Problem(0, Reason.UNREADABLE)])
+    return numbered_table_rows(path, _cell, Reason.UNREADABLE)
 
 
 def _cell(value: object) -> str:

@@ -22,7 +22,7 @@ from sqlmodel import Session, delete, select
 from messages.format import arabic_digits
 from messages.hosting import org_map as vocab
 from storage.hosting.place_models import PlaceOrg
-from storage.import_problems import ImportFailed, Problem, numbered_csv_rows, numbered_sheet_rows
+from storage.import_problems import ImportFailed, Problem, numbered_table_rows
 from storage.models import Organisation
 
 # Thailand's extent, with a margin: a pin outside it is a typo (swapped lat/lon, a lost digit).
@@ -133,20 +133,7 @@ def places(session: Session, org_id: int | None = None) -> list[PlaceOrg]:
 
 def read_lines(path: Path) -> list[tuple[int, list[str]]]:
     """The cells of each line of a CSV or XLSX file, with its line (row) number."""
-    if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        return numbered_sheet_rows(path, _cell, Reason.UNREADABLE)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ImportFailed([Problem(0, Reason.UNREADABLE, type(exc).__name__)]) from exc
-    for encoding in ("utf-8-sig", "cp874"):  # cp874: Thai Windows, as old Excel saves CSV
-        try:
-            text = data.decode(encoding)
-            first = text.split("\n", 1)[0]
-            return numbered_csv_rows(text, max(",\t;", key=first.count))
-        except UnicodeDecodeError:
-            continue
-    raise ImportFailed([Problem(0, Reason.UNREADABLE)])
+    return numbered_table_rows(path, _cell, Reason.UNREADABLE)
 
 
 def _cell(value: object) -> str:

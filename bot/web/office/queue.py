@@ -147,16 +147,7 @@ def queue_routes(ctx: Clocked) -> list[Route]:
             _page, rows = found
             table = export_rows(stream, rows)
             name = f"office-{stream.value}-{local_date(ctx.clock()).isoformat()}"
-            if fmt == "csv":
-                out = io.StringIO()
-                csv.writer(out).writerows(table)
-                data = b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
-                media = "text/csv; charset=utf-8"
-            else:
-                data = workbook(table)
-                media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            headers = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}
-            return Response(data, media_type=media, headers=headers)
+            return table_download(table, fmt, name)
 
         return export
 
@@ -180,6 +171,23 @@ def export_rows(stream: Stream, rows: list[dict]) -> list[list[str]]:
                 status, thai_date(row["due"]), row["unit"], row["excerpt"],
             ])  # fmt: skip
     return table
+
+
+def table_download(
+    table: list[list[str]], fmt: str, name: str, sheet: str = msg.EXPORT_SHEET
+) -> Response:
+    """A table as the file an officer opens in Excel: CSV in UTF-8 with a BOM (so Thai is
+    read right), or XLSX."""
+    if fmt == "csv":
+        out = io.StringIO()
+        csv.writer(out).writerows(table)
+        data = b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
+        media = "text/csv; charset=utf-8"
+    else:
+        data = workbook(table, sheet)
+        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    headers = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}
+    return Response(data, media_type=media, headers=headers)
 
 
 def workbook(table: list[list[str]], sheet: str = msg.EXPORT_SHEET) -> bytes:

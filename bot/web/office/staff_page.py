@@ -10,8 +10,6 @@ through `handlers.staff.manage`, which ends the officer's web sessions at once.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -25,7 +23,7 @@ from bot.config import Settings
 from bot.web.office import pages
 from bot.web.office.admin_access import allowed, refusal
 from bot.web.office.auth import Clocked, Officer, officer
-from bot.web.office.queue import _bound, _day, workbook
+from bot.web.office.queue import _bound, _day, table_download
 from handlers.staff import audit_log, manage
 from messages import staff as staff_msg
 from messages.citizen.tracking import STATUS_LABELS
@@ -186,16 +184,7 @@ def staff_routes(ctx: Clocked, settings: Settings) -> list[Route]:
                 return refusal(request, who)
             table = [msg.AUDIT_HEADINGS] + [list(_audit_row(e).values()) for e in found]
             name = f"office-audit-{local_date(ctx.clock()).isoformat()}"
-            if fmt == "csv":
-                out = io.StringIO()
-                csv.writer(out).writerows(table)
-                data = b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
-                media = "text/csv; charset=utf-8"
-            else:
-                data = workbook(table, sheet=msg.AUDIT_SHEET)
-                media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            headers = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}
-            return Response(data, media_type=media, headers=headers)
+            return table_download(table, fmt, name, sheet=msg.AUDIT_SHEET)
 
         return export
 
