@@ -21,6 +21,7 @@ from sqlmodel import Session
 
 from handlers.flow import SCRUB_MARK, Ctx, Deps
 from handlers.router import FLOWS, position, route
+from handlers.stats import drawing
 from handlers.telemetry import Outcome, Telemetry, TurnRecord, is_private, position_name
 from handlers.types import Event, Notice, Reply, Turn
 from messages import common
@@ -130,7 +131,7 @@ class ConversationEngine:
         started = time.perf_counter()
         try:
             self._prune_now_and_then()
-            return self._turn(event, record, hook, org_id or self.org_id, front)
+            replies = self._turn(event, record, hook, org_id or self.org_id, front)
         except TurnRefused:
             record.outcome = Outcome.DUPLICATE  # another worker has the event
             raise
@@ -142,6 +143,12 @@ class ConversationEngine:
         finally:
             record.seconds = time.perf_counter() - started
             self.telemetry.handled(record)
+        return self.draw_after_commit(replies)
+
+    def draw_after_commit(self, replies: list[Reply]) -> list[Reply]:
+        """Draw what a committed turn left to draw (statistics charts and workbooks): slow
+        work kept out of the turn's transaction, so other chats do not wait on its lock."""
+        return drawing.resolve_or_apologise(self.db, self.deps.files, replies)
 
     def _prune_now_and_then(self) -> None:
         """Forget processed-event ids older than any platform's redelivery window."""

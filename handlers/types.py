@@ -122,6 +122,9 @@ class Reply:
     # The staff case this reply is about (`Target.ascii_key`): channels add a link to its page
     # in the office when the deployment has a public URL.
     office_case: str | None = None
+    # What to draw once the turn has committed (`handlers.stats.drawing`): such a reply is
+    # replaced by the drawn image and document before any channel sees it.
+    draw: dict | None = None
 
 
 @dataclass

@@ -5,6 +5,7 @@ of the month, once, whatever restarts or second workers do."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import threading
@@ -24,19 +25,23 @@ from bot.jobs.stats_summary import cleanup_job, monthly_summary_job
 from bot.web.stats_page import stats_routes
 from handlers.cases.lifecycle import Stream
 from handlers.cases.records import add_case
+from handlers.stats import drawing
 from messages import sample_org
 from messages.stats import chat as stats_chat
 from messages.stats import labels as stats_msg
 from storage import org_settings
 from storage.links.models import SharedFile
+from storage.models import ProcessedEvent
 from storage.staff.accounts import Role
 from storage.staff.models import OutboxMessage
 from storage.stats.periods import fiscal_year
 from tests.fake_line import serving
 from tests.staff_helpers import Clock, invite_code, use_clock
 from tests.stats_fixture import run_cli
+from tests.test_inbox import RecordingChannel, new_inbox
+from tests.test_inbox import item as inbox_item
 from tests.transcript import Chat
-from tests.waiting import DEADLINE
+from tests.waiting import DEADLINE, eventually
 
 POTHOLE = "ถนนหน้าวัดเป็นหลุมลึก รถจักรยานยนต์ล้มบ่อย ขอให้ซ่อมด่วน"
 BRIBE = "เจ้าหน้าที่กองช่างเรียกรับเงินห้าพันบาทเพื่อเร่งออกใบอนุญาตก่อสร้าง"
@@ -175,7 +180,7 @@ async def test_a_plan_officer_a_citizen_and_a_removed_officer_read_stats_as_unkn
 
 async def test_administrators_get_last_months_summary_on_the_first_once(office):
     core, chats, clock = office
-    job = monthly_summary_job(core.files)
+    job = monthly_summary_job()
     scheduler = Scheduler(core.db, {job.name: job}, clock)
     clock.now = datetime(2026, 3, 20, 3, 0, tzinfo=UTC)  # the first run catches up February
     assert [period for _name, _org, period in scheduler.run_due()] == ["2026-03"]
@@ -211,6 +216,76 @@ async def test_administrators_get_last_months_summary_on_the_first_once(office):
     with Session(core.db) as session:
         queued = session.exec(select(OutboxMessage).where(OutboxMessage.chat_id == "admin")).all()
         assert sum(stats_chat.MONTHLY_INTRO in str(m.payload) for m in queued) == 3
+
+
+async def test_charts_are_drawn_after_the_commit_while_other_chats_go_on(office, monkeypatch):
+    """Drawing holds no transaction: while the complaint officer's chart is being drawn (held
+    here until released), their turn is already committed and another chat's turn runs to
+    its reply; the files then follow the text, in order. The monthly job draws nothing
+    either: the outbox's delivery does, after the job's transaction."""
+    core, chats, clock = office
+    real, drawing_now, release, committed = (
+        drawing.staff_files,
+        threading.Event(),
+        threading.Event(),
+        [],
+    )
+
+    def held(report, *, tips):
+        with Session(core.db) as session:  # another connection sees the turn's commit
+            committed.append(session.exec(select(func.count()).select_from(ProcessedEvent)).one())
+        drawing_now.set()
+        assert release.wait(DEADLINE)
+        return real(report, tips=tips)
+
+    monkeypatch.setattr(drawing, "staff_files", held)
+    with Session(core.db) as session:
+        before = session.exec(select(func.count()).select_from(ProcessedEvent)).one()
+    asking = asyncio.create_task(chats["complaint"].say("/stats"))
+    assert await asyncio.to_thread(drawing_now.wait, DEADLINE)
+    assert committed == [before + 1]  # the /stats turn committed before drawing began
+    other = await chats["integrity"].say("/help")  # not queued behind the drawing
+    assert other and not asking.done()
+    release.set()
+    out = await asking
+    text_at, png_at, xlsx_at = (out.index(mark) for mark in (stats_msg.TITLE, ".png", ".xlsx"))
+    assert text_at < png_at < xlsx_at and set(files_in(core, out)) == {"png", "xlsx"}
+
+    drawing_now.clear()
+    job = monthly_summary_job()
+    clock.now = datetime(2026, 4, 1, 2, 0, tzinfo=UTC)
+    assert len(Scheduler(core.db, {job.name: job}, clock).run_due()) == 1
+    assert not drawing_now.is_set() and len(committed) == 1  # queued, not drawn
+    summary = await chats["admin"].inbox()
+    assert len(committed) == 2 and set(files_in(core, summary)) == {"png", "xlsx"}
+
+
+async def test_a_crash_after_the_stats_turn_commits_still_delivers_text_chart_and_workbook(
+    make_core,
+):
+    """The placeholder for the files is kept with the turn's replies: a process that dies
+    after the commit leaves it in the inbox row, and the restarted inbox draws and sends it."""
+    core = make_core()
+    channel = RecordingChannel()
+    box = new_inbox(core, channel)
+    await box.start()
+    await box.store([inbox_item(0, chat="officer", text=f"/staff {invite_code(core, Role.ADMIN)}")])
+    await box.join()
+    await box.stop()
+
+    channel.crash_on_deliver = True
+    dying = new_inbox(core, channel)
+    await dying.store([inbox_item(1, chat="officer", text="/stats")])
+    await dying.join()  # the turn committed; the process died before sending anything
+    before = len(channel.sent)
+    channel.crash_on_deliver = False
+    restarted = new_inbox(core, channel)
+    await restarted.start()
+    await eventually(lambda: len(channel.sent) >= before + 3)
+    await restarted.stop()
+    text, chart, workbook = channel.sent[before:]
+    assert stats_msg.TITLE in text and chart == workbook == ""  # an image, then a document
+    assert shared_count(core) == 4  # drawn after the commit, and again after the restart
 
 
 async def test_statistics_files_leave_the_store_once_no_link_can_reach_them(office):

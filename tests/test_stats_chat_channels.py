@@ -79,7 +79,7 @@ async def test_on_telegram_the_chart_is_a_photo_and_the_workbook_a_document(fake
         assert document.params["chat_id"] == OFFICER
         assert any("มีนาคม 2569" in c for c in workbook_cells(document.files["document"]))
 
-        job = monthly_summary_job(core.files)
+        job = monthly_summary_job()
         scheduler = Scheduler(core.db, {job.name: job}, clock, on_ran=sender.wake)
         assert [p for _n, _o, p in scheduler.run_due()] == ["2026-04"]
         await fake.wait_for(
@@ -149,7 +149,7 @@ async def test_on_line_the_monthly_summary_is_pushed_with_its_image(db_url, tmp_
         admin, officer = bot.user(), bot.user()
         await admin.say(f"/staff {invite_code(bot.core, Role.ADMIN, 'ปลัด')}")
         await officer.say(f"/staff {invite_code(bot.core, Role.COMPLAINT, 'สมศรี')}")
-        job = monthly_summary_job(bot.core.files)
+        job = monthly_summary_job()
         now = utcnow()
         first = datetime(now.year, now.month, 1, 3, 0, tzinfo=UTC)  # 10:00 in Bangkok
         assert Scheduler(bot.core.db, {job.name: job}, lambda: first).run_due()

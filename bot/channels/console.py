@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from bot.app import Core
 from handlers.outbound import Delivery, decode
+from handlers.stats import drawing
 from handlers.types import Attachment, AttachmentKind, Channel, Event, EventKind, Location, Reply
 from messages.channels import console as msg
 from storage.protect.media import without_metadata
@@ -148,7 +149,13 @@ class ConsoleChannel:
             claimed = outbox.claim(session, now, channels=("console",), chat_id=self.chat_id)
             for item in claimed:
                 outbox.mark_sent(session, item.id, now)
-        return [decode(item.payload) for item in claimed]
+        db, files = self.core.db, self.core.files
+        deliveries = [decode(item.payload) for item in claimed]
+        return [  # statistics files are drawn now, after the claim's transaction
+            Delivery(drawing.resolve_or_apologise(db, files, d.replies), d.location)
+            if drawing.pending(d.replies) else d
+            for d in deliveries
+        ]  # fmt: skip
 
     async def inbox(self) -> str:
         deliveries = await asyncio.to_thread(self.take_outbox)

@@ -34,6 +34,7 @@ from bot.channels.sweeper import SWEEP_SECONDS, sweeper_for
 from bot.send_progress import Progress
 from handlers import reply_codec
 from handlers.engine import TurnRefused
+from handlers.stats import drawing
 from handlers.types import Event, Notice, Reply
 from storage.db import READS_ONLY
 from storage.models import ProcessedEvent
@@ -479,6 +480,9 @@ class Inbox:
 
         progress = Progress(record, row.attempted, row.sent)
         try:
+            draw = getattr(getattr(self.turns, "engine", self.turns), "draw_after_commit", None)
+            if draw is not None and drawing.pending(row.replies):  # kept by a process that died
+                row.replies = await asyncio.to_thread(draw, row.replies)
             if row.replies:
                 await self.channel.deliver_replies(
                     row.payload, row.replies, retry=retry, progress=progress

@@ -40,7 +40,7 @@ def retention_jobs(core: Core) -> dict[str, Job]:
 
 def serve_jobs(core: Core) -> dict[str, Job]:
     """Every job `serve` runs: the registered ones, and those built on the file store."""
-    summary, cleanup = monthly_summary_job(core.files), cleanup_job(core.files)
+    summary, cleanup = monthly_summary_job(), cleanup_job(core.files)
     return {**default_jobs(), summary.name: summary, cleanup.name: cleanup, **retention_jobs(core)}
 
 
@@ -50,7 +50,7 @@ def background_runners(core: Core, channels: list) -> list:
     deliverers = {
         runner.outbox_channel: runner for runner in channels if hasattr(runner, "outbox_channel")
     }
-    sender = OutboxSender(core.db, deliverers)
+    sender = OutboxSender(core.db, deliverers, files=core.files)
     core.engine.after_commit = sender.wake
 
     def after_jobs() -> None:

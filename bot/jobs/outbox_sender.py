@@ -24,7 +24,9 @@ from sqlmodel import Session
 from bot import crash_points
 from bot.send_progress import Progress
 from handlers.outbound import Delivery, decode
+from handlers.stats import drawing
 from storage.db import READS_ONLY
+from storage.files import FileStore
 from storage.queues import outbox
 from storage.timeutil import utcnow
 
@@ -52,8 +54,10 @@ class OutboxSender:
         deliverers: dict[str, Deliverer],
         clock: Callable[[], datetime] = utcnow,
         batch: int = 50,
+        files: FileStore | None = None,
     ) -> None:
         self.db = db
+        self.files = files
         self._reader = db.execution_options(**READS_ONLY)  # made once: each call makes one
         self.batch = batch
         self.deliverers = deliverers
@@ -105,13 +109,19 @@ class OutboxSender:
                 await asyncio.to_thread(write)
 
             progress = Progress(record, item.attempted_parts, item.sent_parts)
+            delivery = decode(item.payload)
+            if drawing.pending(delivery.replies):  # statistics files: drawn here, off any lock
+                replies = await asyncio.to_thread(
+                    drawing.resolve, self.db, self._files(deliverer), delivery.replies
+                )
+                delivery = Delivery(replies, delivery.location)
             if getattr(deliverer, "routes_by_org", False):  # many accounts: pick the org's
                 await deliverer.send_out(  # type: ignore[call-arg]
-                    item.chat_id, decode(item.payload), key, org_id=item.org_id,
+                    item.chat_id, delivery, key, org_id=item.org_id,
                     progress=progress,
                 )  # fmt: skip
             else:
-                await deliverer.send_out(item.chat_id, decode(item.payload), key, progress=progress)
+                await deliverer.send_out(item.chat_id, delivery, key, progress=progress)
         except Exception as exc:
             permanent = isinstance(exc, Unreachable)
             with Session(self.db) as session, session.begin():
@@ -127,6 +137,12 @@ class OutboxSender:
             outbox.mark_sent(session, item.id, self.clock())
         self._tell(item.channel, True)
         return 1
+
+    def _files(self, deliverer: Deliverer) -> FileStore:
+        """Where drawn files go: the sender's store, else the channel's (its core's)."""
+        files = self.files or getattr(deliverer, "files", None) or deliverer.core.files  # type: ignore[attr-defined]
+        assert isinstance(files, FileStore)
+        return files
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._loop())

@@ -38,13 +38,13 @@ def staffed_orgs(session: Session, now: datetime) -> set[int]:
     return set(rows.all())
 
 
-def monthly_summary_job(files: FileStore) -> Job:
-    """The job, writing its chart and workbook into `files`. `bot.jobs.background` adds it to the
-    registered jobs (`default_jobs`) rather than registering it globally: it holds a file
-    store, and each core (each test) has its own."""
+def monthly_summary_job() -> Job:
+    """The job: it queues the text and what to draw; the outbox's sender draws the chart and
+    the workbook after the job's transaction (`handlers.stats.drawing`). `bot.jobs.background`
+    adds it to the registered jobs (`default_jobs`) beside the file store's cleanup."""
 
     def run(session: Session, now: datetime, org_id: int) -> None:
-        send_monthly_summary(session, now, org_id, files=files, due=due_at(session, now))
+        send_monthly_summary(session, now, org_id, due=due_at(session, now))
 
     return Job(JOB_NAME, SCHEDULE, run, per_org=True, due=staffed_orgs)
 

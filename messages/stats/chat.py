@@ -8,3 +8,5 @@ STATS_HELP = (
 )
 MONTHLY_INTRO = "สรุปสถิติประจำเดือนที่ผ่านมา (ส่งให้ผู้ดูแลระบบทุกวันที่ 1 ของเดือน)"
 WORKBOOK_LINK = "ดาวน์โหลดไฟล์ Excel {name}\n{url}\n(ลิงก์ใช้ได้ถึง {until})"
+# When the chart and workbook could not be made after the summary was sent.
+FILES_FAILED = "ทำกราฟและไฟล์ Excel ไม่สำเร็จ กรุณาพิมพ์ /stats อีกครั้งภายหลัง"
