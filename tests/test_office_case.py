@@ -237,7 +237,7 @@ async def _work_a_case(make_core, tile_url: str, tiles_served: list[str]) -> Non
         await page.fill("input[name=title]", "รับเรื่องแล้ว")
         await page.fill("textarea[name=body]", "ได้รับเรื่องแล้ว เจ้าหน้าที่จะออกตรวจภายใน 3 วัน")
         await page.click("form.block button")
-        assert "ออกตรวจภายใน 3 วัน" in await page.inner_text("#templates")
+        await page.locator("#templates", has_text="ออกตรวจภายใน 3 วัน").wait_for()
 
         await page.goto(f"{base}/office/case/{code}")
         await page.locator("#map img.leaflet-tile-loaded").first.wait_for()  # Leaflet drew
@@ -259,7 +259,7 @@ async def _work_a_case(make_core, tile_url: str, tiles_served: list[str]) -> Non
 
         await page.fill("form:has(input[value=ask]) textarea", "   ")  # nothing to ask
         await page.click("form:has(input[value=ask]) button")
-        assert await page.is_visible("#problem")
+        await page.locator("#problem").wait_for()  # refused, with the reason shown
         await page.fill("form:has(input[value=ask]) textarea", "ขอภาพจุดที่ท่อแตกเพิ่มเติม")
         await page.click("form:has(input[value=ask]) button")
         await page.wait_for_url("**done=ask")

@@ -214,7 +214,7 @@ async def test_a_host_adds_an_organisation_with_its_line_account_and_sees_it_hea
 
             # The province's shared account, on a page of its own.
             await page.click("#host-nav >> text=บัญชีกลาง")
-            assert await page.inner_text("#org-title") == "บัญชีกลางของจังหวัด"
+            await page.locator("#org-title", has_text="บัญชีกลางของจังหวัด").wait_for()
             await page.fill("#telegram-form input[name=token]", "12345:not a token")
             await page.click("#telegram-save")
             await page.wait_for_selector("#account-problem")  # a space inside: refused

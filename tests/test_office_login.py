@@ -80,6 +80,7 @@ async def test_the_link_shows_who_it_logs_in_and_only_its_button_logs_in(make_co
         assert again.status == 404 and page_msg.LINK_USED in await again.text()
 
         await page.click("header form button")
+        await page.wait_for_url("**/office/logout")  # the session has ended by then
         assert (await page.goto(f"{base}/office/")).status == 401
         with Session(core.db) as session:
             assert session.exec(select(OfficeSession)).one().ended_at is not None

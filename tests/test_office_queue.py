@@ -69,6 +69,7 @@ async def test_the_queue_filters_sorts_pages_and_exports(make_core):
         assert first == pretty(late)  # the earliest due date first
         assert await page.locator("#cases tbody tr").count() == 25
         await page.click("#pager a")
+        await page.wait_for_url("**page=2")
         assert await page.locator("#cases tbody tr").count() == 5
         text = await page.inner_text("#cases")
         assert BRIBE not in text and "ถนนของที่อื่น" not in text
