@@ -19,6 +19,7 @@ from typing import TypeVar
 from sqlmodel import Session
 
 from bot.app import build_core
+from bot.cli import progress
 from bot.config import Settings
 from handlers.cases import record_import as case_import
 from handlers.cases.codes import pretty
@@ -117,12 +118,7 @@ def _add(args: argparse.Namespace) -> int:
 
 
 def _progress(rows: Iterable[T]) -> Iterator[T]:
-    """A bar on long imports, when someone is watching a terminal."""
-    from tqdm import tqdm
-
-    items = list(rows)
-    show = sys.stderr.isatty() and len(items) > 50
-    yield from tqdm(items, desc="import", unit="row", file=sys.stderr, disable=not show)
+    return progress.bar(rows, desc="import", unit="row", show_from=51)
 
 
 def _import(args: argparse.Namespace) -> int:

@@ -15,10 +15,9 @@ from typing import TypeVar
 
 from sqlmodel import Session
 
-from bot.config import Settings
+from bot.cli import org_map as org_map_cli
+from bot.cli import progress
 from messages.hosting import org_file as msg
-from storage import startup
-from storage.db import make_engine, migrate
 from storage.hosting import org_file
 from storage.import_problems import ImportFailed
 
@@ -36,31 +35,19 @@ def register_file(org_sub: argparse._SubParsersAction) -> None:
     exp.set_defaults(func=_export)
 
 
-def progress(items: Iterable[T], what: str) -> Iterator[T]:
-    """A bar on long work, when someone is watching a terminal."""
-    from tqdm import tqdm
-
-    items = list(items)
-    show = sys.stderr.isatty() and len(items) >= _BAR_FROM
-    yield from tqdm(items, desc=what, unit="line", file=sys.stderr, disable=not show)
-
-
-def _open():
-    db = make_engine(Settings.from_env().database_url)
-    with startup.exclusive(db):
-        migrate(db)
-    return db
+def _progress(items: Iterable[T], what: str) -> Iterator[T]:
+    return progress.bar(items, desc=what, unit="line", show_from=_BAR_FROM)
 
 
 def _import(args: argparse.Namespace) -> int:
     if not args.file.is_file():
         print(msg.FILE_MISSING.format(file=args.file), file=sys.stderr)
         return 2
-    db = _open()
+    db = org_map_cli.open_migrated()
     try:
         with Session(db) as session, session.begin():  # one transaction: all rows or none
             result = org_file.import_orgs(
-                session, args.file, dry_run=args.dry_run, progress=progress
+                session, args.file, dry_run=args.dry_run, progress=_progress
             )
     except ImportFailed as failed:
         print(msg.IMPORT_FAILED.format(file=args.file, count=len(failed.problems)),
@@ -80,7 +67,7 @@ def _export(args: argparse.Namespace) -> int:
     if args.file.suffix.lower() not in (".csv", ".xlsx"):
         print(msg.BAD_SUFFIX, file=sys.stderr)
         return 2
-    db = _open()
+    db = org_map_cli.open_migrated()
     try:
         with Session(db) as session, session.begin():
             count = org_file.write_export(session, args.file)

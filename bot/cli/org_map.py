@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from bot.cli import progress
 from bot.config import Settings
 from messages.cli.common import UNKNOWN_ORG
 from messages.hosting import org_map as msg
@@ -49,7 +50,8 @@ def register_map(org_sub: argparse._SubParsersAction) -> None:
     show.set_defaults(func=_list)
 
 
-def _open() -> Engine:
+def open_migrated() -> Engine:
+    """The deployment's database, migrated to the code's schema (one process at a time)."""
     db = make_engine(Settings.from_env().database_url)
     with startup.exclusive(db):
         migrate(db)
@@ -57,19 +59,14 @@ def _open() -> Engine:
 
 
 def _progress(lines: Iterable[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
-    """A bar on big files, when someone is watching a terminal."""
-    from tqdm import tqdm
-
-    items = list(lines)
-    show = sys.stderr.isatty() and len(items) >= _BAR_FROM
-    yield from tqdm(items, desc="map", unit="line", file=sys.stderr, disable=not show)
+    return progress.bar(lines, desc="map", unit="line", show_from=_BAR_FROM)
 
 
 def _import(args: argparse.Namespace) -> int:
     if not args.file.is_file():
         print(msg.FILE_MISSING.format(file=args.file), file=sys.stderr)
         return 2
-    db = _open()
+    db = open_migrated()
     try:
         with Session(db) as session, session.begin():  # one transaction: all rows or none
             result = org_map.import_map(
@@ -89,7 +86,7 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    db = _open()
+    db = open_migrated()
     try:
         with Session(db) as session:
             org_id = None

@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from bot.cli import progress
 from bot.config import Settings
 from handlers.plan.flow import summary_text
 from messages.format import BANGKOK, baht
@@ -104,12 +105,7 @@ def _today() -> date:
 
 
 def _progress(rows: Iterable[PlanRow]) -> Iterator[PlanRow]:
-    """A bar on long imports, when someone is watching a terminal."""
-    from tqdm import tqdm
-
-    items = list(rows)
-    show = sys.stderr.isatty() and len(items) > 50
-    yield from tqdm(items, desc="import", unit="row", file=sys.stderr, disable=not show)
+    return progress.bar(rows, desc="import", unit="row", show_from=51)
 
 
 def _import(args: argparse.Namespace) -> int:
