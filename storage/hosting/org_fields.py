@@ -149,7 +149,6 @@ def map_tambons(session: Session, org: Organisation, tambons: list[str]) -> str:
     each is a 6-digit code or "ตำบล,อำเภอ,จังหวัด". Returns the problems ("" if none)."""
     from messages.hosting import org_map as map_msg
     from storage.hosting import org_map
-    from storage.hosting.place_models import PlaceOrg
     from storage.import_problems import ImportFailed
 
     lines = [(0, ["org", "subdistrict_code", "subdistrict", "district", "province"])]
@@ -166,12 +165,7 @@ def map_tambons(session: Session, org: Organisation, tambons: list[str]) -> str:
         return "\n".join(map_msg.import_problem(p.line, p.reason.value, p.value)
                          for p in failed.problems)  # fmt: skip
     for row in rows:
-        a = row.address
-        session.add(PlaceOrg(
-            subdistrict_code=a.subdistrict.code, org_id=org.id,
-            subdistrict_th=a.subdistrict.name_th, district_th=a.district.name_th,
-            province_th=a.province.name_th,
-        ))  # fmt: skip
+        session.add(org_map.place_row(org.id, row.address))
     session.flush()
     org_map.changed()
     return ""

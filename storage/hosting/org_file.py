@@ -202,11 +202,7 @@ def _write(session: Session, org: Organisation | None, row: OrgRow) -> None:
     if row.tambons:
         session.exec(delete(PlaceOrg).where(PlaceOrg.org_id == org.id))
         for a in row.tambons:
-            session.add(PlaceOrg(
-                subdistrict_code=a.subdistrict.code, org_id=org.id,
-                subdistrict_th=a.subdistrict.name_th, district_th=a.district.name_th,
-                province_th=a.province.name_th,
-            ))  # fmt: skip
+            session.add(org_map.place_row(org.id, a))
 
 
 # -- exporting ---------------------------------------------------------------------------

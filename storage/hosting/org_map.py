@@ -92,17 +92,20 @@ def import_map(
         return result
     session.exec(delete(PlaceOrg).where(PlaceOrg.org_id.in_(org_ids)))
     for row in rows:
-        a = row.address
-        session.add(
-            PlaceOrg(
-                subdistrict_code=a.subdistrict.code, org_id=row.org_id,
-                subdistrict_th=a.subdistrict.name_th, district_th=a.district.name_th,
-                province_th=a.province.name_th, lat=row.lat, lon=row.lon,
-            )
-        )  # fmt: skip
+        session.add(place_row(row.org_id, row.address, lat=row.lat, lon=row.lon))
     session.flush()
     changed()
     return result
+
+
+def place_row(
+    org_id: int, a: geothai.Address, *, lat: float | None = None, lon: float | None = None
+) -> PlaceOrg:
+    """The map's row saying that tambon `a` is served by organisation `org_id`."""
+    return PlaceOrg(
+        subdistrict_code=a.subdistrict.code, org_id=org_id, subdistrict_th=a.subdistrict.name_th,
+        district_th=a.district.name_th, province_th=a.province.name_th, lat=lat, lon=lon,
+    )  # fmt: skip
 
 
 _changes = 0
