@@ -191,12 +191,6 @@ def note_failure(session: Session, row_id: int) -> int:
     return row.failures
 
 
-def waiting_chats(session: Session, org_id: int, channel: str) -> list[str]:
-    """Chats with rows left: unprocessed events, or replies not yet delivered."""
-    stmt = select(_T.c.chat_key).where(_T.c.org_id == org_id, _T.c.channel == channel)
-    return list(session.connection().execute(stmt.distinct()).scalars())
-
-
 def waiting_everywhere(session: Session) -> list[tuple[int, str, str]]:
     """(org_id, channel, chat key) of every chat with rows left, across all accounts: one
     query, so a process's safety sweep costs the same however many accounts it serves."""
@@ -213,4 +207,4 @@ def count(session: Session, org_id: int | None = None) -> int:
 
 __all__ = ["DONE", "PENDING", "InboxEvent", "add", "chat_key", "finish", "lock_first_pending",
            "note_failure", "oldest", "progress", "remove", "seal", "state_of", "unseal",
-           "waiting_chats"]  # fmt: skip
+           "waiting_everywhere"]  # fmt: skip
