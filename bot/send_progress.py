@@ -3,7 +3,9 @@
 The inbox (replies to an event) and the outbox (notices, news) both keep, in the message's
 row, an attempt marker and a count of the sending units the platform accepted. A channel
 sends in units (a Telegram message, a LINE API call) and calls `attempt(n)` before unit `n`
-leaves and `accepted(n)` once the platform took it; each is committed at once.
+leaves and `accepted(n)` once the platform took it; each is committed at once, but for
+LINE, which drops a repeated call itself and so needs neither the attempt nor the last
+acceptance kept.
 """
 
 from __future__ import annotations
@@ -20,19 +22,30 @@ class Progress:
     about that (Telegram sends it again, LINE makes the repeat one LINE drops)."""
 
     def __init__(
-        self, record: Callable[[int, int], Awaitable[None]] | None, attempted: int, sent: int
+        self,
+        record: Callable[[int, int], Awaitable[None]] | None,
+        attempted: int,
+        sent: int,
+        *,
+        maybe_attempted: bool = False,
     ) -> None:
+        """`maybe_attempted`: an earlier attempt may have sent unit `sent` without marking
+        it (a channel that marks no attempts: `attempt(..., record=False)`)."""
         self._record = record
         self.sent = sent
-        self.uncertain = attempted > sent
+        self.uncertain = attempted > sent or maybe_attempted
 
     @classmethod
     def untracked(cls) -> Progress:
         """For sends with nowhere to keep their progress."""
         return cls(None, 0, 0)
 
-    async def attempt(self, unit: int) -> None:
-        if self._record is not None:
+    async def attempt(self, unit: int, *, record: bool = True) -> None:
+        """`record=False` where the platform itself takes a repeated unit once (LINE: a used
+        reply token is refused, a push's retry key is taken once): the mark would cost a
+        commit per message for nothing, and an attempt the process may have made before is
+        known from `maybe_attempted` instead."""
+        if self._record is not None and record:
             await self._record(unit + 1, unit)
         crash_points.reached(crash_points.SENDING)
 

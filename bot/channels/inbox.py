@@ -478,7 +478,9 @@ class Inbox:
                 lambda s: inbox.progress(s, row.id, attempted=attempted, sent=sent), bare=True
             )
 
-        progress = Progress(record, row.attempted, row.sent)
+        # A row this process did not run, or whose delivery failed, may have had its next
+        # unit sent by the earlier attempt without a mark (a channel that marks none).
+        progress = Progress(record, row.attempted, row.sent, maybe_attempted=retry)
         try:
             draw = getattr(getattr(self.turns, "engine", self.turns), "draw_after_commit", None)
             if draw is not None and drawing.pending(row.replies):  # kept by a process that died

@@ -319,7 +319,7 @@ class LineChannel:
             if index < progress.sent:
                 continue  # LINE took it before a crash
             maybe_used = progress.uncertain
-            await progress.attempt(index)
+            await progress.attempt(index, record=False)  # a repeat is one LINE drops
             by_token = index == 0 and use_token is not None
             if not (by_token and await self._reply(use_token, group, token_maybe_used=maybe_used)):
                 await self._push(to, group, retry_seed, index)
