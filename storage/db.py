@@ -18,6 +18,48 @@ from sqlalchemy.engine import Engine
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 WRITE_WAIT_SECONDS = 30.0  # as long as SQLite's own busy timeout, below
 READS_ONLY = {"sqlite_reads_only": True}  # execution options: a read that needs no write lock
+# Execution options of a write that goes before the others waiting for SQLite's write lock: a
+# webhook storing its events, whose platform waits for the answer (and redelivers after 2 s).
+URGENT = {"sqlite_urgent": True}
+
+
+class WriterLock:
+    """The process's queue for SQLite's write lock: first come, first served, except that an
+    urgent writer (`URGENT`) goes before every ordinary one waiting. Under load a webhook's
+    store would otherwise wait behind every queued turn, delivery mark and deletion."""
+
+    def __init__(self) -> None:
+        self._mutex = threading.Lock()
+        self._urgent = threading.Condition(self._mutex)
+        self._ordinary = threading.Condition(self._mutex)
+        self._held = False
+        self._urgent_waiting = 0
+
+    def acquire(self, timeout: float, *, urgent: bool = False) -> bool:
+        with self._mutex:
+            if urgent:
+                self._urgent_waiting += 1
+                try:
+                    return self._urgent.wait_for(lambda: not self._held and self._take(), timeout)
+                finally:
+                    self._urgent_waiting -= 1
+            return self._ordinary.wait_for(
+                lambda: not self._held and not self._urgent_waiting and self._take(), timeout
+            )
+
+    def waiting(self) -> tuple[int, int]:
+        """Writers waiting now: (urgent, ordinary)."""
+        with self._mutex:
+            return self._urgent_waiting, len(self._ordinary._waiters)  # type: ignore[attr-defined]
+
+    def _take(self) -> bool:
+        self._held = True
+        return True
+
+    def release(self) -> None:
+        with self._mutex:
+            self._held = False
+            (self._urgent if self._urgent_waiting else self._ordinary).notify()
 
 
 class _WriterConnection(sqlite3.Connection):
@@ -30,7 +72,7 @@ class _WriterConnection(sqlite3.Connection):
     lock, as before.
     """
 
-    writer_lock: threading.Lock | None = None
+    writer_lock: WriterLock | None = None
     holding = False
 
     def commit(self) -> None:
@@ -81,7 +123,7 @@ def make_engine(url: str, **kwargs) -> Engine:
             },
             **kwargs,
         )
-        writer_lock = threading.Lock()
+        writer_lock = WriterLock()
 
         @sa.event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -110,7 +152,8 @@ def make_engine(url: str, **kwargs) -> Engine:
             # instead of both reading the same state (SQLite has no SELECT ... FOR UPDATE).
             raw = conn.connection.dbapi_connection
             if not raw.holding:
-                if not writer_lock.acquire(timeout=WRITE_WAIT_SECONDS):
+                urgent = bool(conn.get_execution_options().get("sqlite_urgent"))
+                if not writer_lock.acquire(WRITE_WAIT_SECONDS, urgent=urgent):
                     raise sa.exc.OperationalError("BEGIN IMMEDIATE", {}, sqlite3.OperationalError(
                         "database is locked (by another thread of this process)"))  # fmt: skip
                 raw.holding = True

@@ -36,7 +36,7 @@ from handlers import reply_codec
 from handlers.engine import TurnRefused
 from handlers.stats import drawing
 from handlers.types import Event, Notice, Reply
-from storage.db import READS_ONLY
+from storage.db import READS_ONLY, URGENT
 from storage.models import ProcessedEvent
 from storage.protect import residue
 from storage.queues import inbox
@@ -169,6 +169,7 @@ class Inbox:
     ) -> None:
         self.db = db
         self._reader = db.execution_options(**READS_ONLY)  # SQLite: no write lock to read
+        self._storer = db.execution_options(**URGENT)  # SQLite: first in line for the lock
         self.org_id = org_id
         self.channel = channel
         self.turns = turns
@@ -250,7 +251,7 @@ class Inbox:
         starts without a read of its own (a thread hop and a transaction fewer per event)."""
         new: list[Incoming] = []
         stored: dict[str, tuple[int, Incoming]] = {}
-        with self.db.begin() as conn:
+        with self._storer.begin() as conn:
             session: Any = _Bare(conn)
             for item in items:
                 row_id = inbox.add(session, self.org_id, self.channel.name, item.chat,
