@@ -28,6 +28,7 @@ from messages import common
 from storage import conversations
 from storage.models import Organisation
 from storage.protect import residue
+from storage.queues import outbox
 from storage.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -71,8 +72,9 @@ class ConversationEngine:
         self.org_id = org_id
         self.deps = deps
         self._route = router
-        # Called after every committed turn: the outbox sender delivers what the turn queued.
+        # Called after a committed turn that queued messages: the outbox sender delivers them.
         self.after_commit: Callable[[], None] | None = None
+        self._queued = False  # a turn committed messages since `after_commit` was last called
         self.scrubber = residue.Scrubber(db)
         # One lock per chat with a count of turns waiting on it, dropped when none are.
         self._next_prune = 0.0
@@ -111,7 +113,8 @@ class ConversationEngine:
                 replies = await asyncio.get_running_loop().run_in_executor(
                     executor, context.run, turn
                 )
-            if self.after_commit is not None:
+            if self._queued and self.after_commit is not None:
+                self._queued = False  # set after a commit, so this wake comes after it
                 self.after_commit()
             return replies
         finally:
@@ -202,6 +205,9 @@ class ConversationEngine:
             replies = before + turn.replies
             if hook is not None:
                 hook.finish(session, replies)
+            queued = session.info.get(outbox.QUEUED, False)
+        if queued:
+            self._queued = True
         exited = was_in is not None and was_in.scrub_on_exit and turn.flow != was_in.name
         if hook is not None:
             going = FLOWS.get(turn.flow or "")

@@ -15,6 +15,10 @@ from sqlmodel import Session, delete, select
 
 from storage.staff.models import OutboxMessage
 
+# Set in a session's `info` by `enqueue`: its transaction queued a message, so whoever
+# commits it wakes the sender (a turn that queued nothing does not make it look).
+QUEUED = "outbox_queued"
+
 MAX_ATTEMPTS = 8
 KEEP_DONE = timedelta(days=7)  # sent or given-up messages are deleted after this
 LEASE = timedelta(minutes=2)  # a claimed row is retried after this if its sender died
@@ -51,6 +55,7 @@ def enqueue(
         next_attempt_at=not_before or now,
     )  # fmt: skip
     session.add(row)
+    session.info[QUEUED] = True
     return row
 
 
