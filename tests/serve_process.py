@@ -44,6 +44,7 @@ WARM_MODULES = [
     "bot.channels.telegram.channel",
     "uvicorn.supervisors",
     "psycopg",
+    "tests.warm_words",  # serve builds the word list at start: forks inherit it built
 ]
 _forks = multiprocessing.get_context("forkserver")
 _forks.set_forkserver_preload(WARM_MODULES)

@@ -22,6 +22,7 @@ from bot.jobs.outbox_sender import OutboxSender
 from bot.ops import readiness
 from bot.ops.metrics import Metrics
 from bot.web.routes import ChannelRunner, build_web_app
+from handlers.understand import dictionary
 
 if TYPE_CHECKING:
     from bot.app import Core
@@ -41,6 +42,7 @@ class Operations:
         self.metrics = metrics or Metrics(core.db)
         self.routes: list[BaseRoute] = [Route(READY_PATH, self.ready, methods=["GET", "HEAD"])]
         self._server: Any = None
+        self._warming: asyncio.Task[None] | None = None
         core.engine.telemetry.observers.append(self.metrics)
 
     async def start(self) -> None:
@@ -48,6 +50,9 @@ class Operations:
         # local directory too when files are kept elsewhere (restores and `files migrate`).
         self.settings.files_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.core.files.prepare()
+        # The word list takes over a second of CPU to build: now, rather than in the turn of
+        # the first citizen to type a text (whose webhook's answer would wait for it).
+        self._warming = asyncio.create_task(asyncio.to_thread(dictionary.warm))
         port = self.settings.metrics_port
         if port:
             host = self.settings.metrics_host

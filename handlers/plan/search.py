@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import math
 import re
-import threading
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import lru_cache
 
 from pythainlp.tokenize import word_tokenize
-from pythainlp.util import Trie, normalize
+from pythainlp.util import normalize
 
+from handlers.understand import dictionary
 from messages.format import arabic_digits
 from messages.plan import synonyms, vocab
 
@@ -56,22 +55,6 @@ class SearchResult:
         return self.ranked[0][0] if self.ranked else None
 
 
-_TRIE_BUILT_ONCE = threading.Lock()
-
-
-def _trie() -> Trie:
-    """Built once, even when turns on several threads ask for it at start-up."""
-    with _TRIE_BUILT_ONCE:
-        return _built_trie()
-
-
-@lru_cache(maxsize=1)
-def _built_trie() -> Trie:
-    from pythainlp.corpus import thai_words  # bundled with pythainlp: no download
-
-    return Trie(set(thai_words()) | set(vocab.DOMAIN_WORDS))
-
-
 _SPELLING_KEYS = sorted(vocab.SPELLINGS, key=len, reverse=True)
 _SPELLING_RE = re.compile("|".join(re.escape(k) for k in _SPELLING_KEYS))
 
@@ -96,7 +79,9 @@ def _strip_noise(text: str) -> str:
 def tokens(text: str) -> list[str]:
     """Words of already-normalised text; kind words split off so "โครงการอบรม" is two."""
     spaced = vocab.KIND_SPLIT.sub(r" \1 ", text)
-    words = word_tokenize(spaced, custom_dict=_trie(), engine="newmm", keep_whitespace=False)
+    words = word_tokenize(
+        spaced, custom_dict=dictionary.trie(), engine="newmm", keep_whitespace=False
+    )
     return [w for w in (w.strip(" .-/") for w in words) if w and w not in vocab.STOP_TOKENS]
 
 

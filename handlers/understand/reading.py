@@ -19,15 +19,15 @@ from __future__ import annotations
 
 import math
 import re
-import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 
 from pythainlp.tokenize import word_tokenize
-from pythainlp.util import Trie, normalize
+from pythainlp.util import normalize
 
+from handlers.understand import dictionary
 from messages.format import arabic_digits
 from messages.plan import vocab as plan_vocab
 from messages.understand import vocab
@@ -137,22 +137,9 @@ def _tables() -> dict[str, dict[str, tuple[_Phrase, ...]]]:
     }
 
 
-_TRIE_BUILT_ONCE = threading.Lock()
-
-
-def _trie() -> Trie:
-    """The word list as a trie, built once: turns on several threads at start-up would each
-    build it otherwise (seconds of CPU each under load; `lru_cache` does not wait)."""
-    with _TRIE_BUILT_ONCE:
-        return _built_trie()
-
-
-@lru_cache(maxsize=1)
-def _built_trie() -> Trie:
-    from pythainlp.corpus import thai_words  # bundled with pythainlp: no download
-
-    ours = {p.text for group in _tables().values() for table in group.values() for p in table}
-    return Trie(set(thai_words()) | ours | set(plan_vocab.DOMAIN_WORDS))
+def phrase_texts() -> set[str]:
+    """Every phrase of the vocabulary, as the word list takes them (`dictionary`)."""
+    return {p.text for group in _tables().values() for table in group.values() for p in table}
 
 
 @lru_cache(maxsize=1)
@@ -165,7 +152,9 @@ def _set_phrases() -> dict[str, frozenset[str]]:
 
 
 def tokens(compact: str) -> list[str]:
-    words = word_tokenize(compact, custom_dict=_trie(), engine="newmm", keep_whitespace=False)
+    words = word_tokenize(
+        compact, custom_dict=dictionary.trie(), engine="newmm", keep_whitespace=False
+    )
     return [w for w in words if w.strip()]
 
 
