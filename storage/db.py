@@ -17,6 +17,12 @@ from sqlalchemy.engine import Engine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 WRITE_WAIT_SECONDS = 30.0  # as long as SQLite's own busy timeout, below
+# Connections kept open for reuse: as many as threads of serve use at once (the webhook's
+# intake, the turns and deliveries on asyncio's default threads, jobs). Beyond these,
+# connections are opened and closed for each use, which on PostgreSQL is a new server
+# process each time: under load the default of 5 did that for every other transaction.
+POOL_SIZE = 16
+POOL_OVERFLOW = 16
 READS_ONLY = {"sqlite_reads_only": True}  # execution options: a read that needs no write lock
 # Execution options of a write that goes before the others waiting for SQLite's write lock: a
 # webhook storing its events, whose platform waits for the answer (and redelivers after 2 s).
@@ -114,6 +120,9 @@ def make_engine(url: str, **kwargs) -> Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+        in_file = sa.engine.make_url(url).database not in (None, "", ":memory:")
+        if in_file and "poolclass" not in kwargs:
+            kwargs = {"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW, **kwargs}
         engine = sa.create_engine(
             url,
             connect_args={
@@ -166,6 +175,8 @@ def make_engine(url: str, **kwargs) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if "poolclass" not in kwargs:
+        kwargs = {"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW, **kwargs}
     return sa.create_engine(url, pool_pre_ping=True, **kwargs)
 
 

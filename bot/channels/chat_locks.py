@@ -27,8 +27,9 @@ import logging
 import os
 import threading
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
+import psycopg
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
@@ -55,13 +56,18 @@ class AdvisoryLocks:
         # Lock numbers are database-wide: the URL (schema included) keeps two deployments
         # or test schemas on one server apart.
         self._salt = db.url.render_as_string(hide_password=True).encode()
-        self._conn: sa.Connection | None = None
+        self._raw: Any = None  # the pool's handle on the connection
+        self._conn: Any = None  # psycopg.Connection
         self._mutex = threading.Lock()
         self._held: set[str] = set()
 
-    def _connection(self) -> sa.Connection:
-        if self._conn is None or self._conn.closed or self._conn.invalidated:
-            self._conn = self._engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+    def _connection(self) -> Any:
+        """The driver's own connection, in autocommit: a lock call is one statement, run
+        thousands of times a minute, without SQLAlchemy's statement handling around it."""
+        if self._conn is None or self._conn.closed:
+            self._raw = self._engine.raw_connection()  # kept: it closes the connection when freed
+            self._conn = self._raw.driver_connection
+            self._conn.autocommit = True
         return self._conn
 
     def _call(self, sql: str, key: str) -> bool:
@@ -69,21 +75,21 @@ class AdvisoryLocks:
         number = int.from_bytes(digest[:8], "big", signed=True)
         with self._mutex:
             try:
-                return bool(self._connection().execute(sa.text(sql), {"k": number}).scalar())
-            except sa.exc.DBAPIError:
+                return bool(self._connection().execute(sql, (number,)).fetchone()[0])
+            except (psycopg.OperationalError, psycopg.InterfaceError):
                 # The connection is gone and with it every lock it held; start afresh.
                 log.warning("chat lock connection lost; reconnecting")
-                if self._conn is not None:
-                    self._conn.invalidate()
-                self._conn = None
-                return bool(self._connection().execute(sa.text(sql), {"k": number}).scalar())
+                if self._raw is not None:
+                    self._raw.invalidate()
+                self._raw = self._conn = None
+                return bool(self._connection().execute(sql, (number,)).fetchone()[0])
 
     async def acquire(self, key: str) -> bool:
         if key in self._held:
             return False
         self._held.add(key)  # claimed before the call: no other task of ours takes it meanwhile
         try:
-            taken = await asyncio.to_thread(self._call, "select pg_try_advisory_lock(:k)", key)
+            taken = await asyncio.to_thread(self._call, "select pg_try_advisory_lock(%s)", key)
         except BaseException:
             self._held.discard(key)
             raise
@@ -95,15 +101,15 @@ class AdvisoryLocks:
         if key not in self._held:
             return
         try:
-            await asyncio.to_thread(self._call, "select pg_advisory_unlock(:k)", key)
+            await asyncio.to_thread(self._call, "select pg_advisory_unlock(%s)", key)
         finally:
             self._held.discard(key)
 
     def close(self) -> None:
         with self._mutex:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
+            if self._raw is not None:
+                self._raw.close()
+            self._raw = self._conn = None
         self._engine.dispose()
 
 
