@@ -50,6 +50,7 @@ from bot.channels.line.events import (
 from bot.channels.line.render import batches, render, shared_keys
 from bot.channels.line.wire import Sender
 from bot.channels.office_links import with_office_links
+from bot.channels.parsed import ParsedEvents
 from bot.channels.webhook_body import BadJson, BodyTooLarge, parse_json, read_capped
 from bot.send_progress import Progress
 from bot.shared_links import SharedLinks
@@ -146,6 +147,7 @@ class LineChannel:
         self.sender: Sender | None = None  # replies and pushes (`bot.channels.line.wire`)
         self.content: ContentFetcher | None = None
         self.inbox = Inbox(core.db, self.account.org_id, self, turns_of(core.engine, self.account))
+        self._parsed: ParsedEvents[LineEvent] = ParsedEvents()  # until delivered
 
     # -- lifecycle ---------------------------------------------------------------------
 
@@ -207,6 +209,8 @@ class LineChannel:
         except BadJson:
             return PlainTextResponse("bad body", status_code=400)
         items, skipped = incoming_events(raw_events, time.time())
+        for item in items:
+            self._parsed.keep(item.native.webhook_event_id, item.native)
         if skipped:
             log.info("LINE webhook: skipped %d malformed or unknown event(s)", skipped)
         try:
@@ -224,7 +228,7 @@ class LineChannel:
 
     async def prepare(self, payload: dict) -> Prepared:
         assert self.content is not None, "LineChannel.start() was not called"
-        native = LineEvent.from_dict(payload["event"])
+        native = self._native(payload)
         translation = await translate(
             native, self.content, self.files, self.settings.max_upload_bytes
         )
@@ -257,7 +261,7 @@ class LineChannel:
     ) -> None:
         """Send the replies from where an earlier attempt got (`progress`); a call that was on
         its way when a process died is made again in a way LINE takes only once (`deliver`)."""
-        native = LineEvent.from_dict(payload["event"])
+        native = self._native(payload, done=True)
         chat = chat_of(native)[0]
         progress = progress or Progress.untracked()
         try:
@@ -273,6 +277,13 @@ class LineChannel:
             # Only the status: LINE's error body may quote what was sent (a tip?).
             log.error("LINE: API call failed (%s, status %s)", native.type, exc.status)
             raise
+
+    def _native(self, payload: dict, *, done: bool = False) -> LineEvent:
+        """The event as this process's webhook parsed it, else parsed from the payload;
+        `done`: the last use (delivery), after which it is not kept."""
+        event_id = payload["event"].get("webhookEventId", "")
+        native = self._parsed.drop(event_id) if done else self._parsed.get(event_id)
+        return native if native is not None else LineEvent.from_dict(payload["event"])
 
     def discard(self, prepared: Prepared) -> None:
         if prepared.event is not None:

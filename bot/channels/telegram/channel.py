@@ -37,6 +37,7 @@ from bot.channels.accounts import Account, tagged, turns_of, untagged
 from bot.channels.inbox import Inbox, Prepared
 from bot.channels.inbox import Incoming as Stored
 from bot.channels.office_links import with_office_links
+from bot.channels.parsed import ParsedEvents
 from bot.channels.telegram.events import Incoming, chat_key, parse
 from bot.channels.telegram.render import MAX_TEXT, Outgoing, render, utf16_len
 from bot.channels.tls import client_context
@@ -130,6 +131,7 @@ class TelegramChannel:
         )
         self.download_limit = min(settings.max_upload_bytes, BOT_API_DOWNLOAD_LIMIT)
         self.inbox = Inbox(core.db, self.account.org_id, self, turns_of(core.engine, self.account))
+        self._parsed: ParsedEvents[Update] = ParsedEvents()  # until delivered
         self._answering: set[asyncio.Task] = set()
         self._poller: asyncio.Task | None = None
         self._running = False
@@ -278,6 +280,7 @@ class TelegramChannel:
             key = event_key(Channel.TELEGRAM.value, f"{bot_id}:{update.update_id}")
             items.append(Stored(chat_key(update), key, {"update": raw}))
             parsed[key] = update
+            self._parsed.keep(str(update.update_id), update)
         if skipped:
             log.info("telegram: skipped %d malformed update(s)", skipped)
         if not items:
@@ -294,7 +297,7 @@ class TelegramChannel:
     # -- the inbox's side --------------------------------------------------------------------
 
     async def prepare(self, payload: dict) -> Prepared:
-        update = Update.de_json(payload["update"], self.app.bot)
+        update = self._update(payload)
         try:
             event = await self.to_event(update)
         except FileTooBig:
@@ -314,7 +317,7 @@ class TelegramChannel:
         Bot API cannot read a chat back, so the one message that was on its way when a
         process died (`progress.uncertain`) is sent again: a citizen may see that one message
         twice, never miss it (a tracking code must arrive)."""
-        update = Update.de_json(payload["update"], self.app.bot)
+        update = self._update(payload, done=True)
         chat = update.effective_chat
         if chat is None:
             return
@@ -331,6 +334,13 @@ class TelegramChannel:
         except Exception as exc:
             _log_failure(exc)
             raise
+
+    def _update(self, payload: dict, *, done: bool = False) -> Update:
+        """The update as this process's webhook parsed it, else parsed from the payload;
+        `done`: the last use (delivery), after which it is not kept."""
+        update_id = str(payload["update"].get("update_id", ""))
+        update = self._parsed.drop(update_id) if done else self._parsed.get(update_id)
+        return update if update is not None else Update.de_json(payload["update"], self.app.bot)
 
     def discard(self, prepared: Prepared) -> None:
         if prepared.event is not None:
