@@ -1,7 +1,7 @@
 """The Thai word list that free text is cut with, by both of its readers: what a citizen
 wants (`handlers.understand.reading`) and which plan item a question is about
-(`handlers.plan.search`). One per process, built once, by `warm` at start-up or by the first
-text to need it.
+(`handlers.plan.search`), with the normal form the reader's phrases are written in. One per
+process, built once, by `warm` at start-up or by the first text to need it.
 
 It is a sorted list searched by bisection (`WordList`) rather than pythainlp's `Trie`: the
 tokeniser asks only for the words that begin at a position (`prefixes`), and a trie of some
@@ -11,13 +11,22 @@ for the list, at about 0.03 ms more per text cut."""
 from __future__ import annotations
 
 import bisect
+import re
 import threading
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
-from pythainlp.util import Trie
+from pythainlp.util import Trie, normalize
 
+from messages.format import arabic_digits
 from messages.plan import vocab as plan_vocab
+from messages.understand import vocab
+
+COMBINING = "\u0e31\u0e34-\u0e3a\u0e47-\u0e4e"  # Thai marks written above or below
+_SPELLING_RE = re.compile(
+    "|".join(re.escape(k) for k in sorted(vocab.SPELLINGS, key=len, reverse=True))
+    + f"(?![{COMBINING}])"
+)
 
 _BUILT_ONCE = threading.Lock()
 
@@ -85,10 +94,24 @@ def warm() -> None:
     trie()
 
 
+def normalise(text: str) -> str:
+    """Lower case, Arabic digits, no spaces or punctuation, repeated letters folded, canonical
+    spellings applied."""
+    text = arabic_digits(normalize(text or "")).lower()
+    text = re.sub(r"[\s\"'“”‘’«»()\[\]{}<>!?,:;…~*]+", "", text)
+    text = re.sub(r"([^\d])\1{2,}", r"\1", text)  # ดังมากกกก → ดังมาก; 5555 stays
+    return _SPELLING_RE.sub(lambda m: vocab.SPELLINGS[m.group()], text)
+
+
+def _phrases() -> set[str]:
+    """The reader's phrases (`messages.understand.vocab`), each a word of its own."""
+    tables = (*vocab.INTENTS.values(), *vocab.COMPLAINT_CATEGORIES.values(),
+              *vocab.TIP_CATEGORIES.values())  # fmt: skip
+    return {normalise(w) for table in tables for words in table.values() for w in words.split()}
+
+
 @lru_cache(maxsize=1)
 def _built() -> WordList:
     from pythainlp.corpus import thai_words  # bundled with pythainlp: no download
 
-    from handlers.understand import reading  # its phrases are words of their own
-
-    return WordList(set(thai_words()) | reading.phrase_texts() | set(plan_vocab.DOMAIN_WORDS))
+    return WordList(set(thai_words()) | _phrases() | set(plan_vocab.DOMAIN_WORDS))

@@ -25,10 +25,10 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 from pythainlp.tokenize import word_tokenize
-from pythainlp.util import normalize
 
 from handlers.understand import dictionary
-from messages.format import arabic_digits
+from handlers.understand.dictionary import COMBINING as _COMBINING
+from handlers.understand.dictionary import normalise
 from messages.plan import vocab as plan_vocab
 from messages.understand import vocab
 
@@ -47,12 +47,6 @@ NAME_BEYOND = 6  # of which this many beyond intent words ("ผลประโ�
 AMBIGUOUS_AT = 4.0  # both a tip and a plan question this strongly: ask which
 WRONGDOING_WEIGHT = 4.0  # public property or money, put to private use or claimed falsely
 FOLLOW_UP_WEIGHT = 6.0  # "the complaint I filed…, any news?": tracking, whatever its story
-
-_COMBINING = "\u0e31\u0e34-\u0e3a\u0e47-\u0e4e"  # Thai marks written above or below
-_SPELLING_RE = re.compile(
-    "|".join(re.escape(k) for k in sorted(vocab.SPELLINGS, key=len, reverse=True))
-    + f"(?![{_COMBINING}])"
-)
 
 
 @dataclass(frozen=True)
@@ -101,15 +95,6 @@ class _Phrase:
     grams: frozenset[str]
 
 
-def normalise(text: str) -> str:
-    """Lower case, Arabic digits, no spaces or punctuation, repeated letters folded, canonical
-    spellings applied."""
-    text = arabic_digits(normalize(text or "")).lower()
-    text = re.sub(r"[\s\"'“”‘’«»()\[\]{}<>!?,:;…~*]+", "", text)
-    text = re.sub(r"([^\d])\1{2,}", r"\1", text)  # ดังมากกกก → ดังมาก; 5555 stays
-    return _SPELLING_RE.sub(lambda m: vocab.SPELLINGS[m.group()], text)
-
-
 def _grams(text: str) -> frozenset[str]:
     return frozenset(text[i : i + 3] for i in range(len(text) - 2))
 
@@ -135,11 +120,6 @@ def _tables() -> dict[str, dict[str, tuple[_Phrase, ...]]]:
             for k, v in vocab.TIP_CATEGORIES.items()
         },
     }
-
-
-def phrase_texts() -> set[str]:
-    """Every phrase of the vocabulary, as the word list takes them (`dictionary`)."""
-    return {p.text for group in _tables().values() for table in group.values() for p in table}
 
 
 @lru_cache(maxsize=1)
