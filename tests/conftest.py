@@ -10,10 +10,11 @@ emptied schemas), since migrating one per test was most of the suite's set-up ti
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+import pytest_asyncio
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
@@ -57,6 +58,15 @@ def test_keyring() -> crypto.Keyring:
     ring = crypto.Keyring([TEST_SECRET])
     crypto.configure(ring)
     return ring
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def one_browser() -> AsyncIterator[None]:
+    """The Chromium the office tests share (`tests.office_helpers.ONE_BROWSER`)."""
+    from tests.office_helpers import shared_browser
+
+    async with shared_browser():
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -22,10 +22,19 @@ from storage import org_settings
 from storage.office.models import OfficeSession
 from storage.staff.accounts import Role
 from storage.staff.models import StaffEvent, StaffInvite, StaffMember
-from tests.office_helpers import browser, check_screenshot, fits_the_screen, log_in, office
+from tests.office_helpers import (
+    ONE_BROWSER,
+    browser,
+    check_screenshot,
+    fits_the_screen,
+    log_in,
+    office,
+)
 from tests.staff_helpers import file_complaint, file_tip, reference_in, tip_round
 from tests.test_office_login import bound_officer
 from tests.transcript import Chat
+
+pytestmark = ONE_BROWSER
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}

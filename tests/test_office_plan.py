@@ -21,10 +21,19 @@ from storage.plan import repo as plan_repo
 from storage.plan.models import PlanItem, PlanProgressReport, PlanQuestion
 from storage.plan.samples import load_sample_plans
 from storage.staff.accounts import Role
-from tests.office_helpers import browser, check_screenshot, fits_the_screen, log_in, office
+from tests.office_helpers import (
+    ONE_BROWSER,
+    browser,
+    check_screenshot,
+    fits_the_screen,
+    log_in,
+    office,
+)
 from tests.test_office_login import bound_officer
 from tests.transcript import Chat
 from tests.waiting import DEADLINE
+
+pytestmark = ONE_BROWSER
 
 HEADER = ",".join(TEMPLATE_HEADERS)
 ROWS = [

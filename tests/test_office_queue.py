@@ -19,11 +19,20 @@ from messages.office import pages as page_msg
 from storage import orgs
 from storage.staff.accounts import Role
 from storage.timeutil import utcnow
-from tests.office_helpers import browser, check_screenshot, fits_the_screen, log_in, office
+from tests.office_helpers import (
+    ONE_BROWSER,
+    browser,
+    check_screenshot,
+    fits_the_screen,
+    log_in,
+    office,
+)
 from tests.staff_helpers import file_tip, reference_in, tip_round
 from tests.test_office_login import bound_officer
 from tests.transcript import Chat
 from tests.waiting import DEADLINE
+
+pytestmark = ONE_BROWSER
 
 STREETLIGHT = "ไฟถนนดับทั้งซอยหน้าโรงเรียน มืดมากตอนกลางคืน"
 WATER = "น้ำประปาไม่ไหลสามวันแล้วที่หมู่ 4"

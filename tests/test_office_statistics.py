@@ -22,11 +22,20 @@ from messages.stats import labels as stats_msg
 from storage.staff.accounts import Role
 from storage.timeutil import utcnow
 from tests import stats_fixture
-from tests.office_helpers import browser, check_screenshot, fits_the_screen, log_in, office
+from tests.office_helpers import (
+    ONE_BROWSER,
+    browser,
+    check_screenshot,
+    fits_the_screen,
+    log_in,
+    office,
+)
 from tests.staff_helpers import file_complaint
 from tests.test_office_login import bound_officer
 from tests.transcript import Chat
 from tests.waiting import DEADLINE
+
+pytestmark = ONE_BROWSER
 
 TRIAL_CHANNEL = "ทดสอบระบบ"
 

@@ -9,10 +9,19 @@ from sqlmodel import Session, select
 
 from handlers.cases.codes import pretty
 from storage.models import Complaint, ComplaintFile
-from tests.office_helpers import browser, check_screenshot, fits_the_screen, log_in, office
+from tests.office_helpers import (
+    ONE_BROWSER,
+    browser,
+    check_screenshot,
+    fits_the_screen,
+    log_in,
+    office,
+)
 from tests.photos import TELLTALES, jpeg_with_gps
 from tests.test_office_login import bound_officer
 from tests.waiting import DEADLINE
+
+pytestmark = ONE_BROWSER
 
 LETTER = "ขอให้ตัดกิ่งไม้ที่บังสายไฟหน้าบ้านเลขที่ 12 หมู่ 3 ก่อนฤดูฝน"
 
