@@ -105,6 +105,7 @@ async def change_status_in_the_office(page, base: str, code: str, *, shots: bool
     assert tracking.STATUS_LABELS["completed"] in await page.inner_text("#case-status")
 
 
+@pytest.mark.long
 async def test_a_case_worked_in_the_office_reaches_the_complainant_on_telegram(fake, telegram):
     core, channel = telegram
     officer = TelegramChat(fake, channel, OFFICER)
@@ -215,6 +216,7 @@ def tile_server() -> Starlette:
     return app
 
 
+@pytest.mark.long
 async def test_templates_actions_and_a_refusal_leave_the_case_right(make_core):
     tiles = tile_server()
     async with serving(tiles) as tile_base:

@@ -59,6 +59,7 @@ def telegram():
     fake.stop()
 
 
+@pytest.mark.long
 async def test_a_host_adds_an_organisation_with_its_line_account_and_sees_it_healthy(
     make_core, tmp_path, telegram
 ):

@@ -10,6 +10,7 @@ import io
 from pathlib import Path
 
 import httpx
+import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 from sqlmodel import Session, select
@@ -44,6 +45,7 @@ BAD_ROW = "3,กิจกรรมตรวจสอบทรัพย์สิ�
 UNMATCHED = "สร้างสะพานลอยหน้าโรงเรียน"
 
 
+@pytest.mark.long
 async def test_a_plan_officer_reads_questions_imports_the_table_and_reports_an_item(
     make_core, engine, tmp_path
 ):

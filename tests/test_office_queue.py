@@ -9,6 +9,7 @@ import io
 from datetime import timedelta
 
 import httpx
+import pytest
 from openpyxl import load_workbook
 from sqlmodel import Session
 
@@ -53,6 +54,7 @@ def other_organisation(core) -> int:
         return orgs.ensure(session, slug="nongbua", name="อบต.หนองบัว").id
 
 
+@pytest.mark.long
 async def test_the_queue_filters_sorts_pages_and_exports(make_core):
     core = make_core()
     officer = await bound_officer(core)

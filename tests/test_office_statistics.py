@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import httpx
+import pytest
 from openpyxl import load_workbook
 
 from messages.citizen.tracking import STATUS_LABELS
@@ -53,6 +54,7 @@ def a4_pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
 
 
+@pytest.mark.long
 async def test_statistics_for_each_role_match_the_command_line(
     make_core, db_url, tmp_path, monkeypatch, capsys
 ):

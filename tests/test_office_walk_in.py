@@ -5,6 +5,7 @@ with a printable receipt slip carrying the tracking code for the citizen."""
 from __future__ import annotations
 
 import httpx
+import pytest
 from sqlmodel import Session, select
 
 from handlers.cases.codes import pretty
@@ -26,6 +27,7 @@ pytestmark = ONE_BROWSER
 LETTER = "ขอให้ตัดกิ่งไม้ที่บังสายไฟหน้าบ้านเลขที่ 12 หมู่ 3 ก่อนฤดูฝน"
 
 
+@pytest.mark.long
 async def test_a_letter_is_filed_and_a_receipt_printed(make_core, tmp_path):
     core = make_core()
     officer = await bound_officer(core)
