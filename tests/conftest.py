@@ -10,10 +10,11 @@ emptied schemas), since migrating one per test was most of the suite's set-up ti
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+import pytest_asyncio
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
@@ -48,6 +49,13 @@ def pytest_report_header(config) -> str:
     return f"PostgreSQL: NOT AVAILABLE ({problem}); PostgreSQL tests will be skipped"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked `long` first. pytest-xdist hands each worker a run of tests in this order
+    and idle workers take the rest from the others' ends, so with the long ones first the
+    workers finish close together, instead of one running a long test while the other waits."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
+
+
 TEST_SECRET = b"complaintbot test secret, never used in production"
 
 
@@ -57,6 +65,15 @@ def test_keyring() -> crypto.Keyring:
     ring = crypto.Keyring([TEST_SECRET])
     crypto.configure(ring)
     return ring
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def one_browser() -> AsyncIterator[None]:
+    """The Chromium the office tests share (`tests.office_helpers.ONE_BROWSER`)."""
+    from tests.office_helpers import shared_browser
+
+    async with shared_browser():
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -108,17 +108,21 @@ class SchemaPool:
         self.drop(schema)
 
     def _reset(self, schema: str) -> bool:
-        with self.admin.connect() as conn, conn.begin():
-            conn.exec_driver_sql(f"set local lock_timeout = '{RESET_LOCK_TIMEOUT}'")
-            if tuple(conn.execute(_SHAPE, {"schema": schema}).one()) != self.shape:
-                return False
-            if self._version(conn, schema) != self.version:
-                return False
-            conn.exec_driver_sql("set local session_replication_role = replica")  # no FK order
-            conn.exec_driver_sql(
-                "; ".join(f'delete from "{schema}"."{table}"' for table in self.tables)
-            )
-            conn.execute(_SEQUENCES, {"schema": schema}).all()
+        # A real transaction, not the admin engine's AUTOCOMMIT: there `begin()` opens none,
+        # the SET LOCALs do nothing, deletes out of FK order fail and the schema is dropped.
+        with self.admin.connect() as autocommit:
+            conn = autocommit.execution_options(isolation_level="READ COMMITTED")
+            with conn.begin():
+                conn.exec_driver_sql(f"set local lock_timeout = '{RESET_LOCK_TIMEOUT}'")
+                if tuple(conn.execute(_SHAPE, {"schema": schema}).one()) != self.shape:
+                    return False
+                if self._version(conn, schema) != self.version:
+                    return False
+                conn.exec_driver_sql("set local session_replication_role = replica")  # FKs off
+                conn.exec_driver_sql(
+                    "; ".join(f'delete from "{schema}"."{table}"' for table in self.tables)
+                )
+                conn.execute(_SEQUENCES, {"schema": schema}).all()
         return True
 
     @staticmethod

@@ -4,19 +4,24 @@ an officer logged in the way an officer logs in: `/web` in the chat, then the li
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from bot.web.routes import build_web_app
 from tests.fake_line import serving
 from tests.transcript import Chat
+
+if TYPE_CHECKING:
+    from playwright.async_api import Browser
 
 CHROMIUM = "/usr/bin/chromium"
 LINK = re.compile(r"(https?://\S+/office/login/[A-Za-z0-9_-]+)")
@@ -42,19 +47,66 @@ async def office(core) -> AsyncIterator[str]:
         yield base
 
 
+# What each office test module sets as its `pytestmark`: its tests run on the test process's
+# session event loop, where one Chromium stays open for all of them (`shared_browser`).
+ONE_BROWSER = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.usefixtures("one_browser")]
+
+
+def on_one_browser(test: Callable) -> Callable:
+    """ONE_BROWSER for one test, in a module whose other tests do not all use the browser."""
+    for mark in ONE_BROWSER:
+        test = mark(test)
+    return test
+
+
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
+# The Chromium of each event loop that `shared_browser` keeps open.
+_SHARED: dict[asyncio.AbstractEventLoop, Browser] = {}
+
+
 @asynccontextmanager
-async def browser() -> AsyncIterator:
+async def _launched(path: str) -> AsyncIterator[Browser]:
     from playwright.async_api import async_playwright
 
-    path = chromium()
     async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(
-            executable_path=path, args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
-        )
+        launched = await playwright.chromium.launch(executable_path=path, args=BROWSER_ARGS)
         try:
             yield launched
         finally:
             await launched.close()
+
+
+@asynccontextmanager
+async def shared_browser() -> AsyncIterator[None]:
+    """One Chromium for every office test on this event loop (the test process's session
+    loop): starting Playwright and a Chromium for each test took 1.5-2 s of each."""
+    if not Path(CHROMIUM).is_file() and not shutil.which("chromium"):
+        yield  # `browser()` skips or fails each test, as it says why
+        return
+    loop = asyncio.get_running_loop()
+    async with _launched(chromium()) as launched:
+        _SHARED[loop] = launched
+        try:
+            yield
+        finally:
+            del _SHARED[loop]
+
+
+@asynccontextmanager
+async def browser() -> AsyncIterator[Browser]:
+    """A Chromium for one test: the shared one where there is one on this loop, and every
+    context the test opened in it closed afterwards (so no cookie or page outlives the
+    test); else one launched for this test alone."""
+    shared = _SHARED.get(asyncio.get_running_loop())
+    if shared is None or not shared.is_connected():
+        async with _launched(chromium()) as launched:
+            yield launched
+        return
+    try:
+        yield shared
+    finally:
+        for context in shared.contexts:
+            await context.close()
 
 
 def link_in(text: str) -> str:

@@ -109,6 +109,7 @@ def rows(url: str) -> dict[str, list[tuple]]:
         engine.dispose()
 
 
+@pytest.mark.long
 async def test_a_backup_under_load_restores_every_case_change_and_file(db_url, tmp_path, elsewhere):
     target_url, target_files = elsewhere
     async with watched_bot(db_url, tmp_path) as bot:

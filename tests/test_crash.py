@@ -71,6 +71,7 @@ async def serving(db_url, tmp_path, platform: Platform, **env: str) -> AsyncIter
 
 
 @pytest.mark.parametrize("platform_name", list(PLATFORMS))
+@pytest.mark.long
 async def test_killed_at_random_the_server_answers_every_event_once(
     db_url, tmp_path, platform_name
 ):

@@ -47,6 +47,7 @@ def plans() -> list[str]:
 
 
 @pytest.mark.parametrize("platform_name", ["line", "telegram-webhook"])
+@pytest.mark.long
 async def test_killed_at_each_instant_that_matters_every_citizen_gets_a_code(
     db_url, tmp_path, platform_name
 ):

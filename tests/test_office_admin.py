@@ -10,6 +10,7 @@ import csv
 import io
 import re
 
+import pytest
 from openpyxl import load_workbook
 from sqlmodel import Session, select
 
@@ -22,10 +23,19 @@ from storage import org_settings
 from storage.office.models import OfficeSession
 from storage.staff.accounts import Role
 from storage.staff.models import StaffEvent, StaffInvite, StaffMember
-from tests.office_helpers import browser, check_screenshot, fits_the_screen, log_in, office
+from tests.office_helpers import (
+    ONE_BROWSER,
+    browser,
+    check_screenshot,
+    fits_the_screen,
+    log_in,
+    office,
+)
 from tests.staff_helpers import file_complaint, file_tip, reference_in, tip_round
 from tests.test_office_login import bound_officer
 from tests.transcript import Chat
+
+pytestmark = ONE_BROWSER
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
@@ -43,6 +53,7 @@ def open_sessions(core, member_id: int) -> int:
         return sum(1 for row in rows if row.ended_at is None)
 
 
+@pytest.mark.long
 async def test_invite_change_role_remove_and_the_audit_log(make_core):
     core = make_core(LINKS)
     admin = await bound_officer(core, Role.ADMIN, "ปลัดสมชาย")
@@ -200,6 +211,7 @@ async def test_settings_refuse_a_bad_value_and_show_what_citizens_read(make_core
                          keep=core.db.dialect.name == "sqlite")  # fmt: skip
 
 
+@pytest.mark.long
 async def test_other_roles_are_refused_the_administration_pages(make_core):
     core = make_core()
     async with office(core) as base, browser() as chrome:

@@ -10,6 +10,7 @@ import logging
 
 import httpx
 import pytest
+import pytest_asyncio
 from PIL import Image
 from sqlmodel import Session, select
 from starlette.applications import Starlette
@@ -29,6 +30,7 @@ from tests.fake_line import serving
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.line_harness import running_line_bot, texts, tracking_code
 from tests.office_helpers import (
+    ONE_BROWSER,
     browser,
     check_screenshot,
     fits_the_screen,
@@ -44,6 +46,8 @@ from tests.test_telegram_e2e import code_in
 from tests.transcript import Chat
 from tests.waiting import DEADLINE
 
+pytestmark = ONE_BROWSER
+
 CITIZEN, OFFICER = 222_000_001, 222_000_002
 BURST_PIPE = "ท่อประปาแตกหน้าตลาดสด น้ำไหลนองถนนมาสองวันแล้ว"
 PUBLIC_NOTE = "เปลี่ยนท่อช่วงที่แตกเรียบร้อยแล้ว ขอบคุณที่แจ้ง"
@@ -58,7 +62,7 @@ def fake():
     server.stop()
 
 
-@pytest.fixture
+@pytest_asyncio.fixture(loop_scope="session")  # the loop of the module's tests
 async def telegram(fake, make_core):
     core = make_core({"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": fake.base_url})
     channel = make_channel(core.settings, core)
@@ -101,6 +105,7 @@ async def change_status_in_the_office(page, base: str, code: str, *, shots: bool
     assert tracking.STATUS_LABELS["completed"] in await page.inner_text("#case-status")
 
 
+@pytest.mark.long
 async def test_a_case_worked_in_the_office_reaches_the_complainant_on_telegram(fake, telegram):
     core, channel = telegram
     officer = TelegramChat(fake, channel, OFFICER)
@@ -211,6 +216,7 @@ def tile_server() -> Starlette:
     return app
 
 
+@pytest.mark.long
 async def test_templates_actions_and_a_refusal_leave_the_case_right(make_core):
     tiles = tile_server()
     async with serving(tiles) as tile_base:

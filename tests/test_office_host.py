@@ -22,9 +22,18 @@ from storage.staff.accounts import Role
 from tests.fake_line import FakeLine, serving
 from tests.fake_telegram import TOKEN as TELEGRAM_TOKEN
 from tests.fake_telegram import FakeTelegram
-from tests.office_helpers import browser, check_screenshot, fits_the_screen, log_in, office
+from tests.office_helpers import (
+    ONE_BROWSER,
+    browser,
+    check_screenshot,
+    fits_the_screen,
+    log_in,
+    office,
+)
 from tests.test_office_login import bound_officer
 from tests.waiting import DEADLINE
+
+pytestmark = ONE_BROWSER
 
 LINE_SECRET = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
 LINE_TOKEN = "host-console-line-access-token"
@@ -50,6 +59,7 @@ def telegram():
     fake.stop()
 
 
+@pytest.mark.long
 async def test_a_host_adds_an_organisation_with_its_line_account_and_sees_it_healthy(
     make_core, tmp_path, telegram
 ):

@@ -21,7 +21,7 @@ from storage.staff import accounts as staff
 from storage.staff.accounts import Role
 from storage.timeutil import utcnow
 from tests.fake_line import serving
-from tests.office_helpers import browser, link_in, log_in, office
+from tests.office_helpers import browser, link_in, log_in, office, on_one_browser
 from tests.staff_helpers import file_complaint, invite_code
 from tests.transcript import Chat
 from tests.waiting import DEADLINE
@@ -38,6 +38,7 @@ async def bound_officer(core, role: Role = Role.COMPLAINT, name: str = "สม�
     return chat
 
 
+@on_one_browser
 async def test_the_link_shows_who_it_logs_in_and_only_its_button_logs_in(make_core):
     core = make_core()
     officer = await bound_officer(core)
@@ -86,6 +87,7 @@ async def test_the_link_shows_who_it_logs_in_and_only_its_button_logs_in(make_co
             assert session.exec(select(OfficeSession)).one().ended_at is not None
 
 
+@on_one_browser
 async def test_a_computer_without_the_chat_app_logs_in_with_a_code(make_core):
     core = make_core()
     officer = await bound_officer(core)
@@ -111,6 +113,7 @@ async def test_a_computer_without_the_chat_app_logs_in_with_a_code(make_core):
         assert chat_msg.CODE_UNKNOWN in await officer.say(f"/web {code}")  # spent
 
 
+@on_one_browser
 async def test_sessions_end_from_the_chat_and_when_the_officer_is_removed(make_core):
     core = make_core()
     officer = await bound_officer(core)
@@ -153,6 +156,7 @@ def test_sessions_expire_when_idle_and_after_twelve_hours(make_core):
         assert logins.current(session, idle, start + timedelta(minutes=31)) is None
 
 
+@on_one_browser
 async def test_a_forged_post_is_refused(make_core):
     core = make_core()
     officer = await bound_officer(core)

@@ -10,6 +10,7 @@ import io
 from pathlib import Path
 
 import httpx
+import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 from sqlmodel import Session, select
@@ -21,10 +22,19 @@ from storage.plan import repo as plan_repo
 from storage.plan.models import PlanItem, PlanProgressReport, PlanQuestion
 from storage.plan.samples import load_sample_plans
 from storage.staff.accounts import Role
-from tests.office_helpers import browser, check_screenshot, fits_the_screen, log_in, office
+from tests.office_helpers import (
+    ONE_BROWSER,
+    browser,
+    check_screenshot,
+    fits_the_screen,
+    log_in,
+    office,
+)
 from tests.test_office_login import bound_officer
 from tests.transcript import Chat
 from tests.waiting import DEADLINE
+
+pytestmark = ONE_BROWSER
 
 HEADER = ",".join(TEMPLATE_HEADERS)
 ROWS = [
@@ -35,6 +45,7 @@ BAD_ROW = "3,กิจกรรมตรวจสอบทรัพย์สิ�
 UNMATCHED = "สร้างสะพานลอยหน้าโรงเรียน"
 
 
+@pytest.mark.long
 async def test_a_plan_officer_reads_questions_imports_the_table_and_reports_an_item(
     make_core, engine, tmp_path
 ):

@@ -9,6 +9,7 @@ import io
 from datetime import timedelta
 
 import httpx
+import pytest
 from openpyxl import load_workbook
 from sqlmodel import Session
 
@@ -19,11 +20,20 @@ from messages.office import pages as page_msg
 from storage import orgs
 from storage.staff.accounts import Role
 from storage.timeutil import utcnow
-from tests.office_helpers import browser, check_screenshot, fits_the_screen, log_in, office
+from tests.office_helpers import (
+    ONE_BROWSER,
+    browser,
+    check_screenshot,
+    fits_the_screen,
+    log_in,
+    office,
+)
 from tests.staff_helpers import file_tip, reference_in, tip_round
 from tests.test_office_login import bound_officer
 from tests.transcript import Chat
 from tests.waiting import DEADLINE
+
+pytestmark = ONE_BROWSER
 
 STREETLIGHT = "ไฟถนนดับทั้งซอยหน้าโรงเรียน มืดมากตอนกลางคืน"
 WATER = "น้ำประปาไม่ไหลสามวันแล้วที่หมู่ 4"
@@ -44,6 +54,7 @@ def other_organisation(core) -> int:
         return orgs.ensure(session, slug="nongbua", name="อบต.หนองบัว").id
 
 
+@pytest.mark.long
 async def test_the_queue_filters_sorts_pages_and_exports(make_core):
     core = make_core()
     officer = await bound_officer(core)

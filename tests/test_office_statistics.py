@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import httpx
+import pytest
 from openpyxl import load_workbook
 
 from messages.citizen.tracking import STATUS_LABELS
@@ -22,11 +23,20 @@ from messages.stats import labels as stats_msg
 from storage.staff.accounts import Role
 from storage.timeutil import utcnow
 from tests import stats_fixture
-from tests.office_helpers import browser, check_screenshot, fits_the_screen, log_in, office
+from tests.office_helpers import (
+    ONE_BROWSER,
+    browser,
+    check_screenshot,
+    fits_the_screen,
+    log_in,
+    office,
+)
 from tests.staff_helpers import file_complaint
 from tests.test_office_login import bound_officer
 from tests.transcript import Chat
 from tests.waiting import DEADLINE
+
+pytestmark = ONE_BROWSER
 
 TRIAL_CHANNEL = "ทดสอบระบบ"
 
@@ -44,6 +54,7 @@ def a4_pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
 
 
+@pytest.mark.long
 async def test_statistics_for_each_role_match_the_command_line(
     make_core, db_url, tmp_path, monkeypatch, capsys
 ):

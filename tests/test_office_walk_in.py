@@ -5,18 +5,29 @@ with a printable receipt slip carrying the tracking code for the citizen."""
 from __future__ import annotations
 
 import httpx
+import pytest
 from sqlmodel import Session, select
 
 from handlers.cases.codes import pretty
 from storage.models import Complaint, ComplaintFile
-from tests.office_helpers import browser, check_screenshot, fits_the_screen, log_in, office
+from tests.office_helpers import (
+    ONE_BROWSER,
+    browser,
+    check_screenshot,
+    fits_the_screen,
+    log_in,
+    office,
+)
 from tests.photos import TELLTALES, jpeg_with_gps
 from tests.test_office_login import bound_officer
 from tests.waiting import DEADLINE
 
+pytestmark = ONE_BROWSER
+
 LETTER = "ขอให้ตัดกิ่งไม้ที่บังสายไฟหน้าบ้านเลขที่ 12 หมู่ 3 ก่อนฤดูฝน"
 
 
+@pytest.mark.long
 async def test_a_letter_is_filed_and_a_receipt_printed(make_core, tmp_path):
     core = make_core()
     officer = await bound_officer(core)

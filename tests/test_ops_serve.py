@@ -35,6 +35,7 @@ def fake():
     server.stop()
 
 
+@pytest.mark.long
 async def test_serve_logs_json_and_serves_readiness_and_metrics(db_url, tmp_path, fake):
     port, metrics_port = free_port(), free_port()
     env = {

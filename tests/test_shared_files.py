@@ -158,6 +158,7 @@ class ServedLine:
         return response
 
 
+@pytest.mark.long
 async def test_a_photo_sent_through_one_machine_opens_from_the_other(db_url, tmp_path):
     if not db_url.startswith("postgresql"):
         pytest.skip("several machines share a PostgreSQL database")

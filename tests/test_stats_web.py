@@ -176,6 +176,7 @@ def _system_has_thai_font() -> bool:
     return bool(found.stdout.strip())
 
 
+@pytest.mark.long
 def test_the_page_shows_thai_letters_in_a_browser_not_boxes(khaothong, tmp_path, request):  # noqa: F811
     if "postgresql" in request.node.name:
         pytest.skip("the page is the same on both databases; one browser run is enough")

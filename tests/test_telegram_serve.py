@@ -54,6 +54,7 @@ def stop(process: subprocess.Popen) -> str:
     return stderr
 
 
+@pytest.mark.long
 async def test_serve_polls_telegram_answers_and_stops_cleanly(db_url, tmp_path, fake):
     process, _ = start_serve(db_url, tmp_path, fake)
     try:
@@ -70,6 +71,7 @@ async def test_serve_polls_telegram_answers_and_stops_cleanly(db_url, tmp_path, 
     assert str(CHAT) not in log
 
 
+@pytest.mark.long
 async def test_serve_in_webhook_mode_takes_updates_on_its_web_server(db_url, tmp_path, fake):
     process, port = start_serve(
         db_url, tmp_path, fake,

@@ -191,6 +191,7 @@ def _what_the_command_read(got: dict) -> str:
     return got["intent"]
 
 
+@pytest.mark.long
 async def test_the_command_and_the_chat_agree_on_every_evaluation_message(
     chat_for, engine, db_url, monkeypatch, capsys, tmp_path
 ):

@@ -71,6 +71,7 @@ async def file_through(db_url, tmp_path, *, count: int, workers: int) -> None:
     assert "Traceback" not in logs
 
 
+@pytest.mark.long
 async def test_serve_with_two_workers_files_every_complaint_in_order(db_url, tmp_path):
     await file_through(db_url, tmp_path, count=1, workers=2)
 
