@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import time
 from functools import cache
 from pathlib import Path
 
@@ -21,6 +22,7 @@ WRITE_WAIT_SECONDS = 30.0  # as long as SQLite's own busy timeout, below
 # intake, the turns and deliveries on asyncio's default threads, jobs). Beyond these,
 # connections are opened and closed for each use, which on PostgreSQL is a new server
 # process each time: under load the default of 5 did that for every other transaction.
+PING_AFTER_IDLE_SECONDS = 30.0  # a pooled connection idle this long is checked before use
 POOL_SIZE = 16
 POOL_OVERFLOW = 16
 READS_ONLY = {"sqlite_reads_only": True}  # execution options: a read that needs no write lock
@@ -177,7 +179,35 @@ def make_engine(url: str, **kwargs) -> Engine:
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if "poolclass" not in kwargs:
         kwargs = {"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW, **kwargs}
-    return sa.create_engine(url, pool_pre_ping=True, **kwargs)
+    engine = sa.create_engine(url, **kwargs)
+    _ping_when_idle(engine)
+    return engine
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Check a pooled PostgreSQL connection before use only when it sat idle for a while.
+
+    A connection idle for long may have been closed by the server or a proxy in between;
+    one given back a moment ago was alive then. `pool_pre_ping` pinged every checkout: a round
+    trip before each of the several transactions of every event. After a server restart the
+    first use of a connection that had been busy fails instead, and its transaction is run
+    again (turns and stores are retried; a webhook's platform redelivers on the 500).
+    """
+
+    @sa.event.listens_for(engine, "checkin")
+    def _returned(_dbapi_conn, record) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @sa.event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_conn, record, _proxy) -> None:
+        since = record.info.get("idle_since")
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            dbapi_conn.execute("select 1")
+        except Exception as exc:
+            # The pool throws this connection away and checks out another one.
+            raise sa.exc.DisconnectionError() from exc
 
 
 def alembic_config(engine: Engine) -> Config:
