@@ -4,13 +4,18 @@ replaced instead of failing a citizen's turn."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import psycopg
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from storage import db
+from storage.queues import inbox
 from tests.conftest import POSTGRES_URL
+from tests.line_harness import running_line_bot, texts
 
 BACKEND = sa.text("select pg_backend_pid()")
 
@@ -61,3 +66,33 @@ def test_a_connection_given_back_a_moment_ago_is_used_without_a_check(
         conn.execute(BACKEND)
     assert "select 1" in sent
     engine.dispose()
+
+
+def _pooled_backends(engine: Engine) -> list[int]:
+    """The server processes of the connections resting in the engine's pool."""
+    resting = list(engine.pool._pool.queue)  # type: ignore[attr-defined]
+    return [record.dbapi_connection.info.backend_pid for record in resting]
+
+
+@pytest.mark.parametrize("db_url_and_engine", ["postgresql"], indirect=True)
+async def test_citizens_are_answered_after_the_server_drops_every_pooled_connection(
+    db_url_and_engine: tuple[str, Engine], tmp_path: Path
+) -> None:
+    url, _engine = db_url_and_engine
+    async with running_line_bot(url, tmp_path) as line:
+        citizen = line.user()
+        assert texts(await citizen.follow())  # greeted: the pool holds used connections
+        dropped = _pooled_backends(line.core.db)
+        assert dropped
+        admin = db.make_engine(POSTGRES_URL)
+        with admin.connect() as conn:  # a server restart, as the pool would meet it
+            for pid in dropped:
+                conn.execute(sa.text("select pg_terminate_backend(:pid)"), {"pid": pid})
+            conn.commit()
+        admin.dispose()
+
+        # The first use of a dropped connection fails; the turn is run again on a new one.
+        answer = texts(await citizen.say("สวัสดี"))
+        assert answer, "the citizen got no answer after the connections were dropped"
+        with Session(line.core.db) as session:
+            assert inbox.count(session) == 0  # nothing left unanswered
