@@ -22,9 +22,9 @@ WRITE_WAIT_SECONDS = 30.0  # as long as SQLite's own busy timeout, below
 # intake, the turns and deliveries on asyncio's default threads, jobs). Beyond these,
 # connections are opened and closed for each use, which on PostgreSQL is a new server
 # process each time: under load the default of 5 did that for every other transaction.
-PING_AFTER_IDLE_SECONDS = 30.0  # a pooled connection idle this long is checked before use
 POOL_SIZE = 16
 POOL_OVERFLOW = 16
+PING_AFTER_IDLE_SECONDS = 30.0  # a pooled connection idle this long is checked before use
 READS_ONLY = {"sqlite_reads_only": True}  # execution options: a read that needs no write lock
 # Execution options of a write that goes before the others waiting for SQLite's write lock: a
 # webhook storing its events, whose platform waits for the answer (and redelivers after 2 s).
@@ -42,6 +42,7 @@ class WriterLock:
         self._ordinary = threading.Condition(self._mutex)
         self._held = False
         self._urgent_waiting = 0
+        self._ordinary_waiting = 0
 
     def acquire(self, timeout: float, *, urgent: bool = False) -> bool:
         with self._mutex:
@@ -51,14 +52,18 @@ class WriterLock:
                     return self._urgent.wait_for(lambda: not self._held and self._take(), timeout)
                 finally:
                     self._urgent_waiting -= 1
-            return self._ordinary.wait_for(
-                lambda: not self._held and not self._urgent_waiting and self._take(), timeout
-            )
+            self._ordinary_waiting += 1
+            try:
+                return self._ordinary.wait_for(
+                    lambda: not self._held and not self._urgent_waiting and self._take(), timeout
+                )
+            finally:
+                self._ordinary_waiting -= 1
 
     def waiting(self) -> tuple[int, int]:
         """Writers waiting now: (urgent, ordinary)."""
         with self._mutex:
-            return self._urgent_waiting, len(self._ordinary._waiters)  # type: ignore[attr-defined]
+            return self._urgent_waiting, self._ordinary_waiting
 
     def _take(self) -> bool:
         self._held = True
