@@ -50,8 +50,8 @@ class Operations:
         # local directory too when files are kept elsewhere (restores and `files migrate`).
         self.settings.files_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.core.files.prepare()
-        # The word list takes over a second of CPU to build: now, rather than in the turn of
-        # the first citizen to type a text (whose webhook's answer would wait for it).
+        # The word list (pythainlp's corpus, read from its file, and sorted): now, rather than
+        # in the turn of the first citizen to type a text, whose webhook's answer would wait.
         self._warming = asyncio.create_task(asyncio.to_thread(dictionary.warm))
         port = self.settings.metrics_port
         if port:
