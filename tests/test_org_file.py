@@ -13,6 +13,7 @@ import pytest
 from sqlmodel import Session, select
 
 from bot.cli.main import main
+from messages.cli import common as cli_msg
 from messages.hosting import org_file as msg
 from storage import org_settings, orgs
 from storage.db import make_engine
@@ -69,7 +70,7 @@ def test_a_file_with_bad_lines_is_refused_with_every_line_and_reason(env, capsys
     ])  # fmt: skip
     assert main(["org", "import", str(bad)]) == 2
     err = capsys.readouterr().err
-    assert msg.IMPORT_FAILED.format(file=bad, count=7) in err
+    assert cli_msg.IMPORT_REFUSED.format(file=bad, count=7) in err
     expected = [
         msg.problem(3, "slug_bad", "Bad Slug"),
         msg.problem(4, "slug_twice", "namcham, บรรทัด 2"),
@@ -85,7 +86,7 @@ def test_a_file_with_bad_lines_is_refused_with_every_line_and_reason(env, capsys
     assert counts(db_url) == before  # nothing imported, not even the good line
 
     assert main(["org", "import", str(env / "missing.csv")]) == 2
-    assert msg.FILE_MISSING.format(file=env / "missing.csv") in capsys.readouterr().err
+    assert cli_msg.FILE_MISSING.format(file=env / "missing.csv") in capsys.readouterr().err
 
 
 def test_hundreds_are_imported_and_the_export_reads_back_unchanged(env, capsys, db_url):

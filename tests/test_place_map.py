@@ -7,6 +7,7 @@ from openpyxl import Workbook
 from sqlmodel import Session
 
 from bot.cli import main as cli
+from messages.cli import common as cli_msg
 from messages.hosting import org_map as msg
 from storage.hosting import org_map
 from storage.import_problems import ImportFailed
@@ -146,7 +147,7 @@ def test_cli_imports_lists_and_refuses_a_bad_file(engine, cli_env, tmp_path, cap
     bad.write_text("org,subdistrict_code\nsungmen,540401\nnowhere,540402\nsungmen,12\n")
     assert cli.main(["org", "map", "import", str(bad)]) == 2
     err = capsys.readouterr().err
-    assert msg.IMPORT_FAILED.format(file=bad, count=2) in err
+    assert cli_msg.IMPORT_REFUSED.format(file=bad, count=2) in err
     assert msg.import_problem(3, "org_unknown", "nowhere") in err
     assert msg.import_problem(4, "code_unknown", "12") in err
     assert len(codes(engine)) == 10  # the good map is untouched

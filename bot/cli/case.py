@@ -19,7 +19,7 @@ from typing import TypeVar
 from sqlmodel import Session
 
 from bot.app import build_core
-from bot.cli import progress
+from bot.cli import import_file, progress
 from bot.config import Settings
 from handlers.cases import record_import as case_import
 from handlers.cases.codes import pretty
@@ -129,10 +129,7 @@ def _import(args: argparse.Namespace) -> int:
                 session, args.file, org_id=core.org_id, now=utcnow(), progress=_progress
             )
     except case_import.ImportFailed as failed:
-        print(msg.IMPORT_FAILED.format(file=args.file, count=len(failed.problems)),
-              file=sys.stderr)  # fmt: skip
-        for p in failed.problems:
-            print(msg.import_problem(p.line, p.reason.value, p.value), file=sys.stderr)
+        import_file.print_refusal(failed, args.file, msg.IMPORT_FAILED, msg.import_problem)
         return 1
     print(msg.IMPORT_DONE.format(complaints=result.complaints, tips=result.tips))
     return 0

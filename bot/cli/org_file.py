@@ -15,11 +15,9 @@ from typing import TypeVar
 
 from sqlmodel import Session
 
-from bot.cli import org_map as org_map_cli
-from bot.cli import progress
+from bot.cli import import_file, progress
 from messages.hosting import org_file as msg
 from storage.hosting import org_file
-from storage.import_problems import ImportFailed
 
 T = TypeVar("T")
 _BAR_FROM = 200  # items: smaller files are done before a bar would show
@@ -40,23 +38,15 @@ def _progress(items: Iterable[T], what: str) -> Iterator[T]:
 
 
 def _import(args: argparse.Namespace) -> int:
-    if not args.file.is_file():
-        print(msg.FILE_MISSING.format(file=args.file), file=sys.stderr)
+    result = import_file.all_or_nothing(
+        args.file,
+        lambda session: org_file.import_orgs(
+            session, args.file, dry_run=args.dry_run, progress=_progress
+        ),
+        msg.problem,
+    )
+    if result is None:
         return 2
-    db = org_map_cli.open_migrated()
-    try:
-        with Session(db) as session, session.begin():  # one transaction: all rows or none
-            result = org_file.import_orgs(
-                session, args.file, dry_run=args.dry_run, progress=_progress
-            )
-    except ImportFailed as failed:
-        print(msg.IMPORT_FAILED.format(file=args.file, count=len(failed.problems)),
-              file=sys.stderr)  # fmt: skip
-        for p in failed.problems:
-            print(org_file.problem_text(p), file=sys.stderr)
-        return 2
-    finally:
-        db.dispose()
     done = msg.DRY_RUN_DONE if result.dry_run else msg.IMPORT_DONE
     print(done.format(rows=result.rows, added=result.added, updated=result.updated,
                       tambons=result.tambons))  # fmt: skip
@@ -67,7 +57,7 @@ def _export(args: argparse.Namespace) -> int:
     if args.file.suffix.lower() not in (".csv", ".xlsx"):
         print(msg.BAD_SUFFIX, file=sys.stderr)
         return 2
-    db = org_map_cli.open_migrated()
+    db = import_file.open_migrated()
     try:
         with Session(db) as session, session.begin():
             count = org_file.write_export(session, args.file)

@@ -15,17 +15,13 @@ import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot.cli import progress
-from bot.config import Settings
+from bot.cli import import_file, progress
 from messages.cli.common import UNKNOWN_ORG
 from messages.hosting import org_map as msg
-from storage import orgs, startup
-from storage.db import make_engine, migrate
+from storage import orgs
 from storage.hosting import org_map
-from storage.import_problems import ImportFailed
 from storage.models import Organisation
 
 _BAR_FROM = 200  # lines: smaller files are read before a bar would show
@@ -50,43 +46,27 @@ def register_map(org_sub: argparse._SubParsersAction) -> None:
     show.set_defaults(func=_list)
 
 
-def open_migrated() -> Engine:
-    """The deployment's database, migrated to the code's schema (one process at a time)."""
-    db = make_engine(Settings.from_env().database_url)
-    with startup.exclusive(db):
-        migrate(db)
-    return db
-
-
 def _progress(lines: Iterable[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
     return progress.bar(lines, desc="map", unit="line", show_from=_BAR_FROM)
 
 
 def _import(args: argparse.Namespace) -> int:
-    if not args.file.is_file():
-        print(msg.FILE_MISSING.format(file=args.file), file=sys.stderr)
+    result = import_file.all_or_nothing(
+        args.file,
+        lambda session: org_map.import_map(
+            session, args.file, dry_run=args.dry_run, progress=_progress
+        ),
+        msg.import_problem,
+    )
+    if result is None:
         return 2
-    db = open_migrated()
-    try:
-        with Session(db) as session, session.begin():  # one transaction: all rows or none
-            result = org_map.import_map(
-                session, args.file, dry_run=args.dry_run, progress=_progress
-            )
-    except ImportFailed as failed:
-        print(msg.IMPORT_FAILED.format(file=args.file, count=len(failed.problems)),
-              file=sys.stderr)  # fmt: skip
-        for p in failed.problems:
-            print(msg.import_problem(p.line, p.reason.value, p.value), file=sys.stderr)
-        return 2
-    finally:
-        db.dispose()
     done = msg.DRY_RUN_DONE if result.dry_run else msg.IMPORT_DONE
     print(done.format(rows=result.rows, orgs=len(result.per_org), replaced=result.replaced))
     return 0
 
 
 def _list(args: argparse.Namespace) -> int:
-    db = open_migrated()
+    db = import_file.open_migrated()
     try:
         with Session(db) as session:
             org_id = None

@@ -19,13 +19,12 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot.cli import progress
+from bot.cli import import_file, progress
 from bot.config import Settings
 from handlers.plan.flow import summary_text
 from messages.format import BANGKOK, baht
 from messages.plan import status as msg
 from storage import orgs, startup
-from storage.db import make_engine, migrate
 from storage.models import Organisation
 from storage.plan import importer as plan_import
 from storage.plan import repo as plan_repo
@@ -84,11 +83,7 @@ def _org(parser: argparse.ArgumentParser) -> None:
 
 
 def _open() -> tuple[Settings, Engine]:
-    settings = Settings.from_env()
-    db = make_engine(settings.database_url)
-    with startup.exclusive(db):
-        migrate(db)
-    return settings, db
+    return Settings.from_env(), import_file.open_migrated()
 
 
 def _find_org(session: Session, settings: Settings, slug: str | None) -> Organisation | None:
@@ -122,10 +117,7 @@ def _import(args: argparse.Namespace) -> int:
                 progress=_progress,
             )  # fmt: skip
     except ImportFailed as failed:
-        print(msg.IMPORT_FAILED.format(file=args.file, count=len(failed.problems)),
-              file=sys.stderr)  # fmt: skip
-        for p in failed.problems:
-            print(msg.import_problem(p.line, p.reason.value, p.value), file=sys.stderr)
+        import_file.print_refusal(failed, args.file, msg.IMPORT_FAILED, msg.import_problem)
         return 1
     period = msg.period(args.fiscal_year, args.round) if args.round else str(args.fiscal_year)
     print(msg.IMPORT_DONE.format(rows=result.rows, created=result.items_created,

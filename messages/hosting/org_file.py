@@ -45,9 +45,7 @@ def problem(line: int, reason: str, value: str = "") -> str:
     return f"{where}{REASONS[reason]}{shown}"
 
 
-IMPORT_FAILED = "ไม่ได้นำเข้า {file}: พบปัญหา {count} รายการ (ไม่มีการบันทึกข้อมูลใด ๆ)"
 IMPORT_DONE = "นำเข้าแล้ว {rows} หน่วยงาน: เพิ่มใหม่ {added} แก้ไข {updated} (ตำบล {tambons} แห่ง)"
 DRY_RUN_DONE = "ตรวจแล้ว ไฟล์ถูกต้อง: {rows} หน่วยงาน เพิ่มใหม่ {added} แก้ไข {updated} (ยังไม่ได้บันทึก)"
 EXPORT_DONE = "ส่งออก {rows} หน่วยงานไปที่ {file} แล้ว"
-FILE_MISSING = "ไม่พบไฟล์ {file}"
 BAD_SUFFIX = "ใช้ชื่อไฟล์ที่ลงท้าย .csv หรือ .xlsx"

@@ -38,10 +38,8 @@ def import_problem(line: int, reason: str, value: str = "") -> str:
     return f"{where}{IMPORT_REASONS[reason]}{shown}"
 
 
-IMPORT_FAILED = "ไม่ได้นำเข้า {file}: พบปัญหา {count} รายการ (ไม่มีการบันทึกข้อมูลใด ๆ)"
 IMPORT_DONE = "นำเข้าแล้ว {rows} ตำบล ของ {orgs} หน่วยงาน (แทนที่ข้อมูลเดิม {replaced} แถว)"
 DRY_RUN_DONE = "ตรวจแล้ว ไฟล์ถูกต้อง: {rows} ตำบล ของ {orgs} หน่วยงาน (ยังไม่ได้บันทึก)"
-FILE_MISSING = "ไม่พบไฟล์ {file}"
 LIST_EMPTY = "ยังไม่มีตำบลในแผนที่หน่วยงาน"
 LIST_HEADER = "รหัส    ตำบล / อำเภอ / จังหวัด → หน่วยงาน"
 LIST_TOTAL = "รวม {rows} ตำบล"
