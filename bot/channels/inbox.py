@@ -59,13 +59,11 @@ DIRECT_BELOW = 2
 @dataclass(frozen=True)
 class Incoming:
     """One event to store: its chat (plain, hashed on the way in), its dedupe key, and the
-    platform's JSON for it (sealed on the way in); `native`, the SDK's object the webhook
-    parsed it into, saves parsing it again when the webhook runs its turn (`prepare_now`)."""
+    platform's JSON for it (sealed on the way in)."""
 
     chat: str
     event_key: str
     payload: Any
-    native: Any = field(default=None, compare=False, repr=False)
 
 
 @dataclass

@@ -43,13 +43,11 @@ class ParsedEvents(Generic[T]):
                 break
             del self._kept[oldest]
 
-    def get(self, event_id: str) -> T | None:
-        found = self._kept.get(event_id)
-        return None if found is None else found[1]
-
-    def drop(self, event_id: str) -> T | None:
-        found = self._kept.pop(event_id, None)
-        return None if found is None else found[1]
+    def use(self, event_id: str, parse: Callable[[], T], *, last: bool = False) -> T:
+        """The event as the webhook parsed it, else `parse()` (it was taken in by another
+        process, or before a restart); `last`: its last use, after which it is not kept."""
+        found = self._kept.pop(event_id, None) if last else self._kept.get(event_id)
+        return parse() if found is None else found[1]
 
     def __len__(self) -> int:
         return len(self._kept)

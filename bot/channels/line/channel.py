@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import functools
 import hashlib
 import hmac
 import logging
@@ -208,9 +209,10 @@ class LineChannel:
             raw_events = events_of(parse_json(body))
         except BadJson:
             return PlainTextResponse("bad body", status_code=400)
-        items, skipped = incoming_events(raw_events, time.time())
-        for item in items:
-            self._parsed.keep(item.native.webhook_event_id, item.native)
+        parsed, skipped = incoming_events(raw_events, time.time())
+        for _item, native in parsed:
+            self._parsed.keep(native.webhook_event_id, native)  # for its turn and delivery
+        items = [item for item, _native in parsed]
         if skipped:
             log.info("LINE webhook: skipped %d malformed or unknown event(s)", skipped)
         try:
@@ -240,10 +242,7 @@ class LineChannel:
     def prepare_now(self, item: Incoming) -> Prepared | None:
         """`prepare` for an event that needs no download, from the event the webhook parsed;
         None when its content must be fetched (the inbox then queues it)."""
-        native = (
-            item.native if item.native is not None else LineEvent.from_dict(item.payload["event"])
-        )
-        translation = translate_now(native)
+        translation = translate_now(self._native(item.payload))
         if translation is None:
             return None
         if translation.notice is not None:
@@ -261,7 +260,7 @@ class LineChannel:
     ) -> None:
         """Send the replies from where an earlier attempt got (`progress`); a call that was on
         its way when a process died is made again in a way LINE takes only once (`deliver`)."""
-        native = self._native(payload, done=True)
+        native = self._native(payload, last=True)
         chat = chat_of(native)[0]
         progress = progress or Progress.untracked()
         try:
@@ -278,12 +277,11 @@ class LineChannel:
             log.error("LINE: API call failed (%s, status %s)", native.type, exc.status)
             raise
 
-    def _native(self, payload: dict, *, done: bool = False) -> LineEvent:
-        """The event as this process's webhook parsed it, else parsed from the payload;
-        `done`: the last use (delivery), after which it is not kept."""
-        event_id = payload["event"].get("webhookEventId", "")
-        native = self._parsed.drop(event_id) if done else self._parsed.get(event_id)
-        return native if native is not None else LineEvent.from_dict(payload["event"])
+    def _native(self, payload: dict, *, last: bool = False) -> LineEvent:
+        """The event as this process's webhook parsed it (`last`: delivery, its last use)."""
+        raw = payload["event"]
+        parse = functools.partial(LineEvent.from_dict, raw)
+        return self._parsed.use(raw.get("webhookEventId", ""), parse, last=last)
 
     def discard(self, prepared: Prepared) -> None:
         if prepared.event is not None:

@@ -79,13 +79,16 @@ def events_of(payload: Any) -> list[Any]:
     return events if isinstance(events, list) else []
 
 
-def incoming_events(raw_events: list[Any], received: float) -> tuple[list[Incoming], int]:
-    """Each raw event parsed on its own into an inbox item, and how many were skipped.
+def incoming_events(
+    raw_events: list[Any], received: float
+) -> tuple[list[tuple[Incoming, LineEvent]], int]:
+    """Each raw event parsed on its own into an inbox item (with the SDK's object it was
+    parsed into), and how many were skipped.
 
     An event the SDK cannot build (a missing field, a wrong type, an unknown type) or that
     names no chat to answer is skipped; the events beside it are kept.
     """
-    items: list[Incoming] = []
+    items: list[tuple[Incoming, LineEvent]] = []
     skipped = 0
     for raw in raw_events:
         try:
@@ -94,11 +97,11 @@ def incoming_events(raw_events: list[Any], received: float) -> tuple[list[Incomi
             event_id = native.webhook_event_id if native is not None else ""
         except Exception:  # the SDK raises ValueError, TypeError, AttributeError, ...
             native, chat, event_id = None, "", ""
-        if not chat or not event_id or not isinstance(event_id, str):
+        if native is None or not chat or not event_id or not isinstance(event_id, str):
             skipped += 1
             continue
         key = event_key(Channel.LINE.value, event_id)
-        items.append(Incoming(chat, key, {"event": raw, "received": received}, native))
+        items.append((Incoming(chat, key, {"event": raw, "received": received}), native))
     return items, skipped
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import hmac
 import logging
@@ -317,7 +318,7 @@ class TelegramChannel:
         Bot API cannot read a chat back, so the one message that was on its way when a
         process died (`progress.uncertain`) is sent again: a citizen may see that one message
         twice, never miss it (a tracking code must arrive)."""
-        update = self._update(payload, done=True)
+        update = self._update(payload, last=True)
         chat = update.effective_chat
         if chat is None:
             return
@@ -335,12 +336,11 @@ class TelegramChannel:
             _log_failure(exc)
             raise
 
-    def _update(self, payload: dict, *, done: bool = False) -> Update:
-        """The update as this process's webhook parsed it, else parsed from the payload;
-        `done`: the last use (delivery), after which it is not kept."""
-        update_id = str(payload["update"].get("update_id", ""))
-        update = self._parsed.drop(update_id) if done else self._parsed.get(update_id)
-        return update if update is not None else Update.de_json(payload["update"], self.app.bot)
+    def _update(self, payload: dict, *, last: bool = False) -> Update:
+        """The update as this process's webhook parsed it (`last`: delivery, its last use)."""
+        raw = payload["update"]
+        parse = functools.partial(Update.de_json, raw, self.app.bot)
+        return self._parsed.use(str(raw.get("update_id", "")), parse, last=last)
 
     def discard(self, prepared: Prepared) -> None:
         if prepared.event is not None:
