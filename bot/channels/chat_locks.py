@@ -56,19 +56,17 @@ class AdvisoryLocks:
         # Lock numbers are database-wide: the URL (schema included) keeps two deployments
         # or test schemas on one server apart.
         self._salt = db.url.render_as_string(hide_password=True).encode()
-        self._raw: Any = None  # the pool's handle on the connection
-        self._conn: Any = None  # psycopg.Connection
+        self._raw: Any = None  # the pool's handle on the connection (it closes it when freed)
         self._mutex = threading.Lock()
         self._held: set[str] = set()
 
     def _connection(self) -> Any:
         """The driver's own connection, in autocommit: a lock call is one statement, run
         thousands of times a minute, without SQLAlchemy's statement handling around it."""
-        if self._conn is None or self._conn.closed:
-            self._raw = self._engine.raw_connection()  # kept: it closes the connection when freed
-            self._conn = self._raw.driver_connection
-            self._conn.autocommit = True
-        return self._conn
+        if self._raw is None or self._raw.driver_connection.closed:
+            self._raw = self._engine.raw_connection()
+            self._raw.driver_connection.autocommit = True
+        return self._raw.driver_connection
 
     def _call(self, sql: str, key: str) -> bool:
         digest = hashlib.sha256(self._salt + b"\0" + key.encode()).digest()
@@ -81,7 +79,7 @@ class AdvisoryLocks:
                 log.warning("chat lock connection lost; reconnecting")
                 if self._raw is not None:
                     self._raw.invalidate()
-                self._raw = self._conn = None
+                self._raw = None
                 return bool(self._connection().execute(sql, (number,)).fetchone()[0])
 
     async def acquire(self, key: str) -> bool:
@@ -109,7 +107,7 @@ class AdvisoryLocks:
         with self._mutex:
             if self._raw is not None:
                 self._raw.close()
-            self._raw = self._conn = None
+            self._raw = None
         self._engine.dispose()
 
 
