@@ -54,7 +54,7 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
-from webhook import Platform, TreeWatcher, User, database, menus  # noqa: E402
+from webhook import Platform, TreeWatcher, User, add_base, database, menus, split  # noqa: E402
 
 from tests.fake_line import event, serving, sign, user_source, webhook_body  # noqa: E402
 from tests.serve_process import TEST_SECRET_KEY, ServeProcess  # noqa: E402
@@ -338,14 +338,8 @@ def main() -> None:
     parser.add_argument("--idle", type=float, default=20.0, help="idle window, seconds")
     parser.add_argument("--greetings", type=int, default=30)
     parser.add_argument("--start-timeout", type=float, default=900.0)
-    parser.add_argument(
-        "--base",
-        type=Path,
-        help="also serve from this source tree, e.g. "
-        "`git archive COMMIT | tar -x -C /tmp/base` (before/after in one run)",
-    )
+    add_base(parser)
     args = parser.parse_args()
-    split = lambda text: [x for x in text.split(",") if x]  # noqa: E731
     runs = DEFAULT_RUNS
     if args.orgs or args.db:
         counts = [int(n) for n in split(args.orgs or "10,200,1000")]

@@ -658,6 +658,21 @@ def report(results: list[Result], plan: Plan) -> None:
                     print(f"{channel} {db} {load}: two workers / one = {two / one:.2f}")
 
 
+def add_base(parser: argparse.ArgumentParser) -> None:
+    """`--base DIR`: an older source tree served beside this one, for before/after."""
+    parser.add_argument(
+        "--base",
+        type=Path,
+        help="also serve from this source tree, e.g. "
+        "`git archive COMMIT | tar -x -C /tmp/base` (before/after in one run)",
+    )
+
+
+def split(text: str) -> list[str]:
+    """A comma-separated option's items (none for '')."""
+    return [x for x in text.split(",") if x]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true",
@@ -672,14 +687,8 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=3.0)
     parser.add_argument("--concurrency", type=int, default=100)
     parser.add_argument("--timeout", type=float, default=30.0)
-    parser.add_argument(
-        "--base",
-        type=Path,
-        help="also serve from this source tree, e.g. "
-        "`git archive COMMIT | tar -x -C /tmp/base` (before/after in one run)",
-    )
+    add_base(parser)
     args = parser.parse_args()
-    split = lambda text: [x for x in text.split(",") if x]  # noqa: E731
     plan = Plan(split(args.db), [int(w) for w in split(args.workers)], split(args.channel),
                 split(args.loads), [float(r) for r in split(args.rates)], args.rate_load,
                 args.seconds, args.warmup, args.concurrency, args.timeout, args.base)  # fmt: skip
