@@ -517,10 +517,10 @@ async def test_an_event_left_for_an_account_not_loaded_is_answered_by_the_sweep(
     raw = event("follow", user_source(user), reply_token=secrets.token_hex(16),
                 follow={"isUnblocked": False})  # fmt: skip
     # Stored two minutes ago: its reply token is stale by now, so the greeting is pushed.
-    items, _skipped = line_events.incoming_events([raw], time.time() - 120)
+    parsed, _skipped = line_events.incoming_events([raw], time.time() - 120)
     org_id = d.org_ids["namcham"]
     with Session(d.core.db) as session, session.begin():
-        item = items[0]
+        item, _native = parsed[0]
         assert inbox_rows.add(session, org_id, f"line-{org_id}", item.chat, item.event_key,
                               item.payload) is not None  # fmt: skip
     assert f"line-{org_id}" not in line.channels
