@@ -132,24 +132,23 @@ class _StoreHook(_RowHook):
     transaction and must then be its chat's first row; the turn is refused (rolled back,
     nothing stored) otherwise, and the event is stored and queued as usual."""
 
-    def __init__(self, org_id: int, channel: str, item: Incoming) -> None:
+    def __init__(self, org_id: int, channel: str, key: str, item: Incoming) -> None:
         super().__init__(0)
-        self.org_id, self.channel, self.item = org_id, channel, item
+        self.org_id, self.channel, self.key, self.item = org_id, channel, key, item
         self.stored_before = False  # a redelivery: the event is stored or processed already
         self.executor: ThreadPoolExecutor | None = None  # the webhook's threads (`_intake`)
 
     def begin(self, session: Session) -> None:
         item = self.item
-        row_id = inbox.add(session, self.org_id, self.channel, item.chat, item.event_key,
-                           item.payload)  # fmt: skip
-        if row_id is None:
+        added = inbox.add(session, self.org_id, self.channel, self.key, item.event_key,
+                          item.payload)  # fmt: skip
+        if added is None:
             self.stored_before = True
             raise TurnRefused
-        key = inbox.chat_key(self.org_id, self.channel, item.chat)
-        if inbox.first_id(session, self.org_id, self.channel, key) != row_id:
+        if not added.first:
             raise TurnRefused  # the chat has rows waiting: this one goes after them
-        self.row_id = row_id
-        self._row = inbox.Stored(row_id, self.org_id, item.event_key)
+        self.row_id = added.id
+        self._row = inbox.Stored(added.id, self.org_id, item.event_key)
 
 
 class Inbox:
@@ -236,35 +235,35 @@ class Inbox:
         if len(items) == 1 and (done := await self._direct(items[0])) is not None:
             return done
         loop = asyncio.get_running_loop()
-        new, first = await loop.run_in_executor(self._intake, self._store_sync, items)
+        new, keys, first = await loop.run_in_executor(self._intake, self._store_sync, items)
         crash_points.reached(crash_points.STORED)
-        for item in new:
-            key = inbox.chat_key(self.org_id, self.channel.name, item.chat)
+        for key in keys:
             self.wake(key, first.pop(key, None))
         return new
 
-    def _store_sync(self, items: Sequence[Incoming]) -> tuple[list[Incoming], dict[str, _Row]]:
-        """Store the new items; for each chat whose first row is now one of them (it had
-        nothing waiting), that row as `_read_oldest` would read it, so working the chat
-        starts without a read of its own (a thread hop and a transaction fewer per event)."""
+    def _store_sync(
+        self, items: Sequence[Incoming]
+    ) -> tuple[list[Incoming], list[str], dict[str, _Row]]:
+        """Store the items; returns the new ones, their chats' keys, and for each chat whose
+        first row is now one of them (it had nothing waiting) that row as `_read_oldest`
+        would read it, so working the chat starts without a read of its own (a thread hop
+        and a transaction fewer per event)."""
         new: list[Incoming] = []
-        stored: dict[str, tuple[int, Incoming]] = {}
+        keys: list[str] = []
+        first: dict[str, _Row] = {}
         with self._storer.begin() as conn:
             session: Any = _Bare(conn)
             for item in items:
-                row_id = inbox.add(session, self.org_id, self.channel.name, item.chat,
-                                   item.event_key, item.payload)  # fmt: skip
-                if row_id is None:
+                key = inbox.chat_key(self.org_id, self.channel.name, item.chat)
+                added = inbox.add(session, self.org_id, self.channel.name, key,
+                                  item.event_key, item.payload)  # fmt: skip
+                if added is None:
                     continue
                 new.append(item)
-                key = inbox.chat_key(self.org_id, self.channel.name, item.chat)
-                stored.setdefault(key, (row_id, item))
-            first = {
-                key: _Row(row_id, PENDING, 0, inbox.round_trip(item.payload), None)
-                for key, (row_id, item) in stored.items()
-                if inbox.first_id(session, self.org_id, self.channel.name, key) == row_id
-            }
-        return new, first
+                keys.append(key)
+                if added.first:
+                    first[key] = _Row(added.id, PENDING, 0, inbox.round_trip(item.payload), None)
+        return new, keys, first
 
     async def _direct(self, item: Incoming) -> list[Incoming] | None:
         """Store the event and run its turn in one transaction, before the platform is
@@ -296,7 +295,7 @@ class Inbox:
         try:
             if not (locked := await self.locks.acquire(key)):
                 return None
-            hook = _StoreHook(self.org_id, self.channel.name, item)
+            hook = _StoreHook(self.org_id, self.channel.name, key, item)
             hook.executor = self._intake  # the acknowledgement waits for no delivery's hop
             try:
                 replies = await self.turns.handle(prepared.event, hook)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any, NamedTuple
 
-from sqlalchemy import Row, bindparam, delete, select, update
+from sqlalchemy import Row, bindparam, delete, exists, literal_column, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
@@ -33,10 +33,27 @@ _CHAT = (
     _T.c.channel == bindparam("channel"),
     _T.c.chat_key == bindparam("key"),
 )
-_SEEN = select(_P.c.key).where(_P.c.org_id == bindparam("org_id"), _P.c.key == bindparam("key"))
+_STORED = ("org_id", "channel", "chat_key", "event_key", "payload", "replies", "state",
+           "failures", "attempted", "sent", "received_at")  # fmt: skip
+# One statement stores an event: nothing when it was processed before (a redelivery after
+# its row was deleted) or is stored already (the unique event key), else its id and whether
+# an earlier row of its chat is waiting. The earlier row is looked up by id, so what the
+# statement sees of its own row does not matter (PostgreSQL's subquery sees the table as
+# before the insert, SQLite's as after).
+_NEW_ROW = select(*(bindparam(name, type_=_T.c[name].type) for name in _STORED)).where(
+    ~exists().where(_P.c.org_id == bindparam("org_id"), _P.c.key == bindparam("event_key"))
+)
+_EARLIER_OF_NEW = literal_column(
+    "(SELECT e.id FROM inbox_event AS e WHERE e.org_id = inbox_event.org_id"
+    " AND e.channel = inbox_event.channel AND e.chat_key = inbox_event.chat_key"
+    " AND e.id < inbox_event.id LIMIT 1)"
+)
 _INSERT = {
-    "postgresql": pg_insert(_T).on_conflict_do_nothing().returning(_T.c.id),
-    "sqlite": sqlite_insert(_T).on_conflict_do_nothing().returning(_T.c.id),
+    dialect: insert(_T)
+    .from_select(_STORED, _NEW_ROW)
+    .on_conflict_do_nothing()
+    .returning(_T.c.id, _EARLIER_OF_NEW)
+    for dialect, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
 }
 _OLDEST = (
     select(
@@ -53,7 +70,6 @@ _OLDEST = (
     .order_by(_T.c.id)
     .limit(1)
 )
-_FIRST_ID = select(_T.c.id).where(*_CHAT).order_by(_T.c.id).limit(1)
 _LOCK = (
     select(_T.c.id, _T.c.org_id, _T.c.channel, _T.c.chat_key, _T.c.event_key, _T.c.state)
     .where(_T.c.id == bindparam("id"))
@@ -105,18 +121,24 @@ def round_trip(value: Any) -> Any:
     return json.loads(json.dumps(value, ensure_ascii=False))
 
 
+class Added(NamedTuple):
+    """A newly stored event's row id, and whether it is its chat's first row (nothing of
+    the chat was waiting when it was stored)."""
+
+    id: int
+    first: bool
+
+
 def add(
-    session: Session, org_id: int, channel: str, chat: str, event_key: str, payload: Any
-) -> int | None:
-    """Store one event; its row id, or None when it is already stored or was processed (a
-    redelivery)."""
+    session: Session, org_id: int, channel: str, key: str, event_key: str, payload: Any
+) -> Added | None:
+    """Store one event of the chat `key` (`chat_key`); None when it is already stored or
+    was processed (a redelivery). One statement: it runs for every webhook."""
     conn = session.connection()
-    if conn.execute(_SEEN, {"org_id": org_id, "key": event_key}).first() is not None:
-        return None
     row = {
         "org_id": org_id,
         "channel": channel,
-        "chat_key": chat_key(org_id, channel, chat),
+        "chat_key": key,
         "event_key": event_key,
         "payload": seal(payload, bind("payload", org_id, event_key)),
         "replies": None,
@@ -126,7 +148,8 @@ def add(
         "sent": 0,
         "received_at": utcnow(),
     }
-    return conn.execute(_INSERT[conn.dialect.name], row).scalar_one_or_none()
+    stored = conn.execute(_INSERT[conn.dialect.name], row).first()
+    return None if stored is None else Added(stored[0], stored[1] is None)
 
 
 def oldest(session: Session, org_id: int, channel: str, key: str) -> Row | None:
@@ -134,12 +157,6 @@ def oldest(session: Session, org_id: int, channel: str, key: str) -> Row | None:
     payload, replies, attempted, sent)."""
     params = {"org_id": org_id, "channel": channel, "key": key}
     return session.connection().execute(_OLDEST, params).first()
-
-
-def first_id(session: Session, org_id: int, channel: str, key: str) -> int | None:
-    """The id of the chat's first row in arrival order."""
-    params = {"org_id": org_id, "channel": channel, "key": key}
-    return session.connection().execute(_FIRST_ID, params).scalar_one_or_none()
 
 
 def lock_first_pending(session: Session, row_id: int) -> Row | None:
@@ -205,6 +222,6 @@ def count(session: Session, org_id: int | None = None) -> int:
     return len(session.connection().execute(stmt).all())
 
 
-__all__ = ["DONE", "PENDING", "InboxEvent", "add", "chat_key", "finish", "lock_first_pending",
-           "note_failure", "oldest", "progress", "remove", "seal", "state_of", "unseal",
-           "waiting_everywhere"]  # fmt: skip
+__all__ = ["DONE", "PENDING", "Added", "InboxEvent", "add", "chat_key", "finish",
+           "lock_first_pending", "note_failure", "oldest", "progress", "remove", "seal",
+           "state_of", "unseal", "waiting_everywhere"]  # fmt: skip
