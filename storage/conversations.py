@@ -31,11 +31,16 @@ _KEY = (
     _C.c.channel == sa.bindparam("channel"),
     _C.c.chat_id == sa.bindparam("chat_id"),
 )
-_CREATE = {
-    "postgresql": pg_insert(_C).on_conflict_do_nothing(),
-    "sqlite": sqlite_insert(_C).on_conflict_do_nothing(),
-}
-_LOCK = sa.select(_C).where(*_KEY).with_for_update()
+# The chat's row, created when missing, in one statement: an upsert whose update changes
+# nothing takes the row lock as SELECT ... FOR UPDATE would (PostgreSQL; a SQLite turn holds
+# the write lock from BEGIN) and returns the row as it stands once the lock is granted.
+_CREATE_OR_LOCK = {
+    dialect: insert(_C)
+    .on_conflict_do_update(index_elements=list(_C.primary_key.columns),
+                           set_={"version": _C.c.version})
+    .returning(*_C.c)
+    for dialect, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
+}  # fmt: skip
 _FORGET = sa.delete(_C).where(*_KEY)
 _CLAIM = {
     "postgresql": pg_insert(_E).on_conflict_do_nothing().returning(_E.c.key),
@@ -52,8 +57,8 @@ def lock(session: Session, org_id: int, channel: str, chat_id: str) -> Conversat
     """The chat's conversation row, created if missing and locked for this transaction.
 
     On PostgreSQL the row lock makes a second worker wait for this turn to finish; SQLite
-    transactions here begin IMMEDIATE, which serialises writers the same way. Both statements
-    are Core (this runs once per event): the row is handed to the session as if the ORM had
+    transactions here begin IMMEDIATE, which serialises writers the same way. One Core
+    statement (this runs once per event): the row is handed to the session as if the ORM had
     loaded it, so the turn's changes are flushed as an UPDATE as before.
     """
     keys = chat_keys(channel, chat_id)
@@ -62,8 +67,7 @@ def lock(session: Session, org_id: int, channel: str, chat_id: str) -> Conversat
     conn = session.connection()
     key = {"org_id": org_id, "channel": channel, "chat_id": keys[0]}
     new = {**key, "flow": None, "step": None, "data": {}, "version": 0, "updated_at": utcnow()}
-    conn.execute(_CREATE[conn.dialect.name], new)
-    row = conn.execute(_LOCK, key).one()
+    row = conn.execute(_CREATE_OR_LOCK[conn.dialect.name], new).one()
     convo = Conversation(**dict(zip(_COLUMNS, row, strict=True)))
     identity = session.identity_key(Conversation, (org_id, channel, keys[0]))
     known = session.identity_map.get(identity)
