@@ -26,7 +26,6 @@ from handlers.telemetry import Outcome, Telemetry, TurnRecord, is_private, posit
 from handlers.types import Event, Notice, Reply, Turn
 from messages import common
 from storage import conversations
-from storage.models import Organisation
 from storage.protect import residue
 from storage.queues import outbox
 from storage.timeutil import utcnow
@@ -186,9 +185,8 @@ class ConversationEngine:
                     return list(chosen.replies)
                 org_id, event, before = chosen.org_id, chosen.forward, list(chosen.replies)
             convo = conversations.lock(session, org_id, event.channel.value, event.chat_id)
-            org = session.get(Organisation, org_id)
             ctx = Ctx(
-                event, session, org, self.deps, convo.flow, convo.step, dict(convo.data or {})
+                event, session, org_id, self.deps, convo.flow, convo.step, dict(convo.data or {})
             )
             was_in, _step = position(ctx)
             record.private = is_private(convo.flow)  # also if the turn fails
@@ -229,7 +227,6 @@ class ConversationEngine:
             convo = conversations.peek(session, org_id, event.channel.value, event.chat_id)
             if convo is None:
                 return []
-            org = session.get(Organisation, org_id)
-            ctx = Ctx(event, session, org, self.deps, convo.flow, convo.step, dict(convo.data))
+            ctx = Ctx(event, session, org_id, self.deps, convo.flow, convo.step, dict(convo.data))
             _flow, step = position(ctx)
             return [Reply(common.RESUMED), step.prompt(ctx)] if step else []

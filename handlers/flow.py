@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING
 from sqlmodel import Session
 
 from handlers.types import Event, Reply, Turn
+from storage.models import Organisation
 
 if TYPE_CHECKING:
     from storage.files import FileStore
-    from storage.models import Organisation
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class Ctx:
 
     event: Event
     session: Session
-    org: Organisation
+    org_id: int
     deps: Deps
     flow: str | None = None
     step: str | None = None
@@ -49,6 +49,14 @@ class Ctx:
     # What the engine must know of this turn besides its replies; shared by copies of the
     # context (`dataclasses.replace` keeps the same set).
     marks: set[str] = field(default_factory=set)
+
+    @property
+    def org(self) -> Organisation:
+        """The organisation's row, read on first use: most turns need only its id, and
+        loading it cost a statement and an ORM load on every turn."""
+        org = self.session.get(Organisation, self.org_id)
+        assert org is not None
+        return org
 
     def now(self) -> datetime:
         return self.deps.clock()

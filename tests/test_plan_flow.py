@@ -128,7 +128,7 @@ def make_ctx(session: Session, slug: str, text: str, tmp_path) -> Ctx:
     assert org is not None
     event = Event(Channel.CONSOLE, "chat-1", "user-1", "event-1", text=text)
     deps = Deps(files=FileStore(tmp_path), clock=lambda: datetime(2026, 11, 23, tzinfo=UTC))
-    return Ctx(event, session, org, deps)
+    return Ctx(event, session, org.id, deps)
 
 
 @pytest.mark.parametrize(
@@ -191,7 +191,7 @@ def test_every_button_fits_every_channel(engine, tmp_path):
 
 
 def ctx_with(ctx: Ctx, data: dict) -> Ctx:
-    return Ctx(ctx.event, ctx.session, ctx.org, ctx.deps, plan_flow.NAME, None, data)
+    return Ctx(ctx.event, ctx.session, ctx.org_id, ctx.deps, plan_flow.NAME, None, data)
 
 
 async def test_staff_update_from_the_cli_shows_in_the_chat(

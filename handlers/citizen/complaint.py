@@ -211,7 +211,7 @@ def on_confirm(ctx: Ctx) -> Turn:
         location = [lat, lon, d["place"][:255]]
     complaint = file_complaint(
         ctx.session,
-        org_id=ctx.org.id,
+        org_id=ctx.org_id,
         now=ctx.now(),
         category=d["category"],
         description=d["description"],
@@ -224,9 +224,9 @@ def on_confirm(ctx: Ctx) -> Turn:
         phone=d.get("phone", ""),
     )
     notices.on_complaint_filed(
-        ctx.session, ctx.org.id, complaint, ctx.now(), notify=event.choice == CONFIRM_NOTIFY
+        ctx.session, ctx.org_id, complaint, ctx.now(), notify=event.choice == CONFIRM_NOTIFY
     )
-    days = peek_deadline_days(ctx.session, ctx.org.id)
+    days = peek_deadline_days(ctx.session, ctx.org_id)
     filed = msg.filed(pretty(complaint.code), complaint.due_on, days)
     return finish(Reply(filed), menu.main_menu())
 

@@ -60,15 +60,15 @@ def answer(ctx: Ctx) -> Reply:
         return Reply(tracking_msg.NOT_FOUND, (menu.MENU_CHOICE,))
     event, now = ctx.event, ctx.now()
     limit = guess_limit.refused(
-        ctx.session, event.channel.value, event.chat_id, now, org_id=ctx.org.id
+        ctx.session, event.channel.value, event.chat_id, now, org_id=ctx.org_id
     )
     if limit is not None:
         text = tracking_msg.EVERYONE_WAITS if limit.everyone else tracking_msg.TOO_MANY_TRIES
         return Reply(text.format(minutes=limit.minutes))
-    complaint = _complaint(ctx.session, ctx.org.id, found.digits)
+    complaint = _complaint(ctx.session, ctx.org_id, found.digits)
     if complaint is None:
         guess_limit.record_miss(
-            ctx.session, event.channel.value, event.chat_id, now, org_id=ctx.org.id
+            ctx.session, event.channel.value, event.chat_id, now, org_id=ctx.org_id
         )
         return Reply(tracking_msg.NOT_FOUND, (menu.MENU_CHOICE,))
     if complaint.status not in CLOSED:

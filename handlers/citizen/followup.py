@@ -43,7 +43,7 @@ class S(StrEnum):
 
 def _handling_for_code(ctx: Ctx, digits: str) -> CaseHandling | None:
     """The handling row of the case with this tracking code, in either stream."""
-    found = cases.find_by_code(ctx.session, ctx.org.id, digits)
+    found = cases.find_by_code(ctx.session, ctx.org_id, digits)
     if found is None:
         return None
     stream, case = found
@@ -82,7 +82,7 @@ def _reply_by_code(ctx: Ctx, found: FoundCode) -> Turn:
     refused = lookup.before_guess(ctx, found)
     if refused is not None:
         return finish(refused, menu.main_menu())
-    if cases.find_by_code(ctx.session, ctx.org.id, found.digits) is None:
+    if cases.find_by_code(ctx.session, ctx.org_id, found.digits) is None:
         return finish(lookup.missed(ctx), menu.main_menu())
     ctx.scrub_after()  # a code that exists: the row linking it to this chat is wiped
     handling = _handling_for_code(ctx, found.digits)
@@ -147,10 +147,10 @@ def on_answer(ctx: Ctx) -> Turn:
     for staff_id in sorted(a for a in askers if a is not None):
         member = ctx.session.get(StaffMember, staff_id)
         if member is not None and target.stream is Stream.TIP:  # in the next round
-            tip_rounds.queue_answer(ctx.session, ctx.org.id, handling, staff_id, now)
+            tip_rounds.queue_answer(ctx.session, ctx.org_id, handling, staff_id, now)
         elif member is not None and member.removed_at is None:
             outbound.send(
-                ctx.session, org_id=ctx.org.id, channel=member.channel, chat_id=member.chat_id,
+                ctx.session, org_id=ctx.org_id, channel=member.channel, chat_id=member.chat_id,
                 replies=[notice], now=now,
             )  # fmt: skip
     return finish(Reply(msg.REPLY_SENT), menu.main_menu())
@@ -173,7 +173,7 @@ def rate_pressed(ctx: Ctx, code: str) -> Turn:
 
 def _may_rate(ctx: Ctx, handling: CaseHandling) -> bool:
     """The chat that filed the complaint, or a chat that just looked its code up."""
-    if handling.stream != Stream.COMPLAINT or handling.org_id != ctx.org.id:
+    if handling.stream != Stream.COMPLAINT or handling.org_id != ctx.org_id:
         return False  # another organisation's case: a forged button
     if ctx.data.get("handling") == handling.id:
         return True
@@ -197,11 +197,11 @@ def on_comment(ctx: Ctx) -> Turn:
         comment = checked.value
     handling = ctx.session.get(CaseHandling, ctx.data["handling"])
     rating = case_handling.rate(
-        ctx.session, ctx.org.id, handling.case_id, ctx.data["score"], comment, ctx.now()
+        ctx.session, ctx.org_id, handling.case_id, ctx.data["score"], comment, ctx.now()
     )
     if rating is not None:  # the statistics keep the score, apart from the comment
         stats_events.record_rating(
-            ctx.session, org_id=ctx.org.id, stream=Stream.COMPLAINT, case_id=handling.case_id,
+            ctx.session, org_id=ctx.org_id, stream=Stream.COMPLAINT, case_id=handling.case_id,
             score=rating.score, at=rating.at,
         )  # fmt: skip
     return finish(Reply(msg.RATED), menu.main_menu())

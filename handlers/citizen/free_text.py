@@ -53,7 +53,7 @@ def plan_hint(session: Session, org_id: int) -> PlanHint | None:
 
 def read(ctx: Ctx, text: str) -> Reading:
     """The reading the conversation acts on (the same as `complaintbot understand --org`)."""
-    return understand(text, plan_hint(ctx.session, ctx.org.id))
+    return understand(text, plan_hint(ctx.session, ctx.org_id))
 
 
 def answer_at_menu(ctx: Ctx, text: str) -> Turn:
@@ -85,7 +85,7 @@ def answer_at_menu(ctx: Ctx, text: str) -> Turn:
 
 def switch_from_plan(ctx: Ctx, text: str) -> Turn | None:
     """While browsing the plan: a text that is clearly a complaint or a tip starts its intake."""
-    hint = plan_hint(ctx.session, ctx.org.id)
+    hint = plan_hint(ctx.session, ctx.org_id)
     if hint is not None and hint(text) > 0:  # names an item ("…จัดซื้อจัดจ้าง"): a plan question
         return None
     reading = understand(text)

@@ -12,12 +12,12 @@ def filing_refused(ctx: Ctx) -> str | None:
     """Why this chat may not file a new case today (the refusal is counted), or None."""
     event = ctx.event
     refused = intake.filing_refused(
-        ctx.session, ctx.org.id, event.channel.value, event.chat_id, ctx.now()
+        ctx.session, ctx.org_id, event.channel.value, event.chat_id, ctx.now()
     )
     if refused is None:
         return None
     limit, size = refused
-    intake.record_hit(ctx.session, ctx.org.id, limit, ctx.now())
+    intake.record_hit(ctx.session, ctx.org_id, limit, ctx.now())
     return msg.refused(limit.value, size)
 
 
@@ -28,7 +28,7 @@ def refused_at_confirm(ctx: Ctx) -> str | None:
     if text is not None:
         return f"{text}\n{msg.DRAFT_KEPT}"
     event = ctx.event
-    intake.count_filing(ctx.session, ctx.org.id, event.channel.value, event.chat_id, ctx.now())
+    intake.count_filing(ctx.session, ctx.org_id, event.channel.value, event.chat_id, ctx.now())
     return None
 
 
@@ -36,10 +36,10 @@ def upload_refused(ctx: Ctx, size: int) -> str | None:
     """Why this file cannot be kept (the refusal is counted), or None (then it is counted)."""
     event = ctx.event
     channel, chat = event.channel.value, event.chat_id
-    refused = intake.upload_refused(ctx.session, ctx.org.id, channel, chat, ctx.now(), size)
+    refused = intake.upload_refused(ctx.session, ctx.org_id, channel, chat, ctx.now(), size)
     if refused is None:
         intake.count_upload(ctx.session, channel, chat, ctx.now())
         return None
     limit, quota = refused
-    intake.record_hit(ctx.session, ctx.org.id, limit, ctx.now())
+    intake.record_hit(ctx.session, ctx.org_id, limit, ctx.now())
     return msg.refused(limit.value, quota)

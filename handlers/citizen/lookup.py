@@ -49,14 +49,14 @@ def answer(ctx: Ctx, found: FoundCode) -> Reply:
     refused = before_guess(ctx, found)
     if refused is not None:
         return refused
-    view = find_case(ctx.session, ctx.org.id, found.digits)
+    view = find_case(ctx.session, ctx.org_id, found.digits)
     if view is None:
         return missed(ctx)
     if view.stream is Stream.TIP:
         ctx.scrub_after()
     reply = status_reply(view)
     erase = (
-        erasure.offer(ctx.session, ctx.org.id, found.digits) if view.stream == "complaint" else None
+        erasure.offer(ctx.session, ctx.org_id, found.digits) if view.stream == "complaint" else None
     )
     return replace(reply, choices=(erase, *reply.choices)) if erase else reply
 
@@ -73,7 +73,7 @@ def before_guess(ctx: Ctx, found: FoundCode) -> Reply | None:
         return Reply(msg.WRONG_LENGTH.format(count=len(found.digits)))
     event = ctx.event
     limit = guess_limit.refused(
-        ctx.session, event.channel.value, event.chat_id, ctx.now(), org_id=ctx.org.id
+        ctx.session, event.channel.value, event.chat_id, ctx.now(), org_id=ctx.org_id
     )
     if limit is not None:  # even a right code: guessing must not pay off
         text = msg.EVERYONE_WAITS if limit.everyone else msg.TOO_MANY_TRIES
@@ -85,6 +85,6 @@ def missed(ctx: Ctx) -> Reply:
     """A well-formed code that matched nothing: count the guess and say so."""
     event = ctx.event
     guess_limit.record_miss(
-        ctx.session, event.channel.value, event.chat_id, ctx.now(), org_id=ctx.org.id
+        ctx.session, event.channel.value, event.chat_id, ctx.now(), org_id=ctx.org_id
     )
     return Reply(msg.NOT_FOUND)

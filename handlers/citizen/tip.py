@@ -226,7 +226,7 @@ def on_confirm(ctx: Ctx) -> Turn:
     d = ctx.data
     tip, code = file_tip(
         ctx.session,
-        org_id=ctx.org.id,
+        org_id=ctx.org_id,
         now=ctx.now(),
         category=d["category"],
         conduct=d["conduct"],
@@ -237,8 +237,8 @@ def on_confirm(ctx: Ctx) -> Turn:
         informant_contact=d.get("contact", ""),
         channel=ctx.event.channel.value,  # the kind only (line, telegram), for statistics
     )
-    notices.on_tip_filed(ctx.session, ctx.org.id, tip, ctx.now())
-    days = peek_deadline_days(ctx.session, ctx.org.id)
+    notices.on_tip_filed(ctx.session, ctx.org_id, tip, ctx.now())
+    days = peek_deadline_days(ctx.session, ctx.org_id)
     saved = (Choice(msg.BUTTON_CODE_SAVED, CODE_SAVED),)
     return finish(Reply(msg.filed(pretty(code), tip.due_on, days), saved), menu.main_menu())
 

@@ -62,9 +62,9 @@ def _plan(ctx: Ctx) -> Plan | None:
     plan_id = ctx.data.get("plan")
     if plan_id is not None:
         plan = ctx.session.get(Plan, plan_id)
-        if plan is not None and plan.org_id == ctx.org.id:
+        if plan is not None and plan.org_id == ctx.org_id:
             return plan
-    return plan_repo.latest_plan(ctx.session, ctx.org.id)
+    return plan_repo.latest_plan(ctx.session, ctx.org_id)
 
 
 def current_period(ctx: Ctx, plan: Plan) -> tuple[int, int]:
@@ -180,7 +180,7 @@ def _dimension_choices(ctx: Ctx, plan: Plan) -> list[Choice]:
 
 def start(ctx: Ctx) -> Turn:
     """The summary for the newest period, then the มิติ to browse."""
-    plan = plan_repo.latest_plan(ctx.session, ctx.org.id)
+    plan = plan_repo.latest_plan(ctx.session, ctx.org_id)
     if plan is None:
         return finish(Reply(msg.NO_PLAN), menu.main_menu())
     data = _fresh_data(ctx, plan)
@@ -392,7 +392,7 @@ def _answer(ctx: Ctx, plan: Plan, text: str, data: dict, *, always: bool) -> Tur
 
 def _note(ctx: Ctx, item_id: int | None, text: str) -> None:
     """Keep the question for the plan officers' page: the day and what it matched only."""
-    asked.record(ctx.session, org_id=ctx.org.id, day=local_date(ctx.now()), item_id=item_id,
+    asked.record(ctx.session, org_id=ctx.org_id, day=local_date(ctx.now()), item_id=item_id,
                  text=text)  # fmt: skip
 
 
@@ -428,7 +428,7 @@ def answer_plan_question(ctx: Ctx, text: str, *, always: bool = False) -> Turn |
     text is not a plan question (the router then does what it would have done). With
     `always`, the text is known to be about the plan: it is answered even with no match.
     """
-    plan = plan_repo.latest_plan(ctx.session, ctx.org.id)
+    plan = plan_repo.latest_plan(ctx.session, ctx.org_id)
     if plan is None or not text.strip():
         return None
     return _answer(ctx, plan, text, _fresh_data(ctx, plan), always=always)

@@ -27,7 +27,7 @@ def bind(ctx: Ctx, code: str) -> Turn | None:
     citizen router like any unknown text (failed guesses are counted and limited)."""
     event = ctx.event
     member = staff.bind(
-        ctx.session, org_id=ctx.org.id, code=code, channel=event.channel.value,
+        ctx.session, org_id=ctx.org_id, code=code, channel=event.channel.value,
         chat_id=event.chat_id, user_id=event.user_id, now=ctx.now(),
     )  # fmt: skip
     if member is None:
@@ -45,7 +45,7 @@ def invite(ctx: Ctx, arg: str) -> Turn | None:
         return _done(Reply(msg.INVITE_USAGE))
     try:
         row, code = manage.invite(
-            ctx.session, ctx.org.id, giver=staff.roles_of(admin), actor=actor(admin),
+            ctx.session, ctx.org_id, giver=staff.roles_of(admin), actor=actor(admin),
             role=Role(role.lower()), name=name, now=ctx.now(),
         )  # fmt: skip
     except manage.Refused as refused:  # else they could invite themselves to the tips
@@ -57,7 +57,7 @@ def staff_list(ctx: Ctx, _arg: str = "") -> Turn | None:
     if authorise(ctx, Role.ADMIN, Role.HOST_ADMIN) is None:
         return None
     lines = [msg.STAFF_LIST_TITLE]
-    for m in staff.listing(ctx.session, ctx.org.id):
+    for m in staff.listing(ctx.session, ctx.org_id):
         lines.append(msg.staff_line(m.id, m.name, m.roles.split(","), m.channel))
     return _done(Reply("\n".join(lines)))
 
@@ -68,7 +68,7 @@ def remove(ctx: Ctx, arg: str) -> Turn | None:
         return None
     if not arg.strip().isdigit():
         return _done(Reply(msg.STAFF_NOT_FOUND.format(id=arg.strip())))
-    member = manage.remove(ctx.session, ctx.org.id, int(arg), actor=actor(admin), now=ctx.now())
+    member = manage.remove(ctx.session, ctx.org_id, int(arg), actor=actor(admin), now=ctx.now())
     text = msg.STAFF_REMOVED if member else msg.STAFF_NOT_FOUND
     return _done(Reply(text.format(id=int(arg))))
 
@@ -76,7 +76,7 @@ def remove(ctx: Ctx, arg: str) -> Turn | None:
 def audit(ctx: Ctx, _arg: str = "") -> Turn | None:
     if authorise(ctx, Role.ADMIN) is None:
         return None
-    rows = case_handling.access_log(ctx.session, ctx.org.id)
+    rows = case_handling.access_log(ctx.session, ctx.org_id)
     if not rows:
         return _done(Reply(msg.AUDIT_EMPTY))
     lines = [msg.AUDIT_TITLE]
@@ -90,7 +90,7 @@ def group_command(ctx: Ctx, *, off: bool) -> Turn | None:
         return None
     event = ctx.event
     chat = None if off else event.chat_id
-    org_settings.set_staff_group(ctx.session, ctx.org.id, event.channel.value, chat)
+    org_settings.set_staff_group(ctx.session, ctx.org_id, event.channel.value, chat)
     return _done(Reply(msg.GROUP_UNSET if off else msg.GROUP_SET))
 
 

@@ -17,9 +17,9 @@ def authorise(ctx: Ctx, *roles: Role) -> StaffMember | None:
     """The chat's staff account if it holds any of `roles` (any role at all if none given)."""
     event = ctx.event
     if event.is_private:
-        member = staff.active(ctx.session, ctx.org.id, event.channel.value, event.chat_id)
+        member = staff.active(ctx.session, ctx.org_id, event.channel.value, event.chat_id)
     else:
-        member = staff.by_user(ctx.session, ctx.org.id, event.channel.value, event.user_id)
+        member = staff.by_user(ctx.session, ctx.org_id, event.channel.value, event.user_id)
     if member is None:
         return None
     held = staff.roles_of(member)

@@ -66,7 +66,7 @@ def _target(ctx: Ctx, key: str) -> tuple[Target | None, Turn | None]:
         return None, (_view(Reply(msg.NEED_TARGET)) if authorise(ctx) else None)
     if authorise(ctx, _role_for_key(key)) is None:
         return None, None
-    target = find_target(ctx.session, ctx.org.id, key)
+    target = find_target(ctx.session, ctx.org_id, key)
     if target is None:
         return None, _view(Reply(msg.UNKNOWN_CASE))
     return target, None
@@ -129,7 +129,7 @@ def staff_menu(ctx: Ctx, _arg: str = "") -> Turn | None:
     text = f"{msg.STAFF_MENU}\n{msg.COMMANDS_HELP}"
     since = local_date(ctx.now()) - timedelta(days=6)
     hits = (
-        intake.hits(ctx.session, ctx.org.id, since)
+        intake.hits(ctx.session, ctx.org_id, since)
         if roles & {Role.COMPLAINT, Role.INTEGRITY, Role.ADMIN}
         else {}
     )
@@ -140,7 +140,7 @@ def staff_menu(ctx: Ctx, _arg: str = "") -> Turn | None:
 
 def _queue(ctx: Ctx, stream: Stream, title: str) -> Turn:
     today = local_date(ctx.now())
-    cases = case_ops.open_cases(ctx.session, ctx.org.id, stream)
+    cases = case_ops.open_cases(ctx.session, ctx.org_id, stream)
     if not cases:
         return _view(Reply(msg.QUEUE_EMPTY))
     sections = (
@@ -296,7 +296,7 @@ def explain_command(ctx: Ctx, target: Target, _rest: str) -> Turn:
 
 
 def assign_command(ctx: Ctx, target: Target, rest: str) -> Turn:
-    units = list(org_settings.get(ctx.session, ctx.org.id).units)
+    units = list(org_settings.get(ctx.session, ctx.org_id).units)
     unit = None
     if rest:
         number = arabic_digits(rest)
