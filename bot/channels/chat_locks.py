@@ -21,6 +21,7 @@ turn; the lock keeps workers from wasting work and from delivering one reply twi
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import fcntl
 import hashlib
 import logging
@@ -106,6 +107,11 @@ class AdvisoryLocks:
     def close(self) -> None:
         with self._mutex:
             if self._raw is not None:
+                # Let go of the locks before closing: the server drops a closed session's
+                # locks only once its backend has exited, a moment later, so another process
+                # asking at once could still be refused.
+                with contextlib.suppress(psycopg.Error):
+                    self._raw.driver_connection.execute("select pg_advisory_unlock_all()")
                 self._raw.close()
             self._raw = None
         self._engine.dispose()
