@@ -521,7 +521,9 @@ async def test_an_event_left_for_an_account_not_loaded_is_answered_by_the_sweep(
     org_id = d.org_ids["namcham"]
     with Session(d.core.db) as session, session.begin():
         item, _native = parsed[0]
-        assert inbox_rows.add(session, org_id, f"line-{org_id}", item.chat, item.event_key,
+        channel = f"line-{org_id}"
+        key = inbox_rows.chat_key(org_id, channel, item.chat)
+        assert inbox_rows.add(session, org_id, channel, key, item.event_key,
                               item.payload) is not None  # fmt: skip
     assert f"line-{org_id}" not in line.channels
     fake = d.line.fakes["namcham"]
