@@ -31,6 +31,16 @@ READS_ONLY = {"sqlite_reads_only": True}  # execution options: a read that needs
 URGENT = {"sqlite_urgent": True}
 
 
+def one_statement(engine: Engine, **options: object) -> Engine:
+    """`engine` for work that is one statement, or several that need not commit together:
+    on PostgreSQL in autocommit, which saves the BEGIN and the COMMIT, two round trips of
+    the three such a transaction costs (the inbox runs several per event). SQLite keeps its
+    transactions: they are how a writer takes the write lock (`make_engine`)."""
+    if engine.dialect.name == "postgresql":
+        options = {**options, "isolation_level": "AUTOCOMMIT"}
+    return engine.execution_options(**options) if options else engine
+
+
 class WriterLock:
     """The process's queue for SQLite's write lock: first come, first served, except that an
     urgent writer (`URGENT`) goes before every ordinary one waiting. Under load a webhook's

@@ -36,7 +36,7 @@ from handlers import reply_codec
 from handlers.engine import TurnRefused
 from handlers.stats import drawing
 from handlers.types import Event, Notice, Reply
-from storage.db import READS_ONLY, URGENT
+from storage.db import READS_ONLY, URGENT, one_statement
 from storage.models import ProcessedEvent
 from storage.protect import residue
 from storage.queues import inbox
@@ -165,8 +165,13 @@ class Inbox:
         turn_pauses: Sequence[float] = TURN_PAUSES,
     ) -> None:
         self.db = db
-        self._reader = db.execution_options(**READS_ONLY)  # SQLite: no write lock to read
-        self._storer = db.execution_options(**URGENT)  # SQLite: first in line for the lock
+        # Made once (each call makes a new engine view). SQLite: a reader takes no write
+        # lock, a webhook's store goes first in line for it. PostgreSQL: what is a single
+        # statement runs in autocommit (`one_statement`).
+        self._reader = one_statement(db, **READS_ONLY)
+        self._storer = db.execution_options(**URGENT)
+        self._store_one = one_statement(db, **URGENT)
+        self._single = one_statement(db)
         self.org_id = org_id
         self.channel = channel
         self.turns = turns
@@ -251,7 +256,8 @@ class Inbox:
         new: list[Incoming] = []
         keys: list[str] = []
         first: dict[str, _Row] = {}
-        with self._storer.begin() as conn:
+        storer = self._store_one if len(items) == 1 else self._storer  # a batch commits once
+        with storer.begin() as conn:
             session: Any = _Bare(conn)
             for item in items:
                 key = inbox.chat_key(self.org_id, self.channel.name, item.chat)
@@ -473,7 +479,7 @@ class Inbox:
 
         async def record(attempted: int, sent: int) -> None:
             await self._db(
-                lambda s: inbox.progress(s, row.id, attempted=attempted, sent=sent), bare=True
+                lambda s: inbox.progress(s, row.id, attempted=attempted, sent=sent), single=True
             )
 
         # A row this process did not run, or whose delivery failed, may have had its next
@@ -501,7 +507,7 @@ class Inbox:
             inbox.remove(session, row.id)
             return self._read_oldest(session, key)
 
-        following = await self._db(remove_then_read, bare=True)
+        following = await self._db(remove_then_read, single=True)  # apart, on PostgreSQL
         if row.id in self._tip_rows:
             # The row held the chat (in its event) beside the tip's words or code (in its
             # replies): once deleted, its older versions leave the files too.
@@ -512,14 +518,20 @@ class Inbox:
         return following
 
     async def _db(
-        self, work: Callable[[Any], T], *, reads_only: bool = False, bare: bool = False
+        self,
+        work: Callable[[Any], T],
+        *,
+        reads_only: bool = False,
+        bare: bool = False,
+        single: bool = False,
     ) -> T:
         """Run `work` in a transaction on a thread; `bare`: on a plain connection (`_Bare`)
-        rather than a `Session`, for the inbox's own Core statements."""
-        engine = self._reader if reads_only else self.db
+        rather than a `Session`, for the inbox's own Core statements; `single`: the same,
+        for statements that need not commit together (`one_statement`)."""
+        engine = self._reader if reads_only else self._single if single else self.db
 
         def run() -> T:
-            if bare:
+            if bare or single:
                 with engine.begin() as conn:
                     return work(_Bare(conn))
             with Session(engine) as session, session.begin():
