@@ -70,12 +70,29 @@ _OLDEST = (
     .order_by(_T.c.id)
     .limit(1)
 )
+_E = _T.alias("earlier")
 _LOCK = (
-    select(_T.c.id, _T.c.org_id, _T.c.channel, _T.c.chat_key, _T.c.event_key, _T.c.state)
+    select(
+        _T.c.id,
+        _T.c.org_id,
+        _T.c.channel,
+        _T.c.chat_key,
+        _T.c.event_key,
+        _T.c.state,
+        select(_E.c.id)
+        .where(
+            _E.c.org_id == _T.c.org_id,
+            _E.c.channel == _T.c.channel,
+            _E.c.chat_key == _T.c.chat_key,
+            _E.c.id < _T.c.id,
+        )
+        .limit(1)
+        .scalar_subquery()
+        .label("earlier"),
+    )
     .where(_T.c.id == bindparam("id"))
-    .with_for_update()
+    .with_for_update(of=_T)
 )
-_EARLIER = select(_T.c.id).where(*_CHAT, _T.c.id < bindparam("id")).limit(1)
 _FINISH = (
     update(_T)
     .where(_T.c.id == bindparam("row_id"))
@@ -163,15 +180,15 @@ def lock_first_pending(session: Session, row_id: int) -> Row | None:
     """Lock row `row_id` for this transaction; None unless it is still pending and no earlier
     row of its chat is left (another worker got there first, or order would break).
 
-    Two statements on purpose: on PostgreSQL the second one runs after the row lock was
-    granted, so it sees what the worker that held the lock committed."""
-    conn = session.connection()
-    row = conn.execute(_LOCK, {"id": row_id}).first()
-    if row is None or row.state != PENDING:
+    One statement. On PostgreSQL, when it waited for another worker's lock on the row, the
+    row's state is read as that worker committed it (a processed row is refused), while
+    the look for earlier rows keeps the statement's first view. What that view can hold
+    beyond a fresh one is an earlier row deleted meanwhile: the row is then refused and
+    read again, as when another worker had it."""
+    row = session.connection().execute(_LOCK, {"id": row_id}).first()
+    if row is None or row.state != PENDING or row.earlier is not None:
         return None
-    params = {"org_id": row.org_id, "channel": row.channel, "key": row.chat_key, "id": row.id}
-    earlier = conn.execute(_EARLIER, params).first()
-    return None if earlier is not None else row
+    return row
 
 
 def finish(session: Session, row: Row, replies: Any) -> None:
