@@ -32,6 +32,7 @@ from typing import Any, Protocol
 
 import psycopg
 import sqlalchemy as sa
+from psycopg import sql as psycopg_sql
 from sqlalchemy.engine import Engine
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,10 @@ _FILE_SLOTS = 2**30
 class ChatLocks(Protocol):
     async def acquire(self, key: str) -> bool: ...
 
-    async def release(self, key: str) -> None: ...
+    async def release(self, key: str, look: Any = None) -> bool | None:
+        """Let go of the chat; with `look` (`storage.queues.inbox.waiting_query`), also say
+        whether the chat has rows now, where the holder can ask in the same breath (None:
+        it cannot, and the caller asks the database itself)."""
 
     def close(self) -> None: ...
 
@@ -69,19 +73,32 @@ class AdvisoryLocks:
             self._raw.driver_connection.autocommit = True
         return self._raw.driver_connection
 
-    def _call(self, sql: str, key: str) -> bool:
+    def _call(self, sql: str, key: str, look: Any = None) -> bool:
+        """Run the lock function `sql` on the key's number; with `look`, that query too in
+        the same round trip, and return its answer instead."""
         digest = hashlib.sha256(self._salt + b"\0" + key.encode()).digest()
         number = int.from_bytes(digest[:8], "big", signed=True)
         with self._mutex:
             try:
-                return bool(self._connection().execute(sql, (number,)).fetchone()[0])
+                return self._run(sql, number, look)
             except (psycopg.OperationalError, psycopg.InterfaceError):
                 # The connection is gone and with it every lock it held; start afresh.
                 log.warning("chat lock connection lost; reconnecting")
                 if self._raw is not None:
                     self._raw.invalidate()
                 self._raw = None
-                return bool(self._connection().execute(sql, (number,)).fetchone()[0])
+                return self._run(sql, number, look)
+
+    def _run(self, sql: str, number: int, look: Any) -> bool:
+        conn = self._connection()
+        if look is None:
+            return bool(conn.execute(sql, (number,)).fetchone()[0])
+        # Two statements in one simple query: the look runs after the release, with a view
+        # of its own. Values are in the text (`psycopg.sql.Literal`), so it is never prepared.
+        call = psycopg_sql.SQL(sql.replace("%s", "{}")).format(psycopg_sql.Literal(number))
+        cursor = conn.execute(psycopg_sql.SQL("{}; {}").format(call, look), prepare=False)
+        cursor.nextset()
+        return bool(cursor.fetchone()[0])
 
     async def acquire(self, key: str) -> bool:
         if key in self._held:
@@ -96,13 +113,14 @@ class AdvisoryLocks:
             self._held.discard(key)
         return taken
 
-    async def release(self, key: str) -> None:
+    async def release(self, key: str, look: Any = None) -> bool | None:
         if key not in self._held:
-            return
+            return None
         try:
-            await asyncio.to_thread(self._call, "select pg_advisory_unlock(%s)", key)
+            found = await asyncio.to_thread(self._call, "select pg_advisory_unlock(%s)", key, look)
         finally:
             self._held.discard(key)
+        return found if look is not None else None
 
     def close(self) -> None:
         with self._mutex:
@@ -137,11 +155,12 @@ class FileLocks:
         self._held[slot] = key
         return True
 
-    async def release(self, key: str) -> None:
+    async def release(self, key: str, look: Any = None) -> bool | None:
         slot = int(key[:16], 16) % _FILE_SLOTS
         if self._held.get(slot) == key:
             del self._held[slot]
             fcntl.lockf(self._fd, fcntl.LOCK_UN, 1, slot)
+        return None
 
     def close(self) -> None:
         os.close(self._fd)
@@ -159,8 +178,9 @@ class ProcessLocks:
         self._held.add(key)
         return True
 
-    async def release(self, key: str) -> None:
+    async def release(self, key: str, look: Any = None) -> bool | None:
         self._held.discard(key)
+        return None
 
     def close(self) -> None:
         self._held.clear()
@@ -179,8 +199,8 @@ class SharedLocks:
     async def acquire(self, key: str) -> bool:
         return await self._holder.acquire(key)
 
-    async def release(self, key: str) -> None:
-        await self._holder.release(key)
+    async def release(self, key: str, look: Any = None) -> bool | None:
+        return await self._holder.release(key, look)
 
     def close(self) -> None:
         if self._closed:

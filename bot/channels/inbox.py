@@ -351,19 +351,30 @@ class Inbox:
                 if not locked and not await self.locks.acquire(key):
                     return  # another process works this chat, and looks again when done
                 locked = False
+                waiting: bool | None = None
                 try:
                     await self._drain(key, first)
                     first = None
                 finally:
-                    await self.locks.release(key)
+                    waiting = await self.locks.release(key, self._waiting_query(key))
                 # Rows stored while the lock was held but after the last look: go again.
-                if key not in self._again and await self._next(key) is None:
+                if key in self._again:
+                    continue
+                if waiting is None:  # the lock could not look in the same breath
+                    waiting = await self._next(key) is not None
+                if not waiting:
                     return
         except Exception as exc:
             # Database trouble: the rows stay; the sweeper comes back to this chat.
             log.error("inbox: working a chat failed: %s", type(exc).__name__)
         finally:
             del self._tasks[key]
+
+    def _waiting_query(self, key: str) -> Any:
+        """What the chat lock asks with its release (PostgreSQL), else None."""
+        if self.db.dialect.name != "postgresql":
+            return None
+        return inbox.waiting_query(self.org_id, self.channel.name, key)
 
     async def _drain(self, key: str, first: _Row | None = None) -> None:
         """Work the chat's rows in order. A row processed here is delivered from memory, and

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any, NamedTuple
 
+from psycopg import sql as psycopg_sql
 from sqlalchemy import Row, bindparam, delete, exists, literal_column, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -176,6 +177,19 @@ def oldest(session: Session, org_id: int, channel: str, key: str) -> Row | None:
     return session.connection().execute(_OLDEST, params).first()
 
 
+_WAITING = psycopg_sql.SQL(
+    "select exists (select 1 from inbox_event where org_id = {} and channel = {} and chat_key = {})"
+)
+
+
+def waiting_query(org_id: int, channel: str, key: str) -> psycopg_sql.Composed:
+    """Whether the chat has rows, as PostgreSQL text with its values in it: the chat lock
+    sends it with the lock's release (`bot.channels.chat_locks`), one round trip for both."""
+    return _WAITING.format(
+        psycopg_sql.Literal(org_id), psycopg_sql.Literal(channel), psycopg_sql.Literal(key)
+    )
+
+
 def lock_first_pending(session: Session, row_id: int) -> Row | None:
     """Lock row `row_id` for this transaction; None unless it is still pending and no earlier
     row of its chat is left (another worker got there first, or order would break).
@@ -241,4 +255,4 @@ def count(session: Session, org_id: int | None = None) -> int:
 
 __all__ = ["DONE", "PENDING", "Added", "InboxEvent", "add", "chat_key", "finish",
            "lock_first_pending", "note_failure", "oldest", "progress", "remove", "seal",
-           "state_of", "unseal", "waiting_everywhere"]  # fmt: skip
+           "state_of", "unseal", "waiting_everywhere", "waiting_query"]  # fmt: skip
