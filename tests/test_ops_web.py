@@ -67,6 +67,23 @@ async def test_a_filed_complaint_shows_in_the_metrics_without_content_or_ids(db_
         assert secret not in text
 
 
+async def test_the_access_log_leaves_out_webhooks_answered_with_success(db_url, tmp_path, caplog):
+    """A platform's successful webhook calls come by the thousand: counted, not logged. A
+    refused one and every other page are logged, without their query string."""
+    caplog.set_level(logging.INFO, logger="bot.web.access")
+    async with watched_bot(db_url, tmp_path) as bot:
+        await file_a_complaint(bot.line)
+        bad = await bot.line.post(b"{}", signature="forged")
+        ready = await bot.line.http.get(bot.line.url + "/readyz?token=a-secret-token")
+
+    assert bad.status_code == 400 and ready.status_code == 200
+    lines = [r.getMessage() for r in caplog.records if r.name == "bot.web.access"]
+    assert len(lines) == 2, lines
+    assert lines[0].endswith('"POST /line/webhook HTTP/1.1" 400')
+    assert lines[1].endswith('"GET /readyz HTTP/1.1" 200')
+    assert "a-secret-token" not in caplog.text
+
+
 async def test_readyz_answers_ready_and_healthz_lives(db_url, tmp_path):
     assert not (tmp_path / "files").exists()
     async with watched_bot(db_url, tmp_path) as bot:

@@ -81,12 +81,18 @@ def serve(settings: Settings, core: Core, *, workers: int = 1) -> int:
             port=settings.port,
             log_level="info",
             log_config=log_config,
+            access_log=False,  # bot.web.ops.CountAnswers logs answers
         )
         with contextlib.suppress(KeyboardInterrupt):  # as uvicorn.run
             Multiprocess(config, sockets=[config.bind_socket()]).run()
         return 0
     app = full_app(settings, core)
     uvicorn.run(
-        app, host=settings.host, port=settings.port, log_level="info", log_config=log_config
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        log_config=log_config,
+        access_log=False,  # bot.web.ops.CountAnswers logs answers
     )
     return 0
