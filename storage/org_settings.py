@@ -8,7 +8,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import time
+from typing import NamedTuple
 
+import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
@@ -53,6 +55,30 @@ def get(session: Session, org_id: int) -> OrgSettings:
         .where(OrgSettings.org_id == org_id)
         .execution_options(populate_existing=True)
     ).one()
+
+
+class Limits(NamedTuple):
+    """The intake limits (`storage.protect.intake`)."""
+
+    filings_per_chat: int
+    filings_per_org: int
+    uploads_per_chat: int
+    disk_quota_mb: int
+
+
+_DEFAULT_LIMITS = Limits(org_defaults.FILINGS_PER_CHAT, org_defaults.FILINGS_PER_ORG,
+                         org_defaults.UPLOADS_PER_CHAT, org_defaults.DISK_QUOTA_MB)  # fmt: skip
+_LIMITS = sa.select(*(OrgSettings.__table__.c[name] for name in Limits._fields)).where(
+    OrgSettings.__table__.c.org_id == sa.bindparam("org_id")
+)
+
+
+def limits(session: Session, org_id: int) -> Limits:
+    """The organisation's intake limits, defaults where it has no settings yet. Read at a
+    complaint's and a tip's first and last steps: the whole settings row, with its JSON
+    columns as an ORM object, cost more than the check it is read for."""
+    row = session.execute(_LIMITS, {"org_id": org_id}).first()
+    return _DEFAULT_LIMITS if row is None else Limits(*row)
 
 
 def peek_deadline_days(session: Session, org_id: int) -> int:

@@ -68,7 +68,7 @@ def filing_refused(
     session: Session, org_id: int, channel: str, chat_id: str, now: datetime
 ) -> tuple[Limit, int] | None:
     """The limit (and its size) a new case from this chat would pass today, or None."""
-    day, rules = local_date(now), org_settings.get(session, org_id)
+    day, rules = local_date(now), org_settings.limits(session, org_id)
     chat, org = _chat_scope(FILING, channel, chat_id, day), _org_scope(FILING, org_id)
     counts = _counts(session, [chat, org], day)
     if counts.get(chat, 0) >= rules.filings_per_chat:
@@ -97,7 +97,7 @@ def upload_refused(
     session: Session, org_id: int, channel: str, chat_id: str, now: datetime, size: int
 ) -> tuple[Limit, int] | None:
     """The limit a file of `size` bytes from this chat would pass now, or None."""
-    day, rules = local_date(now), org_settings.get(session, org_id)
+    day, rules = local_date(now), org_settings.limits(session, org_id)
     chat = _chat_scope(UPLOAD, channel, chat_id, day)
     if _counts(session, [chat], day).get(chat, 0) >= rules.uploads_per_chat:
         return Limit.UPLOADS_PER_CHAT, rules.uploads_per_chat
