@@ -19,7 +19,7 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.jobs.outbox_sender import OutboxSender
-from bot.ops import readiness
+from bot.ops import collector, readiness
 from bot.ops.metrics import Metrics
 from bot.web.routes import ChannelRunner, build_web_app
 from handlers.understand import dictionary
@@ -52,12 +52,16 @@ class Operations:
         self.core.files.prepare()
         # The word list (pythainlp's corpus, read from its file, and sorted): now, rather than
         # in the turn of the first citizen to type a text, whose webhook's answer would wait.
-        self._warming = asyncio.create_task(asyncio.to_thread(dictionary.warm))
+        self._warming = asyncio.create_task(self._warm())
         port = self.settings.metrics_port
         if port:
             host = self.settings.metrics_host
             self._server, _thread = start_http_server(port, host, registry=self.metrics.registry)
             log.info("metrics served on http://%s:%d/metrics", host, port)
+
+    async def _warm(self) -> None:
+        await asyncio.to_thread(dictionary.warm)
+        collector.freeze_what_start_up_made()  # the word list is the largest part
 
     async def stop(self) -> None:
         if self._server is not None:
