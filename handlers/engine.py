@@ -196,10 +196,7 @@ class ConversationEngine:
             if turn.flow is None:
                 conversations.forget(session, convo)
             else:
-                convo.flow, convo.step, convo.data = turn.flow, turn.step, dict(turn.data)
-                convo.version += 1
-                convo.updated_at = utcnow()
-                session.add(convo)
+                conversations.save(session, convo, turn.flow, turn.step, turn.data)
             replies = before + turn.replies
             if hook is not None:
                 hook.finish(session, replies)

@@ -31,16 +31,7 @@ _KEY = (
     _C.c.channel == sa.bindparam("channel"),
     _C.c.chat_id == sa.bindparam("chat_id"),
 )
-# The chat's row, created when missing, in one statement: an upsert whose update changes
-# nothing takes the row lock as SELECT ... FOR UPDATE would (PostgreSQL; a SQLite turn holds
-# the write lock from BEGIN) and returns the row as it stands once the lock is granted.
-_CREATE_OR_LOCK = {
-    dialect: insert(_C)
-    .on_conflict_do_update(index_elements=list(_C.primary_key.columns),
-                           set_={"version": _C.c.version})
-    .returning(*_C.c)
-    for dialect, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
-}  # fmt: skip
+_LOCK = sa.select(_C).where(*_KEY).with_for_update()
 _FORGET = sa.delete(_C).where(*_KEY)
 _CLAIM = {
     "postgresql": pg_insert(_E).on_conflict_do_nothing().returning(_E.c.key),
@@ -54,20 +45,24 @@ def chat_keys(channel: str, chat_id: str) -> list[str]:
 
 
 def lock(session: Session, org_id: int, channel: str, chat_id: str) -> Conversation:
-    """The chat's conversation row, created if missing and locked for this transaction.
+    """The chat's conversation row, locked for this transaction; when the chat has none (it
+    is at the main menu), a new one that is stored only if the turn leaves the chat in a
+    flow (`save`): most menu presses and questions then write no conversation at all.
 
     On PostgreSQL the row lock makes a second worker wait for this turn to finish; SQLite
-    transactions here begin IMMEDIATE, which serialises writers the same way. One Core
-    statement (this runs once per event): the row is handed to the session as if the ORM had
-    loaded it, so the turn's changes are flushed as an UPDATE as before.
+    transactions here begin IMMEDIATE, which serialises writers the same way (a chat with no
+    row has its turns kept in order by the inbox). One Core statement (this runs once per
+    event): the row is handed to the session as if the ORM had loaded it, so the turn's
+    changes are flushed as an UPDATE.
     """
     keys = chat_keys(channel, chat_id)
     if len(keys) > 1:
         _adopt_retired(session, org_id, channel, keys)
-    conn = session.connection()
     key = {"org_id": org_id, "channel": channel, "chat_id": keys[0]}
-    new = {**key, "flow": None, "step": None, "data": {}, "version": 0, "updated_at": utcnow()}
-    row = conn.execute(_CREATE_OR_LOCK[conn.dialect.name], new).one()
+    row = session.connection().execute(_LOCK, key).first()
+    if row is None:
+        return Conversation(**key, flow=None, step=None, data={}, version=0,
+                            updated_at=utcnow())  # fmt: skip
     convo = Conversation(**dict(zip(_COLUMNS, row, strict=True)))
     identity = session.identity_key(Conversation, (org_id, channel, keys[0]))
     known = session.identity_map.get(identity)
@@ -77,6 +72,16 @@ def lock(session: Session, org_id: int, channel: str, chat_id: str) -> Conversat
     make_transient_to_detached(convo)
     session.add(convo)
     return convo
+
+
+def save(
+    session: Session, conversation: Conversation, flow: str, step: str | None, data: dict
+) -> None:
+    """Keep where the chat is: an UPDATE of its row, or an INSERT when it had none."""
+    conversation.flow, conversation.step, conversation.data = flow, step, dict(data)
+    conversation.version += 1
+    conversation.updated_at = utcnow()
+    session.add(conversation)
 
 
 def _adopt_retired(session: Session, org_id: int, channel: str, keys: list[str]) -> None:
@@ -113,7 +118,10 @@ def peek(
 
 
 def forget(session: Session, conversation: Conversation) -> None:
-    """Delete the row: a chat back at the main menu keeps nothing."""
+    """Delete the row: a chat back at the main menu keeps nothing (nor did one that never
+    left it)."""
+    if sa.inspect(conversation).transient:
+        return
     key = {
         "org_id": conversation.org_id,
         "channel": conversation.channel,

@@ -1,9 +1,11 @@
-"""Two workers on one database: turns of one chat never overwrite each other."""
+"""Two workers on one database: turns of one chat never overwrite each other; a chat at
+the main menu writes no conversation."""
 
 from __future__ import annotations
 
 import asyncio
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from handlers.types import Attachment, AttachmentKind, Channel, Event
@@ -38,3 +40,33 @@ async def test_photos_sent_at_once_to_two_workers_are_all_kept(make_core):
         row = session.exec(select(Conversation)).one()
         assert len(row.data["evidence"]) == 5
         assert row.version == 3 + 5  # every turn saved once, none lost
+
+
+async def test_a_chat_at_the_main_menu_writes_no_conversation_row(make_core):
+    """Menu presses and questions at the main menu keep nothing, and now write nothing to
+    the conversation table either: no row made only to be deleted in the same turn."""
+    core = make_core()
+    chat = Chat(core)
+    await chat.open()
+    written: list[str] = []
+
+    def note(_conn, _cursor, statement: str, *_args) -> None:
+        words = statement.split(None, 3)
+        if (
+            words
+            and words[0].upper() in ("INSERT", "UPDATE", "DELETE")
+            and ("conversation" in statement.split("(")[0].lower())
+        ):
+            written.append(statement)
+
+    sa.event.listen(core.db, "before_cursor_execute", note)
+    try:
+        await chat.press(common.MENU_CONTACT)
+        await chat.say("สวัสดีครับ")
+        assert written == []
+        await chat.press(common.MENU_COMPLAINT)  # a flow starts: now its row is stored
+        assert any(s.upper().startswith("INSERT") for s in written)
+    finally:
+        sa.event.remove(core.db, "before_cursor_execute", note)
+    with Session(core.db) as session:
+        assert session.exec(select(Conversation)).one().flow == "complaint"
