@@ -378,7 +378,8 @@ class Inbox:
 
     async def _drain(self, key: str, first: _Row | None = None) -> None:
         """Work the chat's rows in order. A row processed here is delivered from memory, and
-        deleting a delivered row reads the next one in the same transaction."""
+        deleting a delivered row reads the next one at once (in the same transaction on
+        SQLite, in autocommit on PostgreSQL)."""
         row = first if first is not None else await self._next(key)
         while row is not None:
             if row.state != DONE:

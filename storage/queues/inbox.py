@@ -44,6 +44,7 @@ _STORED = ("org_id", "channel", "chat_key", "event_key", "payload", "replies", "
 _NEW_ROW = select(*(bindparam(name, type_=_T.c[name].type) for name in _STORED)).where(
     ~exists().where(_P.c.org_id == bindparam("org_id"), _P.c.key == bindparam("event_key"))
 )
+# Written out: SQLAlchemy does not correlate a subquery in RETURNING with the inserted row.
 _EARLIER_OF_NEW = literal_column(
     "(SELECT e.id FROM inbox_event AS e WHERE e.org_id = inbox_event.org_id"
     " AND e.channel = inbox_event.channel AND e.chat_key = inbox_event.chat_key"
