@@ -9,12 +9,12 @@ current one.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, delete, select, update
 
 from storage import crypto
@@ -23,7 +23,6 @@ from storage.timeutil import utcnow
 
 _C = Conversation.__table__
 _E = ProcessedEvent.__table__
-_COLUMNS = [column.name for column in _C.columns]
 
 # Built once (see storage.queues.inbox): building a statement costs more than running it.
 _KEY = (
@@ -31,8 +30,24 @@ _KEY = (
     _C.c.channel == sa.bindparam("channel"),
     _C.c.chat_id == sa.bindparam("chat_id"),
 )
-_LOCK = sa.select(_C).where(*_KEY).with_for_update()
+_LOCK = sa.select(_C.c.flow, _C.c.step, _C.c.data, _C.c.version).where(*_KEY).with_for_update()
 _FORGET = sa.delete(_C).where(*_KEY)
+_CREATE = sa.insert(_C)
+_SAVE = (  # an UPDATE's parameters may not be named after its columns
+    sa.update(_C)
+    .where(
+        _C.c.org_id == sa.bindparam("at_org_id"),
+        _C.c.channel == sa.bindparam("at_channel"),
+        _C.c.chat_id == sa.bindparam("at_chat_id"),
+    )
+    .values(
+        flow=sa.bindparam("new_flow"),
+        step=sa.bindparam("new_step"),
+        data=sa.bindparam("new_data", type_=_C.c.data.type),
+        version=_C.c.version + 1,
+        updated_at=sa.bindparam("now", type_=_C.c.updated_at.type),
+    )
+)
 _CLAIM = {
     "postgresql": pg_insert(_E).on_conflict_do_nothing().returning(_E.c.key),
     "sqlite": sqlite_insert(_E).on_conflict_do_nothing().returning(_E.c.key),
@@ -44,44 +59,59 @@ def chat_keys(channel: str, chat_id: str) -> list[str]:
     return crypto.keyring().macs(f"{channel}\0{chat_id}".encode(), "chat")
 
 
-def lock(session: Session, org_id: int, channel: str, chat_id: str) -> Conversation:
-    """The chat's conversation row, locked for this transaction; when the chat has none (it
-    is at the main menu), a new one that is stored only if the turn leaves the chat in a
-    flow (`save`): most menu presses and questions then write no conversation at all.
+@dataclass
+class Held:
+    """A chat's conversation as its turn holds it: its row, locked, or none yet (`stored`
+    False: the chat is at the main menu)."""
+
+    org_id: int
+    channel: str
+    chat_id: str  # the keyed hash the row is stored under
+    flow: str | None = None
+    step: str | None = None
+    data: dict = field(default_factory=dict)
+    version: int = 0
+    stored: bool = False
+
+    def key(self) -> dict[str, object]:
+        return {"org_id": self.org_id, "channel": self.channel, "chat_id": self.chat_id}
+
+
+def lock(session: Session, org_id: int, channel: str, chat_id: str) -> Held:
+    """The chat's conversation, its row locked for this transaction. A chat with no row
+    (at the main menu) gets one only if its turn leaves it in a flow (`save`): most menu
+    presses and questions write no conversation at all.
 
     On PostgreSQL the row lock makes a second worker wait for this turn to finish; SQLite
     transactions here begin IMMEDIATE, which serialises writers the same way (a chat with no
-    row has its turns kept in order by the inbox). One Core statement (this runs once per
-    event): the row is handed to the session as if the ORM had loaded it, so the turn's
-    changes are flushed as an UPDATE.
+    row has its turns kept in order by the inbox). Core statements, one per event for the
+    look and one for the save: no ORM object, identity map or flush on this path.
     """
     keys = chat_keys(channel, chat_id)
     if len(keys) > 1:
         _adopt_retired(session, org_id, channel, keys)
-    key = {"org_id": org_id, "channel": channel, "chat_id": keys[0]}
-    row = session.connection().execute(_LOCK, key).first()
-    if row is None:
-        return Conversation(**key, flow=None, step=None, data={}, version=0,
-                            updated_at=utcnow())  # fmt: skip
-    convo = Conversation(**dict(zip(_COLUMNS, row, strict=True)))
-    identity = session.identity_key(Conversation, (org_id, channel, keys[0]))
-    known = session.identity_map.get(identity)
-    if known is not None:  # loaded earlier in this transaction (a retired key's draft)
-        session.refresh(known, with_for_update=True)
-        return known
-    make_transient_to_detached(convo)
-    session.add(convo)
-    return convo
+    held = Held(org_id, channel, keys[0])
+    row = session.connection().execute(_LOCK, held.key()).first()
+    if row is not None:
+        held.flow, held.step, held.data, held.version = row.flow, row.step, row.data, row.version
+        held.stored = True
+    return held
 
 
-def save(
-    session: Session, conversation: Conversation, flow: str, step: str | None, data: dict
-) -> None:
-    """Keep where the chat is: an UPDATE of its row, or an INSERT when it had none."""
-    conversation.flow, conversation.step, conversation.data = flow, step, dict(data)
-    conversation.version += 1
-    conversation.updated_at = utcnow()
-    session.add(conversation)
+def save(session: Session, held: Held, flow: str, step: str | None, data: dict) -> None:
+    """Keep where the chat is: an UPDATE of its row, or an INSERT when it had none (two
+    first turns of one chat at once cannot both insert: the second is rolled back and run
+    again, as any failed turn)."""
+    conn = session.connection()
+    if not held.stored:
+        row = {**held.key(), "flow": flow, "step": step, "data": dict(data), "version": 1,
+               "updated_at": utcnow()}  # fmt: skip
+        conn.execute(_CREATE, row)
+        return
+    at = {f"at_{name}": value for name, value in held.key().items()}
+    params = {**at, "new_flow": flow, "new_step": step, "new_data": dict(data), "now": utcnow()}
+    if conn.execute(_SAVE, params).rowcount != 1:
+        raise RuntimeError("the conversation row went away during its turn")
 
 
 def _adopt_retired(session: Session, org_id: int, channel: str, keys: list[str]) -> None:
@@ -117,17 +147,11 @@ def peek(
     ).first()
 
 
-def forget(session: Session, conversation: Conversation) -> None:
+def forget(session: Session, held: Held) -> None:
     """Delete the row: a chat back at the main menu keeps nothing (nor did one that never
     left it)."""
-    if sa.inspect(conversation).transient:
-        return
-    key = {
-        "org_id": conversation.org_id,
-        "channel": conversation.channel,
-        "chat_id": conversation.chat_id,
-    }
-    session.connection().execute(_FORGET, key)
+    if held.stored:
+        session.connection().execute(_FORGET, held.key())
 
 
 def event_key(channel: str, event_id: str) -> str:
