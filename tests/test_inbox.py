@@ -132,6 +132,7 @@ async def test_a_crash_between_commit_and_send_still_delivers_the_code_once(make
     dying = new_inbox(core, channel)
     await dying.store([item(5, **COMPLAINT[5])])
     await dying.join()  # its task died of the crash
+    dying.locks.close()  # and its hold on the chat locks with it
     [left] = rows(core)
     assert left.state == DONE  # the complaint and its answer are committed together
     assert complaints(core) == 1
@@ -164,6 +165,7 @@ async def test_after_a_crash_mid_delivery_only_the_unconfirmed_reply_is_sent_aga
     dying = new_inbox(core, channel)
     await dying.store([item(5, **COMPLAINT[5])])
     await dying.join()
+    dying.locks.close()  # the process is gone, and its hold on the chat locks
     [left] = rows(core)
     assert (left.attempted, left.sent) == (1, 0)  # the code was on its way, not confirmed
 
@@ -197,6 +199,7 @@ async def test_after_a_crash_replies_the_platform_confirmed_are_not_sent_again(m
     channel.deliver_replies = accepted_then_killed  # type: ignore[method-assign]
     await dying.store([item(5, **COMPLAINT[5])])
     await dying.join()
+    dying.locks.close()  # the process is gone, and its hold on the chat locks
     channel.deliver_replies = original  # type: ignore[method-assign]
     [left] = rows(core)
     assert (left.attempted, left.sent) == (1, 1)
