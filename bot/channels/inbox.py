@@ -54,6 +54,9 @@ TURN_PAUSES = (0.5, 2.0, 5.0)  # before each new run of a failed turn; then the 
 # A webhook runs its event's turn itself (one transaction: stored, run, answered) only while
 # fewer turns than this are running: otherwise its acknowledgement would queue behind them.
 DIRECT_BELOW = 2
+# Pauses before trying again for a chat whose lock another process holds, where letting go
+# of a lock cannot look for rows in the same breath (SQLite: `Inbox._take`); then the sweep.
+CONTENDED_PAUSES = (0.02, 0.05, 0.1, 0.2, 0.5, 1.0)
 
 
 @dataclass(frozen=True)
@@ -348,8 +351,8 @@ class Inbox:
         try:
             while True:
                 self._again.discard(key)
-                if not locked and not await self.locks.acquire(key):
-                    return  # another process works this chat, and looks again when done
+                if not locked and not await self._take(key):
+                    return  # another process works this chat
                 locked = False
                 waiting: bool | None = None
                 try:
@@ -357,18 +360,33 @@ class Inbox:
                     first = None
                 finally:
                     waiting = await self.locks.release(key, self._waiting_query(key))
-                # Rows stored while the lock was held but after the last look: go again.
-                if key in self._again:
-                    continue
-                if waiting is None:  # the lock could not look in the same breath
-                    waiting = await self._next(key) is not None
-                if not waiting:
+                # Rows stored while the lock was held, after the last look: go again. Those
+                # of this process are in `_again`; another process's are seen by the look
+                # that comes with the release (PostgreSQL), or that process tries again
+                # for the lock shortly (SQLite, `_take`).
+                if key not in self._again and not waiting:
                     return
         except Exception as exc:
             # Database trouble: the rows stay; the sweeper comes back to this chat.
             log.error("inbox: working a chat failed: %s", type(exc).__name__)
         finally:
             del self._tasks[key]
+
+    async def _take(self, key: str) -> bool:
+        """Take the chat's lock. Where its holder cannot look for rows as it lets go
+        (SQLite), try again a few times: a row this process stored after the holder's last
+        look is this process's to work once the lock is free. Every exit from `_drain`
+        follows a look at the chat's rows, so such a row is either seen by the holder or
+        stored after its last look."""
+        if await self.locks.acquire(key):
+            return True
+        if self._waiting_query(key) is not None:
+            return False  # PostgreSQL: the holder looks as it lets go
+        for pause in CONTENDED_PAUSES:
+            await asyncio.sleep(pause)
+            if await self.locks.acquire(key):
+                return True
+        return False  # the sweep comes back to the chat
 
     def _waiting_query(self, key: str) -> Any:
         """What the chat lock asks with its release (PostgreSQL), else None."""
