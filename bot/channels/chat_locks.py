@@ -46,7 +46,8 @@ class ChatLocks(Protocol):
     async def release(self, key: str, look: Any = None) -> bool | None:
         """Let go of the chat; with `look` (`storage.queues.inbox.waiting_query`), also say
         whether the chat has rows now, where the holder can ask in the same breath (None:
-        it cannot, and the caller asks the database itself)."""
+        it cannot; `bot.channels.inbox.Inbox._take` says how rows stored meanwhile are then
+        not left behind)."""
 
     def close(self) -> None: ...
 
