@@ -175,6 +175,8 @@ class Inbox:
         self._storer = db.execution_options(**URGENT)
         self._store_one = one_statement(db, **URGENT)
         self._single = one_statement(db)
+        # PostgreSQL: letting go of a chat's lock also looks for its rows (`_waiting_query`).
+        self._looks_on_release = db.dialect.name == "postgresql"
         self.org_id = org_id
         self.channel = channel
         self.turns = turns
@@ -354,7 +356,6 @@ class Inbox:
                 if not locked and not await self._take(key):
                     return  # another process works this chat
                 locked = False
-                waiting: bool | None = None
                 try:
                     await self._drain(key, first)
                     first = None
@@ -380,7 +381,7 @@ class Inbox:
         stored after its last look."""
         if await self.locks.acquire(key):
             return True
-        if self._waiting_query(key) is not None:
+        if self._looks_on_release:
             return False  # PostgreSQL: the holder looks as it lets go
         for pause in CONTENDED_PAUSES:
             await asyncio.sleep(pause)
@@ -390,7 +391,7 @@ class Inbox:
 
     def _waiting_query(self, key: str) -> Any:
         """What the chat lock asks with its release (PostgreSQL), else None."""
-        if self.db.dialect.name != "postgresql":
+        if not self._looks_on_release:
             return None
         return inbox.waiting_query(self.org_id, self.channel.name, key)
 
@@ -411,7 +412,7 @@ class Inbox:
             row = await self._deliver(row, key)
 
     async def _next(self, key: str) -> _Row | None:
-        return await self._db(lambda s: self._read_oldest(s, key), reads_only=True, bare=True)
+        return await self._db(lambda s: self._read_oldest(s, key), on=self._reader)
 
     def _read_oldest(self, session: Any, key: str) -> _Row | None:
         row = inbox.oldest(session, self.org_id, self.channel.name, key)
@@ -509,7 +510,7 @@ class Inbox:
 
         async def record(attempted: int, sent: int) -> None:
             await self._db(
-                lambda s: inbox.progress(s, row.id, attempted=attempted, sent=sent), single=True
+                lambda s: inbox.progress(s, row.id, attempted=attempted, sent=sent), on=self._single
             )
 
         # A row this process did not run, or whose delivery failed, may have had its next
@@ -537,7 +538,7 @@ class Inbox:
             inbox.remove(session, row.id)
             return self._read_oldest(session, key)
 
-        following = await self._db(remove_then_read, single=True)  # apart, on PostgreSQL
+        following = await self._db(remove_then_read, on=self._single)  # apart, on PostgreSQL
         if row.id in self._tip_rows:
             # The row held the chat (in its event) beside the tip's words or code (in its
             # replies): once deleted, its older versions leave the files too.
@@ -547,24 +548,16 @@ class Inbox:
             await asyncio.to_thread(self._scrubber.after_turn)
         return following
 
-    async def _db(
-        self,
-        work: Callable[[Any], T],
-        *,
-        reads_only: bool = False,
-        bare: bool = False,
-        single: bool = False,
-    ) -> T:
-        """Run `work` in a transaction on a thread; `bare`: on a plain connection (`_Bare`)
-        rather than a `Session`, for the inbox's own Core statements; `single`: the same,
-        for statements that need not commit together (`one_statement`)."""
-        engine = self._reader if reads_only else self._single if single else self.db
+    async def _db(self, work: Callable[[Any], T], *, on: Engine | None = None) -> T:
+        """Run `work` on a thread: in a transaction with a `Session`, or, `on` one of the
+        inbox's one-statement engines (`_reader`, `_single`), on a plain connection
+        (`_Bare`) for the inbox's own Core statements."""
 
         def run() -> T:
-            if bare or single:
-                with engine.begin() as conn:
+            if on is not None:
+                with on.begin() as conn:
                     return work(_Bare(conn))
-            with Session(engine) as session, session.begin():
+            with Session(self.db) as session, session.begin():
                 return work(session)
 
         return await asyncio.to_thread(run)
