@@ -44,8 +44,9 @@ _STORED = ("org_id", "channel", "chat_key", "event_key", "payload", "replies", "
 _NEW_ROW = select(*(bindparam(name, type_=_T.c[name].type) for name in _STORED)).where(
     ~exists().where(_P.c.org_id == bindparam("org_id"), _P.c.key == bindparam("event_key"))
 )
+# An earlier row of the row's chat, if any: by the store's RETURNING and by the row lock.
 # Written out: SQLAlchemy does not correlate a subquery in RETURNING with the inserted row.
-_EARLIER_OF_NEW = literal_column(
+_EARLIER = literal_column(
     "(SELECT e.id FROM inbox_event AS e WHERE e.org_id = inbox_event.org_id"
     " AND e.channel = inbox_event.channel AND e.chat_key = inbox_event.chat_key"
     " AND e.id < inbox_event.id LIMIT 1)"
@@ -54,7 +55,7 @@ _INSERT = {
     dialect: insert(_T)
     .from_select(_STORED, _NEW_ROW)
     .on_conflict_do_nothing()
-    .returning(_T.c.id, _EARLIER_OF_NEW)
+    .returning(_T.c.id, _EARLIER)
     for dialect, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
 }
 _OLDEST = (
@@ -72,7 +73,6 @@ _OLDEST = (
     .order_by(_T.c.id)
     .limit(1)
 )
-_E = _T.alias("earlier")
 _LOCK = (
     select(
         _T.c.id,
@@ -81,16 +81,7 @@ _LOCK = (
         _T.c.chat_key,
         _T.c.event_key,
         _T.c.state,
-        select(_E.c.id)
-        .where(
-            _E.c.org_id == _T.c.org_id,
-            _E.c.channel == _T.c.channel,
-            _E.c.chat_key == _T.c.chat_key,
-            _E.c.id < _T.c.id,
-        )
-        .limit(1)
-        .scalar_subquery()
-        .label("earlier"),
+        _EARLIER.label("earlier"),
     )
     .where(_T.c.id == bindparam("id"))
     .with_for_update(of=_T)
