@@ -38,6 +38,8 @@ from sqlalchemy.engine import Engine
 log = logging.getLogger(__name__)
 
 _FILE_SLOTS = 2**30
+_TAKE, _LET_GO = "pg_try_advisory_lock", "pg_advisory_unlock"
+_CALLS = {function: f"select {function}(%s)" for function in (_TAKE, _LET_GO)}  # built once
 
 
 class ChatLocks(Protocol):
@@ -74,30 +76,32 @@ class AdvisoryLocks:
             self._raw.driver_connection.autocommit = True
         return self._raw.driver_connection
 
-    def _call(self, sql: str, key: str, look: Any = None) -> bool:
-        """Run the lock function `sql` on the key's number; with `look`, that query too in
-        the same round trip, and return its answer instead."""
+    def _call(self, function: str, key: str, look: Any = None) -> bool:
+        """Run the lock `function` on the key's number; with `look`, that query too in the
+        same round trip, and return its answer instead."""
         digest = hashlib.sha256(self._salt + b"\0" + key.encode()).digest()
         number = int.from_bytes(digest[:8], "big", signed=True)
         with self._mutex:
             try:
-                return self._run(sql, number, look)
+                return self._run(function, number, look)
             except (psycopg.OperationalError, psycopg.InterfaceError):
                 # The connection is gone and with it every lock it held; start afresh.
                 log.warning("chat lock connection lost; reconnecting")
                 if self._raw is not None:
                     self._raw.invalidate()
                 self._raw = None
-                return self._run(sql, number, look)
+                return self._run(function, number, look)
 
-    def _run(self, sql: str, number: int, look: Any) -> bool:
+    def _run(self, function: str, number: int, look: Any) -> bool:
         conn = self._connection()
         if look is None:
-            return bool(conn.execute(sql, (number,)).fetchone()[0])
+            return bool(conn.execute(_CALLS[function], (number,)).fetchone()[0])
         # Two statements in one simple query: the look runs after the release, with a view
         # of its own. Values are in the text (`psycopg.sql.Literal`), so it is never prepared.
-        call = psycopg_sql.SQL(sql.replace("%s", "{}")).format(psycopg_sql.Literal(number))
-        cursor = conn.execute(psycopg_sql.SQL("{}; {}").format(call, look), prepare=False)
+        both = psycopg_sql.SQL("select {}({}); {}").format(
+            psycopg_sql.SQL(function), psycopg_sql.Literal(number), look
+        )
+        cursor = conn.execute(both, prepare=False)
         cursor.nextset()
         return bool(cursor.fetchone()[0])
 
@@ -106,7 +110,7 @@ class AdvisoryLocks:
             return False
         self._held.add(key)  # claimed before the call: no other task of ours takes it meanwhile
         try:
-            taken = await asyncio.to_thread(self._call, "select pg_try_advisory_lock(%s)", key)
+            taken = await asyncio.to_thread(self._call, _TAKE, key)
         except BaseException:
             self._held.discard(key)
             raise
@@ -118,7 +122,7 @@ class AdvisoryLocks:
         if key not in self._held:
             return None
         try:
-            found = await asyncio.to_thread(self._call, "select pg_advisory_unlock(%s)", key, look)
+            found = await asyncio.to_thread(self._call, _LET_GO, key, look)
         finally:
             self._held.discard(key)
         return found if look is not None else None
