@@ -30,7 +30,7 @@ _KEY = (
     _C.c.channel == sa.bindparam("channel"),
     _C.c.chat_id == sa.bindparam("chat_id"),
 )
-_LOCK = sa.select(_C.c.flow, _C.c.step, _C.c.data, _C.c.version).where(*_KEY).with_for_update()
+_LOCK = sa.select(_C.c.flow, _C.c.step, _C.c.data).where(*_KEY).with_for_update()
 _FORGET = sa.delete(_C).where(*_KEY)
 _CREATE = sa.insert(_C)
 _SAVE = (  # an UPDATE's parameters may not be named after its columns
@@ -70,7 +70,6 @@ class Held:
     flow: str | None = None
     step: str | None = None
     data: dict = field(default_factory=dict)
-    version: int = 0
     stored: bool = False
 
     def key(self) -> dict[str, object]:
@@ -93,7 +92,7 @@ def lock(session: Session, org_id: int, channel: str, chat_id: str) -> Held:
     held = Held(org_id, channel, keys[0])
     row = session.connection().execute(_LOCK, held.key()).first()
     if row is not None:
-        held.flow, held.step, held.data, held.version = row.flow, row.step, row.data, row.version
+        held.flow, held.step, held.data = row.flow, row.step, row.data
         held.stored = True
     return held
 
