@@ -20,6 +20,22 @@ from messages import org_rules as why
 from storage.staff.models import OrgSettings
 
 
+class Limits(NamedTuple):
+    """The intake limits (`storage.protect.intake`)."""
+
+    filings_per_chat: int
+    filings_per_org: int
+    uploads_per_chat: int
+    disk_quota_mb: int
+
+
+_DEFAULT_LIMITS = Limits(org_defaults.FILINGS_PER_CHAT, org_defaults.FILINGS_PER_ORG,
+                         org_defaults.UPLOADS_PER_CHAT, org_defaults.DISK_QUOTA_MB)  # fmt: skip
+_LIMITS = sa.select(*(OrgSettings.__table__.c[name] for name in Limits._fields)).where(
+    OrgSettings.__table__.c.org_id == sa.bindparam("org_id")
+)
+
+
 def get(session: Session, org_id: int) -> OrgSettings:
     """The organisation's settings row, created from the seed defaults if missing.
 
@@ -43,10 +59,7 @@ def get(session: Session, org_id: int) -> OrgSettings:
             staff_groups={},
             external_contacts="",
             tip_round_minutes=org_defaults.TIP_ROUND_MINUTES,
-            filings_per_chat=org_defaults.FILINGS_PER_CHAT,
-            filings_per_org=org_defaults.FILINGS_PER_ORG,
-            uploads_per_chat=org_defaults.UPLOADS_PER_CHAT,
-            disk_quota_mb=org_defaults.DISK_QUOTA_MB,
+            **_DEFAULT_LIMITS._asdict(),
         )
         .on_conflict_do_nothing()
     )
@@ -55,22 +68,6 @@ def get(session: Session, org_id: int) -> OrgSettings:
         .where(OrgSettings.org_id == org_id)
         .execution_options(populate_existing=True)
     ).one()
-
-
-class Limits(NamedTuple):
-    """The intake limits (`storage.protect.intake`)."""
-
-    filings_per_chat: int
-    filings_per_org: int
-    uploads_per_chat: int
-    disk_quota_mb: int
-
-
-_DEFAULT_LIMITS = Limits(org_defaults.FILINGS_PER_CHAT, org_defaults.FILINGS_PER_ORG,
-                         org_defaults.UPLOADS_PER_CHAT, org_defaults.DISK_QUOTA_MB)  # fmt: skip
-_LIMITS = sa.select(*(OrgSettings.__table__.c[name] for name in Limits._fields)).where(
-    OrgSettings.__table__.c.org_id == sa.bindparam("org_id")
-)
 
 
 def limits(session: Session, org_id: int) -> Limits:
