@@ -80,8 +80,8 @@ class CountAnswers:
     """ASGI middleware: count every HTTP answer by route and status (no query, no ids), and
     log it (the access log; uvicorn's own is off), except a platform's webhook answered
     with success: those come by the thousand a minute, are counted here, and their line
-    cost more than a tenth of the webhook's own work. The line has no query string (a
-    login link's token would be in it)."""
+    cost more than a tenth of the webhook's own work. The line has no query string; the
+    path is whole, as uvicorn logged it, so a login link's one-time token is in it."""
 
     def __init__(self, app: ASGIApp, metrics: Metrics, routes: Sequence[str]) -> None:
         self.app = app
