@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -99,17 +99,43 @@ def _grams(text: str) -> frozenset[str]:
     return frozenset(text[i : i + 3] for i in range(len(text) - 2))
 
 
-def _compile(table: dict[float, str]) -> tuple[_Phrase, ...]:
+@dataclass(frozen=True)
+class _Table:
+    """A table's phrases, and where to find those a text may contain: a short phrase by
+    the word it is, a longer one by its n-grams (a phrase sharing none scores nothing)."""
+
+    phrases: tuple[_Phrase, ...]
+    by_word: dict[str, int]
+    by_gram: dict[str, tuple[int, ...]]
+
+    def __iter__(self) -> Iterator[_Phrase]:
+        return iter(self.phrases)
+
+    def candidates(self, words: set[str], grams: frozenset[str]) -> list[_Phrase]:
+        """The phrases that may score for this text, in the table's order."""
+        found = {self.by_word[w] for w in words if w in self.by_word}
+        for gram in grams:
+            found.update(self.by_gram.get(gram, ()))
+        return [self.phrases[i] for i in sorted(found)]
+
+
+def _compile(table: dict[float, str]) -> _Table:
     phrases: dict[str, float] = {}
     for weight, words in table.items():
         for word in words.split():
             key = normalise(word)
             phrases[key] = max(weight, phrases.get(key, 0.0))
-    return tuple(_Phrase(p, w, _grams(p)) for p, w in phrases.items())
+    compiled = tuple(_Phrase(p, w, _grams(p)) for p, w in phrases.items())
+    by_gram: dict[str, list[int]] = {}
+    for i, phrase in enumerate(compiled):
+        for gram in phrase.grams if len(phrase.text) > 3 else ():
+            by_gram.setdefault(gram, []).append(i)
+    by_word = {p.text: i for i, p in enumerate(compiled) if len(p.text) <= 3}
+    return _Table(compiled, by_word, {g: tuple(ids) for g, ids in by_gram.items()})
 
 
 @lru_cache(maxsize=1)
-def _tables() -> dict[str, dict[str, tuple[_Phrase, ...]]]:
+def _tables() -> dict[str, dict[str, _Table]]:
     return {
         "intent": {k: _compile(v) for k, v in vocab.INTENTS.items()},
         "complaint": {k: _compile(v) for k, v in vocab.COMPLAINT_CATEGORIES.items()},
@@ -138,24 +164,32 @@ def tokens(compact: str) -> list[str]:
     return [w for w in words if w.strip()]
 
 
-def _near(phrase: str, text: str, shared: Iterable[str]) -> float:
-    """How closely some stretch of `text` spells `phrase` (0–1), aligned on shared n-grams."""
+def _near_enough(phrase: str, text: str, shared: Iterable[str]) -> bool:
+    """Whether some stretch of `text` spells `phrase` at least `FUZZY_AT` closely, the
+    stretches tried being aligned on the n-grams they share (each stretch once). The cheap
+    upper bound of the similarity (letters in common, whatever their order; the same both
+    ways round) rules most stretches out before the real measure."""
     size = len(phrase)
-    best = 0.0
-    for gram in list(shared)[:4]:
-        start = text.find(gram) - phrase.find(gram)
-        for lo in (start - 1, start, start + 1):
-            for length in (size - 1, size, size + 1):
-                window = text[max(lo, 0) : max(lo, 0) + length]
-                best = max(best, SequenceMatcher(None, phrase, window).ratio())
-    return best
+    starts = {text.find(gram) - phrase.find(gram) for gram in shared}
+    windows = {
+        text[max(lo, 0) : max(lo, 0) + length]
+        for start in starts
+        for lo in (start - 1, start, start + 1)
+        for length in (size - 1, size, size + 1)
+    }
+    bound = SequenceMatcher(None, "", phrase)  # the phrase's letters counted once
+    for window in windows:
+        bound.set_seq1(window)
+        if bound.quick_ratio() >= FUZZY_AT and (
+            SequenceMatcher(None, phrase, window).ratio() >= FUZZY_AT
+        ):
+            return True
+    return False
 
 
-def _score(
-    table: tuple[_Phrase, ...], compact: str, words: set[str], grams: frozenset[str]
-) -> float:
+def _score(table: _Table, compact: str, words: set[str], grams: frozenset[str]) -> float:
     total = 0.0
-    for phrase in table:
+    for phrase in table.candidates(words, grams):
         if len(phrase.text) <= 3:
             if phrase.text in words:
                 total += phrase.weight
@@ -168,7 +202,7 @@ def _score(
         shared = phrase.grams & grams
         if len(shared) * 3 < len(phrase.grams):
             continue
-        if _near(phrase.text, compact, shared) >= FUZZY_AT:
+        if _near_enough(phrase.text, compact, shared):
             total += phrase.weight * FUZZY_DISCOUNT
     return total
 
