@@ -53,9 +53,12 @@ def measure(chats: int) -> None:
     bot_inbox.Inbox._store_sync = timed("store", bot_inbox.Inbox._store_sync)
     db_step = bot_inbox.Inbox._db
 
-    async def db(self: Any, work: Any, *, reads_only: bool = False, **how: Any) -> Any:
-        name = "read" if reads_only else "delete, progress, read next"
-        return await db_step(self, timed(name, work), reads_only=reads_only, **how)
+    async def db(self: Any, work: Any, **how: Any) -> Any:
+        # A read: on the inbox's reading engine (`on=`), or `reads_only=` in older trees.
+        on = how.get("on")
+        reads = how.get("reads_only") or (on is not None and on is getattr(self, "_reader", None))
+        name = "read" if reads else "delete, progress, read next"
+        return await db_step(self, timed(name, work), **how)
 
     bot_inbox.Inbox._db = db
 
