@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from handlers.citizen import complaint as complaint_flow
 from handlers.citizen import intake_offer
@@ -28,6 +29,8 @@ YES_CODES = (
     tip_flow.UNDERSTOOD, tip_flow.IDENTIFIED, tip_flow.CONFIRM,
 )  # fmt: skip
 LABEL_SIMILARITY = 0.8
+CLEAR_LEAD = 0.1  # how far the best label must lead the next
+MATTERS_FROM = LABEL_SIMILARITY - CLEAR_LEAD
 
 
 def _compact(text: str) -> str:
@@ -36,6 +39,13 @@ def _compact(text: str) -> str:
 
 _NO = frozenset(_compact(w) for w in msg.NO_WORDS)
 _YES = frozenset(_compact(w) for w in msg.YES_WORDS)
+
+
+@lru_cache(maxsize=512)
+def _label_forms(label: str) -> tuple[str, frozenset[str]]:
+    """A button's label as typed text is compared with it: whole, and its parts."""
+    parts = frozenset(_compact(p) for p in re.split(r"[/ ]", label) if len(p) >= 3)
+    return _compact(label), parts
 
 
 def _first_with(codes: tuple[str, ...], choices: tuple[Choice, ...]) -> Choice | None:
@@ -55,17 +65,23 @@ def meant_choice(text: str, choices: tuple[Choice, ...]) -> Choice | None:
     if len(typed) < 3:
         return None
     scored = []
+    matcher = SequenceMatcher(None, "", typed)  # the typed letters counted once
     for choice in choices:
-        label = _compact(choice.label)
-        parts = {_compact(p) for p in re.split(r"[/ ]", choice.label) if len(p) >= 3}
+        label, parts = _label_forms(choice.label)
         if typed == label or typed in parts:
             scored.append((1.0, choice))
+            continue
+        matcher.set_seq1(label)
+        # Below MATTERS_FROM a label can neither win nor stand close behind the winner:
+        # the cheap bound (letters in common) spares it the real measure.
+        if matcher.quick_ratio() < MATTERS_FROM:
+            scored.append((0.0, choice))
             continue
         scored.append((SequenceMatcher(None, typed, label).ratio(), choice))
     scored.sort(key=lambda sc: sc[0], reverse=True)
     best, choice = scored[0]
     runner_up = scored[1][0] if len(scored) > 1 else 0.0
-    if best >= LABEL_SIMILARITY and best - runner_up >= 0.1:
+    if best >= LABEL_SIMILARITY and best - runner_up >= CLEAR_LEAD:
         return choice
     return None
 
