@@ -86,6 +86,25 @@ async def test_the_access_log_leaves_out_webhooks_answered_with_success(db_url, 
     assert "a-secret-token" not in caplog.text
 
 
+async def test_the_access_log_masks_the_secrets_a_path_carries(db_url, tmp_path, caplog):
+    """A login link's one-time token and a code in a receipt's address are the path itself:
+    the access line shows the route's place for them, never the values."""
+    caplog.set_level(logging.INFO, logger="bot.web.access")
+    token, code = "Zq3-one-time-login-token", "1234-5678-9012-3456"
+    async with watched_bot(db_url, tmp_path) as bot:
+        link = await bot.line.http.get(f"{bot.line.url}/office/login/{token}")
+        receipt = await bot.line.http.get(f"{bot.line.url}/office/receipt/{code}")
+        stats = await bot.line.http.get(f"{bot.line.url}/stats/no-such-org")
+
+    assert link.status_code < 500 and receipt.status_code < 500 and stats.status_code == 404
+    lines = [r.getMessage() for r in caplog.records if r.name == "bot.web.access"]
+    shown = " ".join(lines)
+    assert '"GET /office/login/<token> HTTP/1.1"' in shown, lines
+    assert '"GET /office/receipt/<code> HTTP/1.1"' in shown, lines
+    assert '"GET /stats/no-such-org HTTP/1.1" 404' in shown, lines  # a slug is no secret
+    assert token not in caplog.text and "5678" not in caplog.text
+
+
 async def test_serve_keeps_its_start_up_objects_out_of_garbage_collection(db_url, tmp_path):
     """A full collection over everything start-up made paused serve for 130 ms every few
     seconds under load; once warm, those objects are frozen (`gc.freeze`)."""

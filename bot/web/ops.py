@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from bot.jobs.outbox_sender import OutboxSender
 from bot.ops import collector, readiness
 from bot.ops.metrics import Metrics
+from bot.web import shown_path
 from bot.web.routes import ChannelRunner, build_web_app
 from handlers.understand import dictionary
 
@@ -80,8 +81,9 @@ class CountAnswers:
     """ASGI middleware: count every HTTP answer by route and status (no query, no ids), and
     log it (the access log; uvicorn's own is off), except a platform's webhook answered
     with success: those come by the thousand a minute, are counted here, and their line
-    cost more than a tenth of the webhook's own work. The line has no query string; the
-    path is whole, as uvicorn logged it, so a login link's one-time token is in it."""
+    cost more than a tenth of the webhook's own work. The line has no query string, and
+    the path's secrets (a login link's one-time token, a code) are masked
+    (`bot.web.shown_path`)."""
 
     def __init__(self, app: ASGIApp, metrics: Metrics, routes: Sequence[str]) -> None:
         self.app = app
@@ -96,6 +98,7 @@ class CountAnswers:
         path = scope.get("path", "")
         route = path if path in self.routes else "other"
         status = [500]
+        scope, shown = shown_path.hand_down(scope)
 
         async def send_counted(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -107,7 +110,8 @@ class CountAnswers:
         finally:
             self.metrics.http_responses.labels(route, str(status[0])).inc()
             if status[0] >= 400 or not path.endswith(WEBHOOK_SUFFIX):
-                _access(scope, path, status[0])
+                shown_path.mask(scope)  # the outer routes' parameters; the office masks its own
+                _access(scope, shown[0], status[0])
 
 
 WEBHOOK_SUFFIX = "/webhook"  # LINE's and Telegram's webhooks, an owner's shared ones too

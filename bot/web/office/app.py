@@ -24,6 +24,7 @@ from bot.web.office.settings_page import settings_routes
 from bot.web.office.staff_page import staff_routes
 from bot.web.office.statistics import statistics_routes
 from bot.web.office.walk_in import walk_in_routes
+from bot.web.shown_path import MaskSecrets
 from handlers.stats.fonts import sarabun
 from storage.timeutil import utcnow
 
@@ -56,7 +57,7 @@ def office_mount(core: Core, *, clock: Callable[[], datetime] = utcnow) -> BaseR
         *host_routes(ctx, settings),
         *host_file_routes(ctx),
     ]
-    inner = Starlette(routes=routes)
+    inner = MaskSecrets(Starlette(routes=routes))  # the CSRF layer copies the scope
     secure = settings.public_url.startswith("https://")
     return Mount("/office", app=SecurityHeaders(protect(inner, secure=secure),
                                                tile_url=settings.map_tile_url))  # fmt: skip
