@@ -24,10 +24,13 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-SCRIPT = ["/start", "1", "1", "ไฟถนนดับทั้งซอยมาสองสัปดาห์แล้ว อันตรายมาก", "1", "2", "1"]
+SCRIPTS = {  # what each chat says, in order
+    "complaint": ["/start", "1", "1", "ไฟถนนดับทั้งซอยมาสองสัปดาห์แล้ว อันตรายมาก", "1", "2", "1"],
+    "menu": ["/start", "ช่องทางติดต่อ", "สวัสดีครับ"],  # as bench/webhook.py's menu load
+}
 
 
-def measure(chats: int) -> None:
+def measure(chats: int, script: list[str]) -> None:
     """Runs inside the tree being measured (its root first on sys.path)."""
     import bot.channels.inbox as bot_inbox
     import handlers.engine as engine_mod
@@ -100,7 +103,7 @@ def measure(chats: int) -> None:
 
         async def chats_from(first: int, count: int) -> None:
             for chat in range(first, first + count):
-                for i, text in enumerate(SCRIPT):
+                for i, text in enumerate(script):
                     payload = {"c": f"c{chat}", "e": f"{chat}-{i}", "t": text}
                     await inbox.store([bot_inbox.Incoming(f"c{chat}", f"k{chat}-{i}", payload)])
                     await inbox.join()
@@ -109,7 +112,7 @@ def measure(chats: int) -> None:
         cpu.clear()
         wall, process = time.perf_counter(), time.process_time()
         await chats_from(1000, chats)
-        events = chats * len(SCRIPT)
+        events = chats * len(script)
         process, wall = time.process_time() - process, time.perf_counter() - wall
         await inbox.stop()
         print(f"  {events / wall:6.1f} events/s   {process / events * 1000:6.2f} ms CPU per event")
@@ -123,16 +126,18 @@ def measure(chats: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--chats", type=int, default=20)
+    parser.add_argument("--script", default="complaint", choices=sorted(SCRIPTS))
     parser.add_argument("--base", type=Path, help="an older source tree, measured first")
     parser.add_argument("--tree", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.tree:
         sys.path.insert(0, str(args.tree.resolve()))
-        measure(args.chats)
+        measure(args.chats, SCRIPTS[args.script])
         return
     for label, tree in [*([("base", args.base)] if args.base else []), ("this", ROOT)]:
         print(f"{label} ({tree}):", flush=True)
-        command = [sys.executable, __file__, "--tree", str(tree), "--chats", str(args.chats)]
+        command = [sys.executable, __file__, "--tree", str(tree), "--chats", str(args.chats),
+                   "--script", args.script]  # fmt: skip
         subprocess.run(command, check=True, cwd=tree)
 
 
