@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from messages import sample_org
+from storage.bad_setting import whole_number
 
 DEFAULT_DATA_DIR = Path("var")
 
@@ -73,6 +74,9 @@ class Settings:
         def get(name: str, default: str = "") -> str:
             return env.get(name, default).strip()
 
+        def whole(name: str, default: str) -> int:  # set but empty: the default
+            return whole_number(name, get(name) or default, example=default)
+
         return cls(
             database_url=get(
                 "COMPLAINTBOT_DATABASE_URL", f"sqlite:///{data_dir / 'complaintbot.db'}"
@@ -84,8 +88,8 @@ class Settings:
             org_website=get("COMPLAINTBOT_ORG_WEBSITE", sample_org.WEBSITE),
             org_address=get("COMPLAINTBOT_ORG_ADDRESS", sample_org.ADDRESS),
             host=get("COMPLAINTBOT_HOST", "127.0.0.1"),
-            port=int(get("COMPLAINTBOT_PORT", "8080")),
-            max_upload_bytes=int(get("COMPLAINTBOT_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024))),
+            port=whole("COMPLAINTBOT_PORT", "8080"),
+            max_upload_bytes=whole("COMPLAINTBOT_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)),
             telegram_bot_token=get("TELEGRAM_BOT_TOKEN"),
             telegram_webhook_url=get("TELEGRAM_WEBHOOK_URL"),
             telegram_webhook_secret=get("TELEGRAM_WEBHOOK_SECRET"),
@@ -96,16 +100,16 @@ class Settings:
             secret_key=get("COMPLAINTBOT_SECRET_KEY"),
             secret_key_file=Path(get("COMPLAINTBOT_SECRET_KEY_FILE", str(data_dir / "secret.key"))),
             public_url=get("COMPLAINTBOT_PUBLIC_URL").rstrip("/"),
-            metrics_port=int(get("COMPLAINTBOT_METRICS_PORT", "0") or 0),
+            metrics_port=whole("COMPLAINTBOT_METRICS_PORT", "0"),
             metrics_host=get("COMPLAINTBOT_METRICS_HOST", "127.0.0.1"),
             log_format=get("COMPLAINTBOT_LOG_FORMAT", "text").lower(),
-            ready_max_backlog=int(get("COMPLAINTBOT_READY_MAX_BACKLOG", "500")),
+            ready_max_backlog=whole("COMPLAINTBOT_READY_MAX_BACKLOG", "500"),
             data_dir=data_dir,
             retired_secret_keys=tuple(
                 get("COMPLAINTBOT_RETIRED_SECRET_KEYS").replace(",", " ").split()
             ),
-            tip_retention_days=int(get("COMPLAINTBOT_TIP_RETENTION_DAYS", "365")),
-            draft_hours=int(get("COMPLAINTBOT_DRAFT_HOURS", "24")),
+            tip_retention_days=whole("COMPLAINTBOT_TIP_RETENTION_DAYS", "365"),
+            draft_hours=whole("COMPLAINTBOT_DRAFT_HOURS", "24"),
             map_tile_url=get("COMPLAINTBOT_MAP_TILE_URL"),
             telegram_bot_username=get("TELEGRAM_BOT_USERNAME").lstrip("@"),
             line_basic_id=get("LINE_BASIC_ID"),

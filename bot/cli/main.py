@@ -20,7 +20,9 @@ from bot.optional import present_modules
 from handlers.cases.lifecycle import Status
 from messages.channels import console as console_msg
 from messages.cli import common as msg
+from messages.cli import settings as settings_msg
 from storage import crypto, startup
+from storage.bad_setting import BadSetting
 from storage.db import make_engine, migrate
 
 # Command groups that live beside their feature; registered when present.
@@ -162,6 +164,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.func(args)
     except UnknownOrganisation as unknown:  # `--org` names none: every command says so alike
         print(msg.UNKNOWN_ORG.format(slug=unknown.args[0]), file=sys.stderr)
+        return 2
+    except BadSetting as bad:  # every command reads the settings: a bad one, said alike
+        for say in (bad.said, settings_msg.NOT_RUN):
+            print(f"{say.th}\n{say.en}", file=sys.stderr)
         return 2
 
 

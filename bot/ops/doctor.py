@@ -31,6 +31,7 @@ from messages.cli import doctor as msg
 from messages.cli import doctor_accounts as accounts_msg
 from messages.cli.doctor import Say
 from storage import crypto
+from storage.bad_setting import BadSetting
 from storage.blobs import choose as blob_stores
 from storage.db import make_engine
 from storage.schema import current_revisions, head_revisions
@@ -242,8 +243,8 @@ class Doctor:
         engine = make_engine(s.database_url)
         try:
             kind = blob_stores.kind_for(s.files_store, engine, s.files_url)
-        except ValueError as exc:
-            yield Finding(Level.FAIL, msg.FILES_SETTING_BAD.format(why=exc), msg.FILES_SETTING_FIX)
+        except BadSetting as bad:
+            yield Finding(Level.FAIL, bad.said, msg.FILES_SETTING_FIX)
             return
         finally:
             engine.dispose()
@@ -265,6 +266,9 @@ class Doctor:
         url = self.settings.files_url
         try:
             S3Blobs(url).exists(".doctor-probe")
+        except BadSetting as bad:  # no use checking the bucket: the address is not one
+            yield Finding(Level.FAIL, bad.said, msg.FILES_SETTING_FIX)
+            return
         except Exception as exc:  # boto3's errors are many: any of them means "not reachable"
             yield Finding(Level.FAIL, msg.FILES_S3_FAILED.format(url=url, error=type(exc).__name__),
                           msg.FILES_S3_FIX)  # fmt: skip

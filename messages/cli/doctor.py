@@ -142,7 +142,6 @@ FILES_NOT_YET_FIX = Say(
     "create it now, owned by the bot's user: install -d -o complaintbot -m 700 {path}",
 )
 
-FILES_SETTING_BAD = Say("ตั้งที่เก็บไฟล์ไม่ถูกต้อง: {why}", "the file store setting is wrong: {why}")
 FILES_SETTING_FIX = Say(
     "แก้ COMPLAINTBOT_FILES_STORE (auto, disk, database, s3) หรือ COMPLAINTBOT_FILES_URL",
     "fix COMPLAINTBOT_FILES_STORE (auto, disk, database, s3) or COMPLAINTBOT_FILES_URL",

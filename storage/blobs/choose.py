@@ -15,12 +15,15 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
+from messages.cli import settings as msg
+from storage.bad_setting import BadSetting
 from storage.blobs.base import Blobs
 from storage.blobs.database import DatabaseBlobs
 from storage.blobs.disk import DiskBlobs
 from storage.blobs.leftovers import WithLeftovers
 
 KINDS = ("disk", "database", "s3")
+STORE = "COMPLAINTBOT_FILES_STORE"
 
 
 def kind_for(setting: str, engine: Engine, url: str = "") -> str:
@@ -31,11 +34,11 @@ def kind_for(setting: str, engine: Engine, url: str = "") -> str:
             return "s3"
         return "database" if engine.dialect.name == "postgresql" else "disk"
     if setting not in KINDS:
-        raise ValueError(f"COMPLAINTBOT_FILES_STORE must be one of auto, {', '.join(KINDS)}")
+        raise BadSetting(STORE, msg.FILES_STORE_KINDS)
     if setting == "database" and engine.dialect.name != "postgresql":
-        raise ValueError("COMPLAINTBOT_FILES_STORE=database needs a PostgreSQL database")
+        raise BadSetting(STORE, msg.FILES_STORE_DATABASE)
     if setting == "s3" and not url:
-        raise ValueError("COMPLAINTBOT_FILES_STORE=s3 needs COMPLAINTBOT_FILES_URL=s3://bucket")
+        raise BadSetting(STORE, msg.FILES_STORE_S3)
     return setting
 
 

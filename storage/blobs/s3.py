@@ -16,6 +16,10 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
+from messages.cli import settings as msg
+from storage.bad_setting import BadSetting
+
+URL = "COMPLAINTBOT_FILES_URL"
 _NAME = re.compile(r"^[0-9a-f]{32}(\.[a-z0-9]{1,8})?$")
 
 
@@ -26,16 +30,14 @@ class S3Blobs:
         """`url`: `s3://bucket` or `s3://bucket/some/prefix`."""
         parts = urlsplit(url)
         if parts.scheme != "s3" or not parts.netloc:
-            raise ValueError("COMPLAINTBOT_FILES_URL must look like s3://bucket/prefix")
+            raise BadSetting(URL, msg.FILES_URL_SHAPE)
         self.bucket = parts.netloc
         self.prefix = parts.path.strip("/") + "/" if parts.path.strip("/") else ""
         if client is None:
             try:
                 import boto3
             except ImportError as exc:  # an optional dependency: complaintbot[s3]
-                raise ValueError(
-                    "an S3 file store needs boto3: pip install 'complaintbot[s3]'"
-                ) from exc
+                raise BadSetting(URL, msg.FILES_S3_PACKAGE) from exc
             client = boto3.client("s3")
         self.client = client
 
