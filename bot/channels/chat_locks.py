@@ -43,6 +43,9 @@ _CALLS = {function: f"select {function}(%s)" for function in (_TAKE, _LET_GO)}  
 
 
 class ChatLocks(Protocol):
+    # Whether `release` can look for the chat's rows in the same breath (it answers a `look`).
+    looks_on_release: bool
+
     async def acquire(self, key: str) -> bool: ...
 
     async def release(self, key: str, look: Any = None) -> bool | None:
@@ -58,6 +61,8 @@ class AdvisoryLocks:
     """PostgreSQL session advisory locks, all held on one dedicated connection. Advisory
     locks are re-entrant within a session, so the keys this process holds are tracked too
     (two accounts' workers of one process never both take a key)."""
+
+    looks_on_release = True
 
     def __init__(self, db: Engine) -> None:
         self._engine = sa.create_engine(db.url, poolclass=sa.pool.NullPool)
@@ -144,6 +149,8 @@ class FileLocks:
     """Byte-range locks in one file. `fcntl` locks belong to the process, so slots held by
     this process are tracked here too (two chats of one process never share a slot)."""
 
+    looks_on_release = False
+
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
@@ -174,6 +181,8 @@ class FileLocks:
 class ProcessLocks:
     """For an in-memory database, which no other process can see."""
 
+    looks_on_release = False
+
     def __init__(self) -> None:
         self._held: set[str] = set()
 
@@ -200,6 +209,7 @@ class SharedLocks:
         self._place = place
         self._holder = holder
         self._closed = False
+        self.looks_on_release = holder.looks_on_release
 
     async def acquire(self, key: str) -> bool:
         return await self._holder.acquire(key)

@@ -175,8 +175,6 @@ class Inbox:
         self._storer = db.execution_options(**URGENT)
         self._store_one = one_statement(db, **URGENT)
         self._single = one_statement(db)
-        # PostgreSQL: letting go of a chat's lock also looks for its rows (`_waiting_query`).
-        self._looks_on_release = db.dialect.name == "postgresql"
         self.org_id = org_id
         self.channel = channel
         self.turns = turns
@@ -381,7 +379,7 @@ class Inbox:
         stored after its last look."""
         if await self.locks.acquire(key):
             return True
-        if self._looks_on_release:
+        if self.locks.looks_on_release:
             return False  # PostgreSQL: the holder looks as it lets go
         for pause in CONTENDED_PAUSES:
             await asyncio.sleep(pause)
@@ -391,7 +389,7 @@ class Inbox:
 
     def _waiting_query(self, key: str) -> Any:
         """What the chat lock asks with its release (PostgreSQL), else None."""
-        if not self._looks_on_release:
+        if not self.locks.looks_on_release:
             return None
         return inbox.waiting_query(self.org_id, self.channel.name, key)
 
