@@ -22,9 +22,6 @@ OTHER_PROCESS = """
 import asyncio, sys
 from bot.channels.chat_locks import chat_locks_for
 from storage.db import make_engine
-from storage.queues import inbox
-from storage.db import make_engine
-from storage.queues import inbox
 locks = chat_locks_for(make_engine(sys.argv[1]), "line-9")
 print("taken" if asyncio.run(locks.acquire(sys.argv[2])) else "refused")
 """
