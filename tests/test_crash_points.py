@@ -35,6 +35,12 @@ POINTS = [
 ]
 
 
+def warnings_in(log: str) -> list[str]:
+    """The log's warnings and errors with their tracebacks (frames and the exception's kind)."""
+    marks = ("WARNING", "ERROR", "Traceback", '  File "', "(message withheld)")
+    return [line for line in log.splitlines() if any(m in line for m in marks)][-80:]
+
+
 def plans() -> list[str]:
     """One life per point, each dying the n-th time it gets there: n at random among the
     first few, so that with every citizen in flight the death lands mid-run. In each life,
@@ -65,6 +71,8 @@ async def test_killed_at_each_instant_that_matters_every_citizen_gets_a_code(
         log = server.log()
 
     print(f"{platform_name}: died at {lives[:deaths]}; {verdict.summary()}")
+    if verdict.problems:  # why a turn failed is in the server's log (it holds no ids)
+        print("server log, warnings and errors:", *warnings_in(log), sep="\n  ")
     assert deaths == len(POINTS)
     assert verdict.problems == []
     assert verdict.filed == verdict.with_code == verdict.complete == CITIZENS
